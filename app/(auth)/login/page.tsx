@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { LoginForm } from "@/components/auth/login-form";
+import { getCurrentUser } from "@/lib/authz";
+import { afterSignInPath } from "@/lib/roles";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { callbackUrl } = await searchParams;
+  const target = typeof callbackUrl === "string" && callbackUrl.length <= 2000 ? callbackUrl : undefined;
+  const user = await getCurrentUser();
+  if (user) redirect(afterSignInPath(target, user.role));
+  return (
+    <>
+      <h1 className="mb-1 text-2xl font-semibold text-slate-900">Sign in</h1>
+      <p className="mb-6 text-sm text-slate-600">Welcome back to Carebridge.</p>
+      <LoginForm callbackUrl={target} />
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { Role } from "@/db/schema";
+import { ROLE_LABELS, roleHome } from "@/lib/roles";
+import type { PublicUser } from "@/lib/users";
+import { NavLinks, type NavItem } from "./nav-links";
+import { SignOutButton } from "./sign-out-button";
+
+const NAV: Record<Role, NavItem[]> = {
+  patient: [{ href: "/patient", label: "Home" }],
+  doctor: [{ href: "/doctor", label: "Home" }],
+  admin: [{ href: "/admin", label: "Overview" }],
+};
+
+export function AppShell({ user, children }: { user: Pick<PublicUser, "name" | "role">; children: ReactNode }) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <Link href={roleHome(user.role)} className="text-lg font-semibold text-brand-800">
+            Carebridge
+          </Link>
+          <div className="flex items-center gap-3">
+            <p className="text-right text-sm leading-tight">
+              <span className="block font-medium text-slate-900">{user.name}</span>
+              <span className="block text-slate-600">{ROLE_LABELS[user.role]}</span>
+            </p>
+            <SignOutButton />
+          </div>
+        </div>
+        <nav aria-label="Main" className="mx-auto max-w-6xl px-2 pb-2">
+          <NavLinks items={NAV[user.role]} />
+        </nav>
+      </header>
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}

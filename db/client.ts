@@ -1,0 +1,69 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+import { acquireLock } from "./lock";
+import * as schema from "./schema";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  kind: "pglite" | "postgres";
+  db: Database;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** The raw postgres.js client (server mode only): LISTEN/NOTIFY and other driver features. */
+  sql?: postgres.Sql;
+  pglite?: PGlite;
+}
+
+export const migrationsFolder = () => path.join(process.cwd(), "db/migrations");
+
+/** An embedded database: in `dataDir` (locked for this process) or, without one, in memory. */
+export function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): DatabaseHandle {
+  const release = options.dataDir ? acquireLock(options.dataDir) : () => {};
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite({
+      dataDir: options.dataDir ? path.join(options.dataDir, "pglite") : undefined,
+      loadDataDir: options.loadDataDir,
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const db = drizzlePglite({ client: pglite, schema });
+  return {
+    kind: "pglite",
+    db,
+    pglite,
+    migrate: () => migratePglite(db, { migrationsFolder: migrationsFolder() }),
+    async close() {
+      try {
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: "carebridge" },
+  });
+  const db = drizzlePostgres({ client: sql, schema });
+  return {
+    kind: "postgres",
+    db,
+    sql,
+    migrate: () => migratePostgres(db, { migrationsFolder: migrationsFolder() }),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

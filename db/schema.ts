@@ -1,0 +1,218 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export const ROLES = ["patient", "doctor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const APPOINTMENT_STATUSES = ["requested", "accepted", "declined", "cancelled", "completed"] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+/** Limits shared by the database checks and the zod schemas. */
+export const LIMITS = {
+  nameMax: 100,
+  emailMax: 254,
+  passwordMin: 10,
+  passwordMax: 200,
+  specialtyMax: 100,
+  bioMax: 1000,
+  reasonMax: 500,
+  noteMax: 500,
+  messageMax: 2000,
+} as const;
+
+const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date()),
+};
+
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    active: boolean("active").notNull().default(true),
+    mustChangePassword: boolean("must_change_password").notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
+    index("users_role_created_idx").on(t.role, t.createdAt),
+    check("users_role_check", sql`${t.role} in (${inList(ROLES)})`),
+    check("users_name_length", sql`char_length(${t.name}) between 1 and ${sql.raw(String(LIMITS.nameMax))}`),
+    check("users_email_length", sql`char_length(${t.email}) between 3 and ${sql.raw(String(LIMITS.emailMax))}`),
+  ],
+);
+
+export const doctorProfiles = pgTable(
+  "doctor_profiles",
+  {
+    userId: uuid("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    specialty: text("specialty").notNull(),
+    bio: text("bio").notNull().default(""),
+    timeZone: text("time_zone").notNull().default("Europe/London"),
+    ...timestamps,
+  },
+  (t) => [
+    index("doctor_profiles_specialty_idx").on(t.specialty),
+    check("doctor_profiles_specialty_length", sql`char_length(${t.specialty}) between 1 and ${sql.raw(String(LIMITS.specialtyMax))}`),
+    check("doctor_profiles_bio_length", sql`char_length(${t.bio}) <= ${sql.raw(String(LIMITS.bioMax))}`),
+  ],
+);
+
+/** Weekly working hours in the doctor's own time zone; minutes since local midnight. */
+export const workingHours = pgTable(
+  "working_hours",
+  {
+    doctorId: uuid("doctor_id")
+      .notNull()
+      .references(() => doctorProfiles.userId, { onDelete: "cascade" }),
+    weekday: smallint("weekday").notNull(), // 1 = Monday … 7 = Sunday (ISO)
+    startMinute: smallint("start_minute").notNull(),
+    endMinute: smallint("end_minute").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.doctorId, t.weekday] }),
+    check("working_hours_weekday", sql`${t.weekday} between 1 and 7`),
+    check("working_hours_range", sql`${t.startMinute} >= 0 and ${t.endMinute} <= 1440 and ${t.startMinute} < ${t.endMinute}`),
+  ],
+);
+
+export const appointments = pgTable(
+  "appointments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    patientId: uuid("patient_id")
+      .notNull()
+      .references(() => users.id),
+    doctorId: uuid("doctor_id")
+      .notNull()
+      .references(() => users.id),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    reason: text("reason").notNull(),
+    status: text("status", { enum: APPOINTMENT_STATUSES }).notNull().default("requested"),
+    decisionNote: text("decision_note"),
+    ...timestamps,
+  },
+  (t) => [
+    index("appointments_doctor_status_start_idx").on(t.doctorId, t.status, t.startsAt),
+    index("appointments_patient_start_idx").on(t.patientId, t.startsAt),
+    index("appointments_status_start_idx").on(t.status, t.startsAt),
+    // A doctor never holds two accepted appointments at the same instant.
+    uniqueIndex("appointments_doctor_accepted_slot_key")
+      .on(t.doctorId, t.startsAt)
+      .where(sql`${t.status} = 'accepted'`),
+    check("appointments_status_check", sql`${t.status} in (${inList(APPOINTMENT_STATUSES)})`),
+    check("appointments_distinct_people", sql`${t.patientId} <> ${t.doctorId}`),
+    check("appointments_reason_length", sql`char_length(${t.reason}) between 1 and ${sql.raw(String(LIMITS.reasonMax))}`),
+    check("appointments_note_length", sql`${t.decisionNote} is null or char_length(${t.decisionNote}) between 1 and ${sql.raw(String(LIMITS.noteMax))}`),
+  ],
+);
+
+export const chatRooms = pgTable(
+  "chat_rooms",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .unique("chat_rooms_appointment_key")
+      .references(() => appointments.id),
+    /** Highest sequence number handed out in this room; bumped under the row lock. */
+    lastSeq: integer("last_seq").notNull().default(0),
+    lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("chat_rooms_last_seq", sql`${t.lastSeq} >= 0`)],
+);
+
+export const roomMembers = pgTable(
+  "room_members",
+  {
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => chatRooms.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** Read cursor: the highest sequence number this member has read. */
+    lastReadSeq: integer("last_read_seq").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.userId] }),
+    index("room_members_user_idx").on(t.userId, t.roomId),
+    check("room_members_last_read_seq", sql`${t.lastReadSeq} >= 0`),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    roomId: uuid("room_id").notNull(),
+    seq: integer("seq").notNull(),
+    senderId: uuid("sender_id").notNull(),
+    clientId: uuid("client_id").notNull(),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.seq] }),
+    uniqueIndex("messages_room_sender_client_key").on(t.roomId, t.senderId, t.clientId),
+    index("messages_created_idx").on(t.createdAt),
+    // Only a member of the room may have written into it.
+    foreignKey({
+      name: "messages_member_fk",
+      columns: [t.roomId, t.senderId],
+      foreignColumns: [roomMembers.roomId, roomMembers.userId],
+    }),
+    check("messages_seq_positive", sql`${t.seq} > 0`),
+    check("messages_body_length", sql`char_length(${t.body}) between 1 and ${sql.raw(String(LIMITS.messageMax))}`),
+  ],
+);
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    actorId: uuid("actor_id").references(() => users.id),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("audit_events_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("audit_events_actor_created_idx").on(t.actorId, t.createdAt.desc()),
+    index("audit_events_action_created_idx").on(t.action, t.createdAt.desc()),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Appointment = typeof appointments.$inferSelect;
+export type ChatRoom = typeof chatRooms.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;

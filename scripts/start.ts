@@ -1,0 +1,76 @@
+/**
+ * `npm start`: serves Carebridge in production mode. On the embedded database it refuses at once
+ * when another process holds the data folder (before building or touching anything), builds when
+ * the build is missing or older than the sources, then runs `next start`, which migrates and
+ * seeds on first start (instrumentation.ts) and closes the database cleanly on Ctrl+C or SIGTERM.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { lockHolder } from "@/db/lock";
+import { authSecret, dataDir, readEnv, type Env } from "@/lib/env";
+
+const root = process.cwd();
+const nextBin = createRequire(path.join(root, "package.json")).resolve("next/dist/bin/next");
+const SOURCES = ["app", "components", "lib", "db", "types", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+
+function newestMtime(entry: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(entry);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+function buildIsCurrent(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return false;
+  const built = fs.statSync(buildId).mtimeMs;
+  return SOURCES.every((s) => newestMtime(path.join(root, s)) <= built);
+}
+
+function exitWith(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
+function main() {
+  let env: Env;
+  try {
+    env = readEnv();
+  } catch (error) {
+    exitWith(`Carebridge cannot start: ${(error as Error).message}`);
+  }
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1" };
+  if (!env.DATABASE_URL) {
+    const holder = lockHolder(dataDir(env));
+    if (holder !== null) {
+      exitWith(
+        `Carebridge cannot start: the embedded database in ${dataDir(env)} is in use by process ${holder}. ` +
+          `Stop that process first, or set DATABASE_URL to use a PostgreSQL server.`,
+      );
+    }
+    childEnv.AUTH_SECRET = authSecret(env);
+  }
+
+  if (!buildIsCurrent()) {
+    console.log("Building Carebridge (first start, or the sources changed)…");
+    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...childEnv, NEXT_MANUAL_SIG_HANDLE: undefined } });
+    if (build.status !== 0) exitWith("The build failed; see the messages above.");
+  }
+
+  const port = process.env.PORT ?? "3000";
+  const server = spawn(process.execPath, [nextBin, "start", "-p", port], { stdio: "inherit", env: childEnv });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => server.kill(signal));
+  }
+  server.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 143)));
+}
+
+main();
