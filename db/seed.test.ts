@@ -1,10 +1,10 @@
 import { count, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/test/db";
+import { setupTestDatabase } from "@/test/db";
 import { seedDemoData } from "./seed";
 import { APPOINTMENT_STATUSES, appointments, chatRooms, doctorProfiles, messages, roomMembers, users } from "./schema";
 
-const t = useTestDatabase();
+const t = setupTestDatabase();
 
 async function tableCounts() {
   const db = t.handle.db;

@@ -39,7 +39,7 @@ export async function openTestDatabase(): Promise<{ handle: DatabaseHandle; disp
  * Gives this test file its own database and makes it the app's database (`getDb()`), so the
  * domain modules under test run their real SQL against it.
  */
-export function useTestDatabase(): { readonly handle: DatabaseHandle } {
+export function setupTestDatabase(): { readonly handle: DatabaseHandle } {
   const state: { handle?: DatabaseHandle; dispose?: () => Promise<void> } = {};
   beforeAll(async () => {
     const opened = await openTestDatabase();
