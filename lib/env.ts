@@ -23,7 +23,7 @@ function blankToUndefined(value: string | undefined) {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Readonly<Record<string, string | undefined>> = process.env): Env {
   const parsed = envSchema.safeParse({
     DATABASE_URL: blankToUndefined(source.DATABASE_URL),
     AUTH_SECRET: blankToUndefined(source.AUTH_SECRET),

@@ -1,3 +1,4 @@
+import "./load-env";
 import { closeDatabase, databaseHandle } from "@/db";
 import { readEnv } from "@/lib/env";
 import { fail } from "./fail";

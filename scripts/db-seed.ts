@@ -1,3 +1,4 @@
+import "./load-env";
 import { closeDatabase, databaseHandle } from "@/db";
 import { seedDemoData } from "@/db/seed";
 import { fail } from "./fail";

@@ -4,6 +4,7 @@
  * the build is missing or older than the sources, then runs `next start`, which migrates and
  * seeds on first start (instrumentation.ts) and closes the database cleanly on Ctrl+C or SIGTERM.
  */
+import "./load-env";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

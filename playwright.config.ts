@@ -1,0 +1,44 @@
+import { defineConfig, devices } from "@playwright/test";
+
+export const E2E_PORT = 3123;
+export const BASE_URL = `http://localhost:${E2E_PORT}`;
+// The e2e server's own embedded database, made fresh for each run.
+export const E2E_DATA_DIR = ".data/e2e";
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  workers: 2,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // The same production start a person runs (npm start), on a fresh embedded database.
+    command: `rm -rf ${E2E_DATA_DIR} && npm start`,
+    env: { PORT: String(E2E_PORT), CAREBRIDGE_DATA_DIR: E2E_DATA_DIR, DATABASE_URL: "", AUTH_SECRET: "" },
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 240_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});
