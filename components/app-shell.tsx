@@ -5,16 +5,33 @@ import { ROLE_LABELS, roleHome } from "@/lib/roles";
 import type { PublicUser } from "@/lib/users";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
+import { TimeZoneSync } from "./time-zone-sync";
+import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { unreadTotal } from "@/lib/chat";
 
 const NAV: Record<Role, NavItem[]> = {
-  patient: [{ href: "/patient", label: "Home" }],
-  doctor: [{ href: "/doctor", label: "Home" }],
+  patient: [
+    { href: "/patient", label: "Home" },
+    { href: "/patient/doctors", label: "Find a doctor" },
+    { href: "/patient/appointments", label: "Appointments" },
+    { href: "/chat", label: "Messages", unread: true },
+  ],
+  doctor: [
+    { href: "/doctor", label: "Home" },
+    { href: "/doctor/requests", label: "Requests" },
+    { href: "/doctor/appointments", label: "Appointments" },
+    { href: "/chat", label: "Messages", unread: true },
+    { href: "/doctor/settings", label: "Working hours" },
+  ],
   admin: [{ href: "/admin", label: "Overview" }],
 };
 
-export function AppShell({ user, children }: { user: Pick<PublicUser, "name" | "role">; children: ReactNode }) {
+export async function AppShell({ user, children }: { user: Pick<PublicUser, "id" | "name" | "role">; children: ReactNode }) {
+  // Admins never see message counts: they have no conversations.
+  const initialUnread = user.role === "admin" ? null : await unreadTotal(user.id);
   return (
     <div className="flex min-h-screen flex-col">
+      <TimeZoneSync serverTimeZone={await viewerTimeZone()} />
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
@@ -32,7 +49,7 @@ export function AppShell({ user, children }: { user: Pick<PublicUser, "name" | "
           </div>
         </div>
         <nav aria-label="Main" className="mx-auto max-w-6xl px-2 pb-2">
-          <NavLinks items={NAV[user.role]} />
+          <NavLinks items={NAV[user.role]} initialUnread={initialUnread} />
         </nav>
       </header>
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">

@@ -126,6 +126,10 @@ export const appointments = pgTable(
     uniqueIndex("appointments_doctor_accepted_slot_key")
       .on(t.doctorId, t.startsAt)
       .where(sql`${t.status} = 'accepted'`),
+    // A patient asks a doctor for one time once while the request is open.
+    uniqueIndex("appointments_patient_open_slot_key")
+      .on(t.patientId, t.doctorId, t.startsAt)
+      .where(sql`${t.status} in ('requested', 'accepted')`),
     check("appointments_status_check", sql`${t.status} in (${inList(APPOINTMENT_STATUSES)})`),
     check("appointments_distinct_people", sql`${t.patientId} <> ${t.doctorId}`),
     check("appointments_reason_length", sql`char_length(${t.reason}) between 1 and ${sql.raw(String(LIMITS.reasonMax))}`),

@@ -47,9 +47,7 @@ export const registerSchema = z.object({
 export type FieldErrors = Record<string, string[] | undefined>;
 
 /** The result every server action answers with. */
-export type ActionResult<T = undefined> =
-  | ({ ok: true } & (T extends undefined ? object : { data: T }))
-  | { ok: false; message: string; fieldErrors?: FieldErrors };
+export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: FieldErrors };
 
 /** Form fields as plain strings (a File or a missing field becomes undefined). */
 export function formFields(form: FormData, names: readonly string[]): Record<string, string | undefined> {

@@ -1,4 +1,4 @@
-import nextEnv from "@next/env";
+import { loadEnvConfig } from "@next/env";
 
 // The same .env files Next reads, so scripts and the server agree on the environment.
-nextEnv.loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
+loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import crypto from "node:crypto";
 import { afterAll, beforeAll, inject } from "vitest";
 import { openPglite, openPostgres, type DatabaseHandle } from "@/db/client";
-import { TEMPLATE_DB, withDatabase } from "./database-url";
+import { withDatabase } from "./database-url";
 
 /** Opens a fresh, migrated database for one test file: the server in TEST_DATABASE_URL or PGlite. */
 export async function openTestDatabase(): Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> {
@@ -12,7 +12,7 @@ export async function openTestDatabase(): Promise<{ handle: DatabaseHandle; disp
     const admin = openPostgres(url, { max: 1 });
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.sql!.unsafe(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+        await admin.sql!.unsafe(`CREATE DATABASE ${name} TEMPLATE ${inject("postgresTemplate")}`);
         break;
       } catch (error) {
         // Two files copying the template at the same instant may collide; try again.

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { AppointmentList } from "@/components/appointments/appointment-list";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { doctorPendingRequests } from "@/lib/appointments";
+import { requireRole } from "@/lib/authz";
+import { zoneLabel } from "@/lib/format";
+import { viewerTimeZone } from "@/lib/viewer-time-zone";
+
+export const metadata: Metadata = { title: "Requests" };
+
+export default async function DoctorRequests() {
+  const user = await requireRole("doctor");
+  const [pending, tz] = await Promise.all([doctorPendingRequests(user.id), viewerTimeZone()]);
+  return (
+    <>
+      <PageHeader title="Appointment requests" description={`Oldest first. Times are shown in ${zoneLabel(tz)}. Accepting one declines other requests for the same time.`} />
+      <Card title={`Pending (${pending.length})`}>
+        <AppointmentList appointments={pending} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No pending requests", body: "New requests from patients will show here." }} />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+import { json, withUser } from "@/lib/api";
+import { unreadTotal } from "@/lib/chat";
+
+/** The signed-in user's unread total; it answers for that user only. */
+export async function GET() {
+  return withUser(async (user) => json({ total: await unreadTotal(user.id) }));
+}

@@ -1,0 +1,27 @@
+"use server";
+
+import type { z } from "zod";
+import { runAction } from "@/lib/action";
+import { markRead, sendMessage } from "@/lib/chat";
+import { toMessageJson, type ChatMessageJson } from "@/lib/chat-json";
+import { markReadSchema, sendMessageSchema } from "@/lib/schemas/chat";
+import type { ActionResult } from "@/lib/validation";
+
+/** Sends one message; the same clientId sent again returns the stored message, never a second one. */
+export async function sendMessageAction(input: z.input<typeof sendMessageSchema>): Promise<ActionResult<ChatMessageJson>> {
+  return runAction({
+    roles: ["patient", "doctor"],
+    schema: sendMessageSchema,
+    input,
+    run: async (user, data) => toMessageJson((await sendMessage({ roomId: data.roomId, senderId: user.id, clientId: data.clientId, body: data.body })).message),
+  });
+}
+
+export async function markReadAction(input: z.input<typeof markReadSchema>): Promise<ActionResult<{ lastReadSeq: number }>> {
+  return runAction({
+    roles: ["patient", "doctor"],
+    schema: markReadSchema,
+    input,
+    run: async (user, data) => ({ lastReadSeq: await markRead({ roomId: data.roomId, userId: user.id, seq: data.seq }) }),
+  });
+}

@@ -1,0 +1,1 @@
+export { AreaNotFound as default } from "@/components/boundaries/area-not-found";

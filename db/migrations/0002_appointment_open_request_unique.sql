@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "appointments_patient_open_slot_key" ON "appointments" USING btree ("patient_id","doctor_id","starts_at") WHERE "appointments"."status" in ('requested', 'accepted');

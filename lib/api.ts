@@ -1,0 +1,38 @@
+import "server-only";
+import type { z } from "zod";
+import { getCurrentUser } from "./authz";
+import { DomainError } from "./errors";
+import type { PublicUser } from "./users";
+
+const NO_STORE = { "cache-control": "no-store" };
+
+export function jsonError(status: number, message: string): Response {
+  return Response.json({ error: message }, { status, headers: NO_STORE });
+}
+
+export function json(data: unknown): Response {
+  return Response.json(data, { headers: NO_STORE });
+}
+
+/**
+ * A JSON GET handler's common path: the signed-in user (401 otherwise), then the handler. Expected
+ * failures map to their status; anything else answers a calm 500 and is logged without user data.
+ */
+export async function withUser(run: (user: PublicUser) => Promise<Response>): Promise<Response> {
+  const user = await getCurrentUser();
+  if (!user) return jsonError(401, "Sign in to continue.");
+  try {
+    return await run(user);
+  } catch (error) {
+    if (error instanceof DomainError) return jsonError(error.httpStatus, error.message);
+    console.error("Request failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+    return jsonError(500, "Something went wrong on our side. Please try again.");
+  }
+}
+
+/** Parses with zod or answers 400 with the first message. */
+export function parseOr400<S extends z.ZodType>(schema: S, input: unknown): { ok: true; data: z.output<S> } | { ok: false; response: Response } {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  return { ok: false, response: jsonError(400, parsed.error.issues[0]?.message ?? "The request is not valid.") };
+}

@@ -1,0 +1,36 @@
+import type { ChatMessage, ConversationSummary } from "./chat";
+
+/** A message as the browser holds it (dates as ISO strings), from the action and the endpoint alike. */
+export interface ChatMessageJson {
+  seq: number;
+  senderId: string;
+  clientId: string;
+  body: string;
+  createdAt: string;
+}
+
+export function toMessageJson(m: ChatMessage): ChatMessageJson {
+  return { seq: m.seq, senderId: m.senderId, clientId: m.clientId, body: m.body, createdAt: m.createdAt.toISOString() };
+}
+
+export interface ConversationJson {
+  roomId: string;
+  lastActivityAt: string;
+  appointmentStartsAt: string;
+  appointmentStatus: string;
+  other: { id: string; name: string; role: string; specialty: string | null };
+  last: { body: string; createdAt: string; senderId: string } | null;
+  unread: number;
+}
+
+export function toConversationJson(c: ConversationSummary): ConversationJson {
+  return {
+    roomId: c.roomId,
+    lastActivityAt: c.lastActivityAt.toISOString(),
+    appointmentStartsAt: c.appointmentStartsAt.toISOString(),
+    appointmentStatus: c.appointmentStatus,
+    other: c.other,
+    last: c.last ? { body: c.last.body, createdAt: c.last.createdAt.toISOString(), senderId: c.last.senderId } : null,
+    unread: c.unread,
+  };
+}

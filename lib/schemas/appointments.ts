@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { LIMITS } from "@/db/schema";
+import { SLOT_MINUTES } from "@/lib/slots";
+
+const stripControl = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+
+export const idSchema = (what: string) => z.uuid({ error: `That ${what} was not found.` });
+
+/** Free text a person writes: control characters removed, trimmed, within bounds. */
+export const textSchema = (label: string, max: number) =>
+  z
+    .string({ error: `Enter ${label}.` })
+    .transform((s) => stripControl(s).trim())
+    .pipe(z.string().min(1, `Enter ${label}.`).max(max, `Use at most ${max} characters.`));
+
+export const requestAppointmentSchema = z.object({
+  doctorId: idSchema("doctor"),
+  startsAt: z.iso.datetime({ offset: true, error: "Choose a time from the list." }).transform((s) => new Date(s)),
+  reason: textSchema("the reason for your visit", LIMITS.reasonMax),
+});
+
+export const appointmentDecisionSchema = z.object({
+  appointmentId: idSchema("appointment"),
+  note: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined ? undefined : stripControl(s).trim() || undefined))
+    .pipe(z.string().max(LIMITS.noteMax, `Use at most ${LIMITS.noteMax} characters.`).optional()),
+});
+
+export const directoryFilterSchema = z.object({
+  specialty: z.string().trim().max(LIMITS.specialtyMax).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+});
+
+export const dateParamSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
+
+export function isTimeZone(value: string): boolean {
+  if (value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "Use a time like 09:00.")
+  .transform((s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5)))
+  .refine((m) => m % SLOT_MINUTES === 0, `Use a time on the hour or half past.`);
+
+export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+export const workingHoursSchema = z.object({
+  timeZone: z.string().refine(isTimeZone, "Choose a time zone from the list."),
+  days: z
+    .array(
+      z
+        .object({ weekday: z.number().int().min(1).max(7), enabled: z.boolean(), start: timeOfDay, end: timeOfDay })
+        .refine((d) => !d.enabled || d.start < d.end, { message: "The day must end after it starts.", path: ["end"] }),
+    )
+    .length(7),
+});

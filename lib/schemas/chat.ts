@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { LIMITS } from "@/db/schema";
+import { idSchema } from "./appointments";
+
+// Line breaks and tabs are kept; other control characters would only confuse a reader.
+const stripControl = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+
+export const messageBodySchema = z
+  .string({ error: "Write a message first." })
+  .max(LIMITS.messageMax * 4, `A message has at most ${LIMITS.messageMax} characters.`)
+  .transform((s) => stripControl(s).trim())
+  .pipe(z.string().min(1, "Write a message first.").max(LIMITS.messageMax, `A message has at most ${LIMITS.messageMax} characters.`));
+
+export const sendMessageSchema = z.object({
+  roomId: idSchema("conversation"),
+  clientId: z.uuid({ error: "This message has no valid id. Reload the page and try again." }),
+  body: messageBodySchema,
+});
+
+const seq = z.coerce.number({ error: "Use a whole number." }).int("Use a whole number.").min(0).max(2_147_483_647);
+
+export const markReadSchema = z.object({ roomId: idSchema("conversation"), seq });
+
+/** Query of the thread endpoint: `after` (the poll) or `before` (older history), not both. */
+export const threadQuerySchema = z
+  .object({ after: seq.optional(), before: seq.min(1).optional() })
+  .refine((q) => q.after === undefined || q.before === undefined, "Ask for messages after or before a point, not both.");
