@@ -30,6 +30,8 @@ export function closeDatabaseOnSignals(): void {
     process.on(signal, () => {
       if (closing) return;
       closing = true;
+      // A close that hangs must not leave the process unkillable by Ctrl+C.
+      setTimeout(() => process.exit(1), 5_000).unref();
       closeDatabase()
         .catch((error: unknown) => console.error("Error while closing the database:", error))
         .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));

@@ -45,22 +45,40 @@ export function dataDir(env: Env = readEnv()): string {
   return path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.CAREBRIDGE_DATA_DIR);
 }
 
+const MIN_SECRET = 32;
+
 /**
  * The secret that signs session cookies. With a PostgreSQL server it must be given; the
- * embedded default makes one on first start and keeps it in the data folder.
+ * embedded default makes one on first start and keeps it in the data folder. It is written whole
+ * (a private file renamed into place), and an empty or short file (a crash mid-write) is replaced.
  */
 export function authSecret(env: Env = readEnv()): string {
   if (env.AUTH_SECRET) return env.AUTH_SECRET;
   const file = path.join(dataDir(env), "auth-secret");
+  const existing = readSecret(file);
+  if (existing) return existing;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}`;
+  fs.writeFileSync(tmp, crypto.randomBytes(33).toString("base64"), { mode: 0o600 });
   try {
-    return fs.readFileSync(file, "utf8").trim();
+    // link fails if another process made one meanwhile: then theirs is the secret.
+    fs.linkSync(tmp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    if (!readSecret(file)) fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  const secret = readSecret(file);
+  if (!secret) throw new EnvError(`Could not create a session secret in ${file}.`);
+  return secret;
+}
+
+function readSecret(file: string): string | null {
+  try {
+    const value = fs.readFileSync(file, "utf8").trim();
+    return value.length >= MIN_SECRET ? value : null;
   } catch {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    try {
-      fs.writeFileSync(file, crypto.randomBytes(33).toString("base64"), { flag: "wx", mode: 0o600 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    return fs.readFileSync(file, "utf8").trim();
+    return null;
   }
 }

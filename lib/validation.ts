@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "@/db/schema";
 
-/** Removes control characters other than line breaks and tabs, which no field needs. */
-const stripControl = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
 
 export const emailSchema = z
   .string({ error: "Enter your email address." })
@@ -17,9 +15,16 @@ export const newPasswordSchema = z
   .min(LIMITS.passwordMin, `Use at least ${LIMITS.passwordMin} characters.`)
   .max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`);
 
+/** Names: no control characters, line breaks or direction overrides (which could disguise a name). */
+const cleanName = (s: string) =>
+  s
+    .replace(/[\t\n\r]/g, " ")
+    .replace(/[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, "")
+    .replace(/\s+/g, " ");
+
 export const nameSchema = z
   .string({ error: "Enter your name." })
-  .transform(stripControl)
+  .transform(cleanName)
   .pipe(
     z
       .string()

@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { stripControl } from "./text";
 import { LIMITS } from "@/db/schema";
 import { SLOT_MINUTES } from "@/lib/slots";
 
-const stripControl = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
 
 export const idSchema = (what: string) => z.uuid({ error: `That ${what} was not found.` });
 
@@ -28,9 +28,18 @@ export const appointmentDecisionSchema = z.object({
     .pipe(z.string().max(LIMITS.noteMax, `Use at most ${LIMITS.noteMax} characters.`).optional()),
 });
 
+/** A search field from the URL: control characters (NUL included, which PostgreSQL refuses) removed. */
+const searchText = (max: number) =>
+  z
+    .string()
+    .transform((s) => stripControl(s).trim())
+    .pipe(z.string().max(max))
+    .optional()
+    .catch(undefined);
+
 export const directoryFilterSchema = z.object({
-  specialty: z.string().trim().max(LIMITS.specialtyMax).optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  specialty: searchText(LIMITS.specialtyMax),
+  q: searchText(100),
 });
 
 export const dateParamSchema = z

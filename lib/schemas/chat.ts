@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { stripControl } from "./text";
 import { LIMITS } from "@/db/schema";
 import { idSchema } from "./appointments";
 
-// Line breaks and tabs are kept; other control characters would only confuse a reader.
-const stripControl = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
 
 export const messageBodySchema = z
   .string({ error: "Write a message first." })

@@ -1,0 +1,135 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { authSecret, dataDir, EnvError, readEnv as readEnvFrom } from "./env";
+
+/** Variables as a shell would give them; NODE_ENV may well be missing. */
+type Vars = Partial<Record<string, string>>;
+const readEnv = (vars: Vars) => readEnvFrom(vars as NodeJS.ProcessEnv);
+
+const SECRET = "s".repeat(32);
+const URL_ = "postgres://app@127.0.0.1:5432/carebridge";
+
+function envError(source: Vars): EnvError {
+  try {
+    readEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return error as EnvError;
+  }
+  throw new Error("expected readEnv to throw");
+}
+
+describe("readEnv", () => {
+  it("defaults to the embedded database in .data", () => {
+    const env = readEnv({});
+    expect(env).toEqual({ CAREBRIDGE_DATA_DIR: ".data", NODE_ENV: "development" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.AUTH_SECRET).toBeUndefined();
+  });
+
+  it("accepts a server URL with a secret", () => {
+    expect(readEnv({ DATABASE_URL: URL_, AUTH_SECRET: SECRET, NODE_ENV: "production" })).toMatchObject({
+      DATABASE_URL: URL_,
+      AUTH_SECRET: SECRET,
+      NODE_ENV: "production",
+    });
+    expect(readEnv({ DATABASE_URL: "postgresql://h/db", AUTH_SECRET: SECRET }).DATABASE_URL).toBe("postgresql://h/db");
+  });
+
+  it("requires AUTH_SECRET when DATABASE_URL is set, and says how to make one", () => {
+    const error = envError({ DATABASE_URL: URL_ });
+    expect(error.message).toMatch(/AUTH_SECRET is required when DATABASE_URL is set/);
+    expect(error.message).toMatch(/openssl rand/);
+  });
+
+  it("refuses a malformed DATABASE_URL", () => {
+    for (const bad of ["mysql://h/db", "127.0.0.1:5432", "http://h/db", "postgres:/h/db"]) {
+      const error = envError({ DATABASE_URL: bad, AUTH_SECRET: SECRET });
+      expect(error.message).toContain("DATABASE_URL must start with postgres:// or postgresql://");
+    }
+  });
+
+  it("refuses a short AUTH_SECRET, even without a server", () => {
+    const error = envError({ AUTH_SECRET: "s".repeat(31) });
+    expect(error.message).toMatch(/^AUTH_SECRET: AUTH_SECRET must be at least 32 characters/);
+    expect(readEnv({ AUTH_SECRET: SECRET }).AUTH_SECRET).toBe(SECRET);
+  });
+
+  it("reports every bad variable at once", () => {
+    const error = envError({ DATABASE_URL: "mysql://x", AUTH_SECRET: "short" });
+    expect(error.message.split("\n")).toHaveLength(2);
+    expect(error.message).toMatch(/DATABASE_URL/);
+    expect(error.message).toMatch(/AUTH_SECRET/);
+  });
+
+  it("treats blank strings as unset", () => {
+    expect(readEnv({ DATABASE_URL: "", AUTH_SECRET: "  ", CAREBRIDGE_DATA_DIR: " " })).toEqual({
+      CAREBRIDGE_DATA_DIR: ".data",
+      NODE_ENV: "development",
+    });
+    // A blank secret with a server is a missing secret, not a short one.
+    expect(envError({ DATABASE_URL: URL_, AUTH_SECRET: "   " }).message).toMatch(/AUTH_SECRET is required/);
+  });
+
+  it("refuses an unknown NODE_ENV", () => {
+    expect(envError({ NODE_ENV: "staging" }).message).toMatch(/^NODE_ENV:/);
+  });
+
+  it("resolves the data folder from the working directory", () => {
+    expect(dataDir(readEnv({ CAREBRIDGE_DATA_DIR: "var/db" }))).toBe(path.resolve(process.cwd(), "var/db"));
+    expect(dataDir(readEnv({ CAREBRIDGE_DATA_DIR: "/srv/cb" }))).toBe("/srv/cb");
+  });
+});
+
+describe("authSecret", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "carebridge-env-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("uses AUTH_SECRET when given and writes nothing", () => {
+    const dataFolder = path.join(dir, "data");
+    expect(authSecret(readEnv({ AUTH_SECRET: SECRET, CAREBRIDGE_DATA_DIR: dataFolder }))).toBe(SECRET);
+    expect(fs.existsSync(dataFolder)).toBe(false);
+  });
+
+  it("generates a secret into a fresh data folder, private to the owner, and keeps it", () => {
+    const dataFolder = path.join(dir, "nested", "data");
+    const env = readEnv({ CAREBRIDGE_DATA_DIR: dataFolder });
+    const first = authSecret(env);
+    // 33 random bytes in base64.
+    expect(first).toMatch(/^[A-Za-z0-9+/]{44}$/);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    const file = path.join(dataFolder, "auth-secret");
+    expect(fs.readFileSync(file, "utf8")).toBe(first);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(authSecret(env)).toBe(first);
+    expect(authSecret(readEnv({ CAREBRIDGE_DATA_DIR: dataFolder }))).toBe(first);
+    // A generated secret also satisfies the server-mode rule.
+    expect(readEnv({ AUTH_SECRET: first }).AUTH_SECRET).toBe(first);
+  });
+
+  it("gives different folders different secrets", () => {
+    const a = authSecret(readEnv({ CAREBRIDGE_DATA_DIR: path.join(dir, "a") }));
+    const b = authSecret(readEnv({ CAREBRIDGE_DATA_DIR: path.join(dir, "b") }));
+    expect(a).not.toBe(b);
+  });
+
+  it("reads back an existing secret file, trimmed", () => {
+    fs.writeFileSync(path.join(dir, "auth-secret"), `${"k".repeat(40)}\n`);
+    expect(authSecret(readEnv({ CAREBRIDGE_DATA_DIR: dir }))).toBe("k".repeat(40));
+  });
+
+  it("replaces an empty or short secret file (a crash mid-write) with a real secret", () => {
+    const file = path.join(dir, "auth-secret");
+    for (const broken of ["", "short"]) {
+      fs.writeFileSync(file, broken);
+      const secret = authSecret(readEnv({ CAREBRIDGE_DATA_DIR: dir }));
+      expect(secret).toMatch(/^[A-Za-z0-9+/]{44}$/);
+      expect(fs.readFileSync(file, "utf8")).toBe(secret);
+    }
+  });
+});
