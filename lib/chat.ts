@@ -148,15 +148,17 @@ export async function sendMessage(input: { roomId: string; senderId: string; cli
         throw new DomainError("conflict", "This conversation is closed because the appointment was cancelled. You can still read it.");
       }
 
+      // Stamped with the clock now, under the lock (now() is the transaction's start, before the
+      // wait), and never earlier than the room's last activity: times follow sequence order.
       const [bumped] = await tx
         .update(chatRooms)
-        .set({ lastSeq: sql`${chatRooms.lastSeq} + 1`, lastActivityAt: sql`now()` })
+        .set({ lastSeq: sql`${chatRooms.lastSeq} + 1`, lastActivityAt: sql`greatest(${chatRooms.lastActivityAt}, clock_timestamp())` })
         .where(eq(chatRooms.id, input.roomId))
-        .returning({ seq: chatRooms.lastSeq });
+        .returning({ seq: chatRooms.lastSeq, at: chatRooms.lastActivityAt });
       if (!bumped) throw new Error("room vanished under its lock");
       const [message] = await tx
         .insert(messages)
-        .values({ roomId: input.roomId, seq: bumped.seq, senderId: input.senderId, clientId: input.clientId, body: input.body })
+        .values({ roomId: input.roomId, seq: bumped.seq, senderId: input.senderId, clientId: input.clientId, body: input.body, createdAt: bumped.at })
         .returning(messageColumns);
       if (!message) throw new Error("insert returned no row");
       // The sender has read everything up to their own message.

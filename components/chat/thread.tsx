@@ -202,7 +202,8 @@ export function Thread({
           {data.messages.length === 0 && pending.length === 0 ? (
             <p className="py-10 text-center text-sm text-slate-600">No messages yet. Say hello to {otherName}.</p>
           ) : null}
-          <ol role="log" aria-live="polite" aria-label="Messages" className="flex flex-col gap-3">
+          <div role="log" aria-live="polite" aria-label="Messages">
+          <ol className="flex flex-col gap-3">
             {data.messages.map((m) => (
               <MessageItem key={`s${m.seq}`} mine={m.senderId === meId} senderName={m.senderId === meId ? "You" : otherName} body={m.body} createdAt={m.createdAt} timeZone={timeZone} state={stateOf(m)} />
             ))}
@@ -221,6 +222,7 @@ export function Thread({
               />
             ))}
           </ol>
+          </div>
         </div>
         {showJump ? (
           <div className="pointer-events-none absolute inset-x-0 bottom-3 flex justify-center">

@@ -39,6 +39,8 @@ describe("sendMessageSchema: the body", () => {
 
   it("refuses a missing or non-string body with the same message", () => {
     expect(errorsOf(sendMessageSchema.safeParse({ roomId: ROOM_ID, clientId: CLIENT_ID }))).toEqual({ body: EMPTY });
+    // Only invisible characters: zero-width space, direction marks, word joiner.
+    expect(errorsOf(send("\u200B\u200E\u200F\u2060"))).toEqual({ body: EMPTY });
     expect(errorsOf(send(42))).toEqual({ body: EMPTY });
     expect(errorsOf(send(null))).toEqual({ body: EMPTY });
     expect(errorsOf(send(["hi"]))).toEqual({ body: EMPTY });

@@ -8,7 +8,14 @@ export const messageBodySchema = z
   .string({ error: "Write a message first." })
   .max(LIMITS.messageMax * 4, `A message has at most ${LIMITS.messageMax} characters.`)
   .transform((s) => stripControl(s).trim())
-  .pipe(z.string().min(1, "Write a message first.").max(LIMITS.messageMax, `A message has at most ${LIMITS.messageMax} characters.`));
+  .pipe(
+    z
+      .string()
+      .min(1, "Write a message first.")
+      .max(LIMITS.messageMax, `A message has at most ${LIMITS.messageMax} characters.`)
+      // Only invisible characters (zero-width spaces, direction marks) is an empty message too.
+      .refine((s) => /[^\s\p{Cf}]/u.test(s), "Write a message first."),
+  );
 
 export const sendMessageSchema = z.object({
   roomId: idSchema("conversation"),
