@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 
-export const E2E_PORT = 3123;
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3123);
 export const BASE_URL = `http://localhost:${E2E_PORT}`;
 // The e2e server's own embedded database, made fresh for each run.
 export const E2E_DATA_DIR = ".data/e2e";

@@ -23,7 +23,13 @@ const NAV: Record<Role, NavItem[]> = {
     { href: "/chat", label: "Messages", unread: true },
     { href: "/doctor/settings", label: "Working hours" },
   ],
-  admin: [{ href: "/admin", label: "Overview" }],
+  admin: [
+    { href: "/admin", label: "Overview" },
+    { href: "/admin/users", label: "Users" },
+    { href: "/admin/appointments", label: "Appointments" },
+    { href: "/admin/rooms", label: "Chat rooms" },
+    { href: "/admin/audit", label: "Audit log" },
+  ],
 };
 
 export async function AppShell({ user, children }: { user: Pick<PublicUser, "id" | "name" | "role">; children: ReactNode }) {

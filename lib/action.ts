@@ -25,6 +25,7 @@ export async function runAction<S extends z.ZodType, T>(options: {
   if (!user) return { ok: false, message: SESSION_ENDED };
   // Another role's action answers like a missing item, as pages do.
   if (!options.roles.includes(user.role)) return { ok: false, message: "That item was not found." };
+  if (user.mustChangePassword) return { ok: false, message: "Change your temporary password first." };
   const parsed = options.schema.safeParse(options.input);
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);

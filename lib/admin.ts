@@ -1,9 +1,304 @@
-import { count } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "@/db";
-import { ROLES, users, type Role } from "@/db/schema";
+import { isUniqueViolation } from "@/db/errors";
+import {
+  APPOINTMENT_STATUSES,
+  appointments,
+  auditEvents,
+  chatRooms,
+  doctorProfiles,
+  messages,
+  ROLES,
+  roomMembers,
+  users,
+  workingHours,
+  type AppointmentStatus,
+  type Role,
+} from "@/db/schema";
+import { recordAudit } from "./audit";
+import { DomainError, notFoundError } from "./errors";
+import { hashPassword } from "./password";
+import { DEFAULT_WORKING_HOURS } from "./slots";
+
+export const ADMIN_PAGE_SIZE = 20;
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+function pageOf<T>(rows: T[], total: number, page: number): Page<T> {
+  return { rows, total, page, pageCount: Math.max(1, Math.ceil(total / ADMIN_PAGE_SIZE)) };
+}
+
+const likeOf = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+// ---------------------------------------------------------------- overview
 
 /** Users per role, every role listed (zero included). */
 export async function countUsersByRole(): Promise<{ role: Role; count: number }[]> {
   const rows = await getDb().select({ role: users.role, count: count() }).from(users).groupBy(users.role);
   return ROLES.map((role) => ({ role, count: rows.find((r) => r.role === role)?.count ?? 0 }));
+}
+
+export async function overview(now: Date = new Date()) {
+  const db = getDb();
+  const [byRole, byStatus, [recent], [activeRooms]] = await Promise.all([
+    countUsersByRole(),
+    db.select({ status: appointments.status, count: count() }).from(appointments).groupBy(appointments.status),
+    db.select({ n: count() }).from(messages).where(gte(messages.createdAt, new Date(now.getTime() - 24 * 3_600_000))),
+    db
+      .select({ n: count() })
+      .from(chatRooms)
+      .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
+      .where(eq(appointments.status, "accepted")),
+  ]);
+  return {
+    usersByRole: byRole,
+    appointmentsByStatus: APPOINTMENT_STATUSES.map((status) => ({ status, count: byStatus.find((r) => r.status === status)?.count ?? 0 })),
+    messagesLast24h: recent?.n ?? 0,
+    activeRooms: activeRooms?.n ?? 0,
+  };
+}
+
+// ---------------------------------------------------------------- users
+
+export interface AdminUserRow {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+  createdAt: Date;
+}
+
+export async function listUsers(filter: { q?: string; role?: Role; page: number }): Promise<Page<AdminUserRow>> {
+  const conditions: SQL[] = [];
+  if (filter.q) conditions.push(or(ilike(users.name, likeOf(filter.q)), ilike(users.email, likeOf(filter.q)))!);
+  if (filter.role) conditions.push(eq(users.role, filter.role));
+  const where = conditions.length ? and(...conditions) : undefined;
+  const db = getDb();
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ id: users.id, name: users.name, email: users.email, role: users.role, active: users.active, createdAt: users.createdAt })
+      .from(users)
+      .where(where)
+      .orderBy(desc(users.createdAt), asc(users.id))
+      .limit(ADMIN_PAGE_SIZE)
+      .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
+    db.select({ n: count() }).from(users).where(where),
+  ]);
+  return pageOf(rows, total?.n ?? 0, filter.page);
+}
+
+/** A doctor account with a temporary password that must be changed at first sign-in. */
+export async function createDoctor(input: {
+  adminId: string;
+  name: string;
+  email: string;
+  specialty: string;
+  bio: string;
+  timeZone: string;
+  temporaryPassword: string;
+}): Promise<{ id: string }> {
+  const passwordHash = await hashPassword(input.temporaryPassword);
+  try {
+    return await getDb().transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "doctor", mustChangePassword: true })
+        .returning({ id: users.id });
+      if (!user) throw new Error("insert returned no row");
+      await tx.insert(doctorProfiles).values({ userId: user.id, specialty: input.specialty, bio: input.bio, timeZone: input.timeZone });
+      await tx.insert(workingHours).values(DEFAULT_WORKING_HOURS.map((h) => ({ doctorId: user.id, ...h })));
+      await recordAudit({ actorId: input.adminId, action: "admin.doctor_created", targetType: "user", targetId: user.id, detail: { specialty: input.specialty } }, tx);
+      return user;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "users_email_lower_key")) {
+      throw new DomainError("conflict", "An account with this email already exists.", { email: ["An account with this email already exists."] });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Deactivates or reactivates a patient or doctor. Admin accounts (the acting one included) are
+ * never switched off here, so the last admin can never lock everyone out. Data is kept.
+ */
+export async function setUserActive(input: { adminId: string; userId: string; active: boolean }): Promise<void> {
+  if (input.userId === input.adminId) throw new DomainError("conflict", "You cannot deactivate your own account.");
+  await getDb().transaction(async (tx) => {
+    const [user] = await tx.select({ role: users.role, active: users.active }).from(users).where(eq(users.id, input.userId)).for("update").limit(1);
+    if (!user) throw notFoundError("That user");
+    if (user.role === "admin") throw new DomainError("conflict", "Administrator accounts cannot be deactivated here.");
+    if (user.active === input.active) return;
+    await tx.update(users).set({ active: input.active }).where(eq(users.id, input.userId));
+    await recordAudit(
+      { actorId: input.adminId, action: input.active ? "admin.user_reactivated" : "admin.user_deactivated", targetType: "user", targetId: input.userId, detail: { role: user.role } },
+      tx,
+    );
+  });
+}
+
+// ---------------------------------------------------------------- appointments
+
+export interface AdminAppointmentRow {
+  id: string;
+  startsAt: Date;
+  status: AppointmentStatus;
+  reason: string;
+  decisionNote: string | null;
+  patientName: string;
+  doctorName: string;
+}
+
+const patientUser = alias(users, "patient_user");
+const doctorUser = alias(users, "doctor_user");
+
+export async function listAppointments(filter: { status?: AppointmentStatus; doctorId?: string; from?: Date; to?: Date; page: number }): Promise<Page<AdminAppointmentRow>> {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(appointments.status, filter.status));
+  if (filter.doctorId) conditions.push(eq(appointments.doctorId, filter.doctorId));
+  if (filter.from) conditions.push(gte(appointments.startsAt, filter.from));
+  if (filter.to) conditions.push(lt(appointments.startsAt, filter.to));
+  const where = conditions.length ? and(...conditions) : undefined;
+  const db = getDb();
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: appointments.id,
+        startsAt: appointments.startsAt,
+        status: appointments.status,
+        reason: appointments.reason,
+        decisionNote: appointments.decisionNote,
+        patientName: patientUser.name,
+        doctorName: doctorUser.name,
+      })
+      .from(appointments)
+      .innerJoin(patientUser, eq(patientUser.id, appointments.patientId))
+      .innerJoin(doctorUser, eq(doctorUser.id, appointments.doctorId))
+      .where(where)
+      .orderBy(desc(appointments.startsAt), asc(appointments.id))
+      .limit(ADMIN_PAGE_SIZE)
+      .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
+    db.select({ n: count() }).from(appointments).where(where),
+  ]);
+  return pageOf(rows, total?.n ?? 0, filter.page);
+}
+
+export async function listDoctorsForFilter(): Promise<{ id: string; name: string }[]> {
+  return getDb().select({ id: users.id, name: users.name }).from(users).where(eq(users.role, "doctor")).orderBy(asc(users.name));
+}
+
+/** An admin cancels a requested or accepted appointment, with a reason the patient and doctor see. */
+export async function adminCancelAppointment(input: { adminId: string; appointmentId: string; reason: string }): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    const [row] = await tx.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, input.appointmentId)).for("update").limit(1);
+    if (!row) throw notFoundError("That appointment");
+    if (row.status !== "requested" && row.status !== "accepted") {
+      throw new DomainError("conflict", `This appointment is already ${row.status}, so it cannot be cancelled.`);
+    }
+    await tx.update(appointments).set({ status: "cancelled", decisionNote: input.reason }).where(eq(appointments.id, input.appointmentId));
+    await recordAudit(
+      { actorId: input.adminId, action: "admin.appointment_cancelled", targetType: "appointment", targetId: input.appointmentId, detail: { from: row.status } },
+      tx,
+    );
+  });
+}
+
+// ---------------------------------------------------------------- audit log
+
+export interface AuditRow {
+  id: number;
+  createdAt: Date;
+  action: string;
+  actorName: string | null;
+  actorEmail: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export async function listAuditEvents(filter: { action?: string; actor?: string; page: number }): Promise<Page<AuditRow>> {
+  const conditions: SQL[] = [];
+  if (filter.action) conditions.push(sql`${auditEvents.action} like ${`${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  if (filter.actor) conditions.push(or(ilike(users.email, likeOf(filter.actor)), ilike(users.name, likeOf(filter.actor)))!);
+  const where = conditions.length ? and(...conditions) : undefined;
+  const db = getDb();
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: auditEvents.id,
+        createdAt: auditEvents.createdAt,
+        action: auditEvents.action,
+        actorName: users.name,
+        actorEmail: users.email,
+        targetType: auditEvents.targetType,
+        targetId: auditEvents.targetId,
+        detail: auditEvents.detail,
+      })
+      .from(auditEvents)
+      .leftJoin(users, eq(users.id, auditEvents.actorId))
+      .where(where)
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .limit(ADMIN_PAGE_SIZE)
+      .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
+    db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where),
+  ]);
+  return pageOf(rows, total?.n ?? 0, filter.page);
+}
+
+// ---------------------------------------------------------------- chat rooms (metadata only)
+
+export interface AdminRoomRow {
+  id: string;
+  members: string[];
+  messageCount: number;
+  lastActivityAt: Date;
+  appointmentStatus: AppointmentStatus;
+}
+
+/** Rooms with their members, message count and last activity: never a message body. */
+export async function listRooms(filter: { page: number }): Promise<Page<AdminRoomRow>> {
+  const db = getDb();
+  const rows = await db
+    .select({ id: chatRooms.id, messageCount: chatRooms.lastSeq, lastActivityAt: chatRooms.lastActivityAt, appointmentStatus: appointments.status })
+    .from(chatRooms)
+    .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
+    .orderBy(desc(chatRooms.lastActivityAt), asc(chatRooms.id))
+    .limit(ADMIN_PAGE_SIZE)
+    .offset((filter.page - 1) * ADMIN_PAGE_SIZE);
+  const [total] = await db.select({ n: count() }).from(chatRooms);
+  const members = rows.length
+    ? await db
+        .select({ roomId: roomMembers.roomId, name: users.name, role: users.role })
+        .from(roomMembers)
+        .innerJoin(users, eq(users.id, roomMembers.userId))
+        .where(inArray(roomMembers.roomId, rows.map((r) => r.id)))
+    : [];
+  return pageOf(
+    rows.map((r) => ({ ...r, members: members.filter((m) => m.roomId === r.id).map((m) => (m.role === "doctor" ? `Dr ${m.name}` : m.name)) })),
+    total?.n ?? 0,
+    filter.page,
+  );
+}
+
+/** An admin account, for `npm run admin:create` (there is no default admin outside the demo data). */
+export async function createAdmin(input: { name: string; email: string; password: string }): Promise<{ id: string }> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await getDb().transaction(async (tx) => {
+      const [user] = await tx.insert(users).values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "admin" }).returning({ id: users.id });
+      if (!user) throw new Error("insert returned no row");
+      await recordAudit({ actorId: null, action: "admin.created_by_script", targetType: "user", targetId: user.id }, tx);
+      return user;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "users_email_lower_key")) throw new DomainError("conflict", "An account with this email already exists.");
+    throw error;
+  }
 }

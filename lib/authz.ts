@@ -24,9 +24,13 @@ export async function requireUser(): Promise<PublicUser> {
   return user;
 }
 
-/** For pages: a user of this role; anyone else gets not-found, never the content. */
+/**
+ * For pages: a user of this role; anyone else gets not-found, never the content. An account with
+ * a temporary password is sent to change it first.
+ */
 export async function requireRole(...roles: Role[]): Promise<PublicUser> {
   const user = await requireUser();
   if (!roles.includes(user.role)) notFound();
+  if (user.mustChangePassword) redirect("/account/password");
   return user;
 }

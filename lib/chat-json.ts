@@ -1,4 +1,4 @@
-import type { ChatMessage, ConversationSummary } from "./chat";
+import type { ChatMessage, ConversationSummary, RecentMessage } from "./chat";
 
 /** A message as the browser holds it (dates as ISO strings), from the action and the endpoint alike. */
 export interface ChatMessageJson {
@@ -33,4 +33,17 @@ export function toConversationJson(c: ConversationSummary): ConversationJson {
     last: c.last ? { body: c.last.body, createdAt: c.last.createdAt.toISOString(), senderId: c.last.senderId } : null,
     unread: c.unread,
   };
+}
+
+export interface RecentMessageJson {
+  roomId: string;
+  seq: number;
+  body: string;
+  createdAt: string;
+  sender: { id: string; name: string; role: string };
+  unread: boolean;
+}
+
+export function toRecentJson(m: RecentMessage): RecentMessageJson {
+  return { roomId: m.roomId, seq: m.seq, body: m.body, createdAt: m.createdAt.toISOString(), sender: m.sender, unread: m.unread };
 }

@@ -246,3 +246,45 @@ export async function unreadTotal(userId: string): Promise<number> {
     .where(eq(roomMembers.userId, userId));
   return row?.n ?? 0;
 }
+
+export const RECENT_LIMIT = 5;
+
+export interface RecentMessage {
+  roomId: string;
+  seq: number;
+  body: string;
+  createdAt: Date;
+  sender: { id: string; name: string; role: Role };
+  unread: boolean;
+}
+
+/**
+ * The newest messages the user received across all their rooms (from the other member, never
+ * their own), unread ones marked: per room the newest few by the primary key, then the top overall.
+ */
+export async function recentMessages(userId: string, limit: number = RECENT_LIMIT): Promise<RecentMessage[]> {
+  const db = getDb();
+  const perRoom = db
+    .select({ seq: messages.seq, body: messages.body, createdAt: messages.createdAt, senderId: messages.senderId })
+    .from(messages)
+    .where(and(eq(messages.roomId, me.roomId), ne(messages.senderId, me.userId)))
+    .orderBy(desc(messages.seq))
+    .limit(limit)
+    .as("recent");
+  const rows = await db
+    .select({
+      roomId: me.roomId,
+      seq: perRoom.seq,
+      body: perRoom.body,
+      createdAt: perRoom.createdAt,
+      sender: { id: otherUser.id, name: otherUser.name, role: otherUser.role },
+      unread: sql<boolean>`${perRoom.seq} > ${me.lastReadSeq}`,
+    })
+    .from(me)
+    .innerJoinLateral(perRoom, sql`true`)
+    .innerJoin(otherUser, eq(otherUser.id, perRoom.senderId))
+    .where(eq(me.userId, userId))
+    .orderBy(desc(perRoom.createdAt), desc(perRoom.seq))
+    .limit(limit);
+  return rows;
+}

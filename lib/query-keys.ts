@@ -3,7 +3,7 @@ export const keys = {
   thread: (roomId: string) => ["thread", roomId] as const,
   conversations: () => ["conversations"] as const,
   unread: () => ["unread"] as const,
-  dashboard: () => ["dashboard"] as const,
+  recentMessages: () => ["recent-messages"] as const,
 };
 
 export const REFETCH = {

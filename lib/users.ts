@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { users, type User } from "@/db/schema";
 import { recordAudit } from "./audit";
+import { DomainError, notFoundError } from "./errors";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password";
 
 export type PublicUser = Pick<User, "id" | "email" | "name" | "role" | "active" | "mustChangePassword">;
@@ -72,4 +73,21 @@ export async function registerPatient(input: { name: string; email: string; pass
     if (isUniqueViolation(error, "users_email_lower_key")) return { ok: false, reason: "email_taken" };
     throw error;
   }
+}
+
+/** Replaces the password after checking the current one; clears the "must change" mark. */
+export async function changePassword(input: { userId: string; currentPassword: string; newPassword: string }): Promise<void> {
+  const [row] = await getDb().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, input.userId)).limit(1);
+  if (!row) throw notFoundError("That account");
+  if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
+    throw new DomainError("invalid", "Your current password is not correct.", { currentPassword: ["Your current password is not correct."] });
+  }
+  if (input.currentPassword === input.newPassword) {
+    throw new DomainError("invalid", "Choose a password different from the current one.", { newPassword: ["Choose a password different from the current one."] });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await getDb().transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, input.userId));
+    await recordAudit({ actorId: input.userId, action: "user.password_changed", targetType: "user", targetId: input.userId }, tx);
+  });
 }

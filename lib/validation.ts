@@ -67,3 +67,11 @@ export function formFields(form: FormData, names: readonly string[]): Record<str
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return z.flattenError(error).fieldErrors as FieldErrors;
 }
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(LIMITS.passwordMax),
+    newPassword: newPasswordSchema,
+    confirmPassword: z.string({ error: "Repeat the new password." }),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { message: "The two new passwords do not match.", path: ["confirmPassword"] });

@@ -1,5 +1,6 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
@@ -8,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextareaField } from "@/components/ui/textarea-field";
 import type { AppointmentAction } from "@/lib/appointment-rules";
+import { keys } from "@/lib/query-keys";
 
 const NOTE_MAX = 500;
 
@@ -63,6 +65,7 @@ export function AppointmentActions({
   otherName: string;
 }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [pending, startTransition] = useTransition();
   const [open, setOpen] = useState<AppointmentAction | null>(null);
   const [note, setNote] = useState("");
@@ -75,6 +78,8 @@ export function AppointmentActions({
       const result = await changeAppointmentAction({ appointmentId, action, note: withNote });
       if (result.ok) {
         toast.success(copy.done);
+        // Conversations and counters change with appointments (a room opens or closes).
+        for (const key of [keys.conversations(), keys.unread(), keys.recentMessages()]) void queryClient.invalidateQueries({ queryKey: key });
         setOpen(null);
         setNote("");
         router.refresh();

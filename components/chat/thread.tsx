@@ -109,7 +109,7 @@ export function Thread({
         }
         void queryClient.invalidateQueries({ queryKey: keys.conversations() });
         void queryClient.invalidateQueries({ queryKey: keys.unread() });
-        void queryClient.invalidateQueries({ queryKey: keys.dashboard() });
+        void queryClient.invalidateQueries({ queryKey: keys.recentMessages() });
       });
     };
     mark();

@@ -1,28 +1,55 @@
 import type { Metadata } from "next";
+import { StatusBadge } from "@/components/appointments/status-badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { countUsersByRole } from "@/lib/admin";
+import { overview } from "@/lib/admin";
 import { requireRole } from "@/lib/authz";
 import { ROLE_LABELS } from "@/lib/roles";
 
 export const metadata: Metadata = { title: "Overview" };
 
+function Stat({ label, value }: { label: string; value: number }) {
+  return (
+    <div className="rounded-md bg-slate-50 p-4">
+      <dt className="text-sm text-slate-600">{label}</dt>
+      <dd className="text-2xl font-semibold text-slate-900">{value}</dd>
+    </div>
+  );
+}
+
 export default async function AdminOverview() {
   await requireRole("admin");
-  const byRole = await countUsersByRole();
+  const data = await overview();
   return (
     <>
-      <PageHeader title="Overview" description="Accounts on this Carebridge." />
-      <Card title="Users by role">
-        <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3">
-          {byRole.map((row) => (
-            <div key={row.role} className="rounded-md bg-slate-50 p-4">
-              <dt className="text-sm text-slate-600">{ROLE_LABELS[row.role]}s</dt>
-              <dd className="text-2xl font-semibold text-slate-900">{row.count}</dd>
-            </div>
-          ))}
-        </dl>
-      </Card>
+      <PageHeader title="Overview" description="Accounts, appointments and activity on this Carebridge." />
+      <div className="flex flex-col gap-6">
+        <Card title="Users by role">
+          <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3">
+            {data.usersByRole.map((row) => (
+              <Stat key={row.role} label={`${ROLE_LABELS[row.role]}s`} value={row.count} />
+            ))}
+          </dl>
+        </Card>
+        <Card title="Appointments by status">
+          <dl className="grid grid-cols-2 gap-4 sm:grid-cols-5">
+            {data.appointmentsByStatus.map((row) => (
+              <div key={row.status} className="rounded-md bg-slate-50 p-4">
+                <dt>
+                  <StatusBadge status={row.status} />
+                </dt>
+                <dd className="mt-1 text-2xl font-semibold text-slate-900">{row.count}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+        <Card title="Conversations">
+          <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+            <Stat label="Messages in the last 24 hours" value={data.messagesLast24h} />
+            <Stat label="Active chat rooms" value={data.activeRooms} />
+          </dl>
+        </Card>
+      </div>
     </>
   );
 }

@@ -1,41 +1,61 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AppointmentList } from "@/components/appointments/appointment-list";
+import { RecentMessagesPanel } from "@/components/dashboard/recent-messages-panel";
+import { UnreadTotalCard } from "@/components/dashboard/unread-total-card";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { doctorAcceptedAppointments, doctorPendingRequests } from "@/lib/appointments";
 import { requireRole } from "@/lib/authz";
+import { recentMessages, unreadTotal } from "@/lib/chat";
+import { toRecentJson } from "@/lib/chat-json";
+import { localDateOf } from "@/lib/time";
 import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Home" };
 
+const seeAll = (href: string, label: string) => (
+  <Link href={href} className="text-sm font-medium text-brand-700 underline">
+    {label}
+  </Link>
+);
+
 export default async function DoctorHome() {
   const user = await requireRole("doctor");
-  const [pending, { upcoming }, tz] = await Promise.all([doctorPendingRequests(user.id), doctorAcceptedAppointments(user.id), viewerTimeZone()]);
+  const [pending, { upcoming }, recent, unread, tz] = await Promise.all([
+    doctorPendingRequests(user.id),
+    doctorAcceptedAppointments(user.id),
+    recentMessages(user.id),
+    unreadTotal(user.id),
+    viewerTimeZone(),
+  ]);
+  const now = new Date();
+  const today = localDateOf(now, tz);
+  const isToday = (d: Date) => {
+    const l = localDateOf(d, tz);
+    return l.year === today.year && l.month === today.month && l.day === today.day;
+  };
+  const todays = upcoming.filter((a) => isToday(a.startsAt));
+  const later = upcoming.filter((a) => !isToday(a.startsAt));
   return (
     <>
       <PageHeader title={`Hello, Dr ${user.name}`} description="Your requests, appointments and messages from patients." />
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
-        <Card
-          title={`Pending requests (${pending.length})`}
-          action={
-            <Link href="/doctor/requests" className="text-sm font-medium text-brand-700 underline">
-              All requests
-            </Link>
-          }
-        >
-          <AppointmentList appointments={pending.slice(0, 5)} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No pending requests", body: "New appointment requests from patients will show here." }} />
-        </Card>
-        <Card
-          title="Upcoming appointments"
-          action={
-            <Link href="/doctor/appointments" className="text-sm font-medium text-brand-700 underline">
-              All appointments
-            </Link>
-          }
-        >
-          <AppointmentList appointments={upcoming.slice(0, 5)} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Appointments you accept will show here." }} />
-        </Card>
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="flex flex-col gap-6 lg:col-span-2">
+          <Card title={`Pending requests (${pending.length})`} action={seeAll("/doctor/requests", "All requests")}>
+            <AppointmentList appointments={pending.slice(0, 5)} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No pending requests", body: "New appointment requests from patients will show here." }} />
+          </Card>
+          <Card title="Today">
+            <AppointmentList appointments={todays} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "Nothing else today" }} />
+          </Card>
+          <Card title="Upcoming" action={seeAll("/doctor/appointments", "All appointments")}>
+            <AppointmentList appointments={later.slice(0, 5)} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Appointments you accept will show here." }} />
+          </Card>
+        </div>
+        <div className="flex flex-col gap-6">
+          <UnreadTotalCard initial={unread} />
+          <RecentMessagesPanel initial={recent.map(toRecentJson)} timeZone={tz} fromLabel="from your patients" />
+        </div>
       </div>
     </>
   );

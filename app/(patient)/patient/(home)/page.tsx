@@ -1,42 +1,54 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AppointmentList } from "@/components/appointments/appointment-list";
+import { RecentMessagesPanel } from "@/components/dashboard/recent-messages-panel";
+import { UnreadTotalCard } from "@/components/dashboard/unread-total-card";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { patientAppointments } from "@/lib/appointments";
 import { requireRole } from "@/lib/authz";
+import { recentMessages, unreadTotal } from "@/lib/chat";
+import { toRecentJson } from "@/lib/chat-json";
 import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Home" };
 
+const seeAll = (href: string, label: string) => (
+  <Link href={href} className="text-sm font-medium text-brand-700 underline">
+    {label}
+  </Link>
+);
+
 export default async function PatientHome() {
   const user = await requireRole("patient");
-  const [{ upcoming }, tz] = await Promise.all([patientAppointments(user.id), viewerTimeZone()]);
+  const [{ upcoming }, recent, unread, tz] = await Promise.all([patientAppointments(user.id), recentMessages(user.id), unreadTotal(user.id), viewerTimeZone()]);
   const accepted = upcoming.filter((a) => a.status === "accepted");
   const waiting = upcoming.filter((a) => a.status === "requested");
-  const findDoctor = (
-    <Link href="/patient/doctors" className={buttonClasses("primary", "sm")}>
-      Find a doctor
-    </Link>
-  );
   return (
     <>
-      <PageHeader title={`Hello, ${user.name}`} description="Your appointments and messages with your doctors." action={findDoctor} />
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
-        <Card
-          title="Next appointments"
-          action={
-            <Link href="/patient/appointments" className="text-sm font-medium text-brand-700 underline">
-              All appointments
-            </Link>
-          }
-        >
-          <AppointmentList appointments={accepted.slice(0, 3)} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Find a doctor and request a time that suits you." }} />
-        </Card>
-        <Card title="Waiting for a doctor">
-          <AppointmentList appointments={waiting} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No requests waiting", body: "Requests you send show here until the doctor answers." }} />
-        </Card>
+      <PageHeader
+        title={`Hello, ${user.name}`}
+        description="Your appointments and messages with your doctors."
+        action={
+          <Link href="/patient/doctors" className={buttonClasses("primary", "sm")}>
+            Find a doctor
+          </Link>
+        }
+      />
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="flex flex-col gap-6 lg:col-span-2">
+          <Card title="Next appointments" action={seeAll("/patient/appointments", "All appointments")}>
+            <AppointmentList appointments={accepted.slice(0, 3)} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Find a doctor and request a time that suits you." }} />
+          </Card>
+          <Card title="Waiting for a doctor">
+            <AppointmentList appointments={waiting} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No requests waiting", body: "Requests you send show here until the doctor answers." }} />
+          </Card>
+        </div>
+        <div className="flex flex-col gap-6">
+          <UnreadTotalCard initial={unread} />
+          <RecentMessagesPanel initial={recent.map(toRecentJson)} timeZone={tz} fromLabel="from your doctors" />
+        </div>
       </div>
     </>
   );

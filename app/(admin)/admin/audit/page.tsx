@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import { Pagination } from "@/components/admin/pagination";
+import { buttonClasses } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { listAuditEvents } from "@/lib/admin";
+import { requireRole } from "@/lib/authz";
+import { auditFilterSchema } from "@/lib/schemas/admin";
+import { viewerTimeZone } from "@/lib/viewer-time-zone";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+export default async function AdminAudit({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireRole("admin");
+  const filter = auditFilterSchema.parse(await searchParams);
+  const [result, tz] = await Promise.all([listAuditEvents(filter), viewerTimeZone()]);
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone: tz, dateStyle: "medium", timeStyle: "medium" });
+  const input = "rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm";
+  return (
+    <>
+      <PageHeader title="Audit log" description="Every sign-in, failed sign-in, appointment change and account change, newest first. Entries are never changed or removed." />
+      <form role="search" aria-label="Audit events" className="mb-4 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end">
+        <div className="flex flex-1 flex-col gap-1">
+          <label htmlFor="action" className="text-sm font-medium text-slate-800">Action starts with</label>
+          <input id="action" name="action" defaultValue={filter.action} maxLength={64} placeholder="For example: auth. or appointment." className={input} />
+        </div>
+        <div className="flex flex-1 flex-col gap-1">
+          <label htmlFor="actor" className="text-sm font-medium text-slate-800">Who (name or email)</label>
+          <input id="actor" name="actor" defaultValue={filter.actor} maxLength={100} className={input} />
+        </div>
+        <button type="submit" className={buttonClasses("secondary")}>Filter</button>
+      </form>
+      {result.rows.length === 0 ? (
+        <EmptyState title="No events match" />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full min-w-[48rem] text-left text-sm">
+            <caption className="sr-only">Audit events</caption>
+            <thead className="bg-slate-50 text-slate-700">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">When</th>
+                <th scope="col" className="px-4 py-2 font-medium">Who</th>
+                <th scope="col" className="px-4 py-2 font-medium">Action</th>
+                <th scope="col" className="px-4 py-2 font-medium">Target</th>
+                <th scope="col" className="px-4 py-2 font-medium">Detail</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-200">
+              {result.rows.map((e) => (
+                <tr key={e.id}>
+                  <td className="px-4 py-2 whitespace-nowrap">{time.format(e.createdAt)}</td>
+                  <td className="px-4 py-2">{e.actorName ? `${e.actorName} (${e.actorEmail})` : "—"}</td>
+                  <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
+                  <td className="px-4 py-2 font-mono text-xs">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
+                  <td className="max-w-xs truncate px-4 py-2 font-mono text-xs">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{ action: filter.action, actor: filter.actor }} />
+    </>
+  );
+}

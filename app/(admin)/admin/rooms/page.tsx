@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import { Pagination } from "@/components/admin/pagination";
+import { StatusBadge } from "@/components/appointments/status-badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { listRooms } from "@/lib/admin";
+import { requireRole } from "@/lib/authz";
+import { pageSchema } from "@/lib/schemas/admin";
+import { viewerTimeZone } from "@/lib/viewer-time-zone";
+
+export const metadata: Metadata = { title: "Chat rooms" };
+
+export default async function AdminRooms({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireRole("admin");
+  const { page } = pageSchema.parse(await searchParams);
+  const [result, tz] = await Promise.all([listRooms({ page }), viewerTimeZone()]);
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone: tz, dateStyle: "medium", timeStyle: "short" });
+  return (
+    <>
+      <PageHeader title="Chat rooms" description="Who talks with whom, how much and when. Message contents are private to the two members and never shown here." />
+      {result.rows.length === 0 ? (
+        <EmptyState title="No chat rooms yet" />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full min-w-[40rem] text-left text-sm">
+            <caption className="sr-only">Chat rooms</caption>
+            <thead className="bg-slate-50 text-slate-700">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">Members</th>
+                <th scope="col" className="px-4 py-2 font-medium">Messages</th>
+                <th scope="col" className="px-4 py-2 font-medium">Last activity</th>
+                <th scope="col" className="px-4 py-2 font-medium">Appointment</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-200">
+              {result.rows.map((r) => (
+                <tr key={r.id}>
+                  <td className="px-4 py-2">{r.members.join(" and ")}</td>
+                  <td className="px-4 py-2">{r.messageCount}</td>
+                  <td className="px-4 py-2 whitespace-nowrap">{time.format(r.lastActivityAt)}</td>
+                  <td className="px-4 py-2"><StatusBadge status={r.appointmentStatus} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{}} />
+    </>
+  );
+}

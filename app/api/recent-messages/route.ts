@@ -1,0 +1,8 @@
+import { json, withUser } from "@/lib/api";
+import { recentMessages } from "@/lib/chat";
+import { toRecentJson } from "@/lib/chat-json";
+
+/** The signed-in user's newest received messages across their rooms. */
+export async function GET() {
+  return withUser(async (user) => json({ messages: (await recentMessages(user.id)).map(toRecentJson) }));
+}

@@ -1,0 +1,20 @@
+"use client";
+
+import { adminCancelAppointmentAction } from "@/app/(admin)/admin/actions";
+import { ConfirmButton } from "./confirm-button";
+
+export function CancelAppointmentButton({ appointmentId, label }: { appointmentId: string; label: string }) {
+  return (
+    <ConfirmButton
+      label="Cancel"
+      srLabel={label}
+      title="Cancel this appointment?"
+      description={`${label}. The patient and the doctor will see your reason.`}
+      confirmLabel="Cancel appointment"
+      done="Appointment cancelled."
+      danger
+      reason={{ label: "Reason", max: 500 }}
+      run={(reason) => adminCancelAppointmentAction({ appointmentId, reason })}
+    />
+  );
+}

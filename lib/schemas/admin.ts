@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { APPOINTMENT_STATUSES, LIMITS, ROLES } from "@/db/schema";
+import { emailSchema, nameSchema, newPasswordSchema } from "@/lib/validation";
+import { idSchema, isTimeZone, textSchema } from "./appointments";
+import { stripControl } from "./text";
+
+/** A temporary password must be hard to guess: long enough, and not one kind of character only. */
+export const temporaryPasswordSchema = newPasswordSchema
+  .refine((p) => /[A-Za-z]/.test(p) && /[^A-Za-z]/.test(p), "Mix letters with digits or symbols.")
+  .refine((p) => new Set(p).size >= 6, "Use more different characters.");
+
+export const createDoctorSchema = z.object({
+  name: nameSchema,
+  email: emailSchema,
+  specialty: textSchema("a specialty", LIMITS.specialtyMax),
+  bio: z
+    .string()
+    .optional()
+    .transform((s) => stripControl(s ?? "").trim())
+    .pipe(z.string().max(LIMITS.bioMax, `Use at most ${LIMITS.bioMax} characters.`)),
+  timeZone: z
+    .string()
+    .optional()
+    .transform((s) => s || "Europe/London")
+    .pipe(z.string().refine(isTimeZone, "Choose a time zone from the list.")),
+  temporaryPassword: temporaryPasswordSchema,
+});
+
+export const setUserActiveSchema = z.object({ userId: idSchema("user"), active: z.boolean({ error: "Say whether the account should be active." }) });
+
+export const adminCancelSchema = z.object({ appointmentId: idSchema("appointment"), reason: textSchema("a reason", LIMITS.noteMax) });
+
+const page = z.coerce.number().int().min(1).max(100_000).catch(1);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .transform((s) => stripControl(s).trim())
+    .pipe(z.string().max(max))
+    .optional()
+    .catch(undefined)
+    .transform((s) => s || undefined);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .transform((s) => new Date(`${s}T00:00:00Z`))
+  .refine((d) => !Number.isNaN(d.getTime()))
+  .optional()
+  .catch(undefined);
+
+export const userFilterSchema = z.object({ q: optionalText(100), role: z.enum(ROLES).optional().catch(undefined), page });
+
+export const appointmentFilterSchema = z.object({
+  status: z.enum(APPOINTMENT_STATUSES).optional().catch(undefined),
+  doctorId: z.uuid().optional().catch(undefined),
+  from: day,
+  to: day,
+  page,
+});
+
+export const auditFilterSchema = z.object({ action: optionalText(64), actor: optionalText(100), page });
+
+export const pageSchema = z.object({ page });
