@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { createDoctorAction, type CreateDoctorState } from "@/app/(admin)/admin/actions";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
+import { TimeZoneSelect } from "@/components/ui/time-zone-select";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextareaField } from "@/components/ui/textarea-field";
 
@@ -18,18 +19,7 @@ export function CreateDoctorForm({ timeZones }: { timeZones: string[] }) {
       <Field label="Email" name="email" type="email" required defaultValue={v.email} errors={errors?.email} />
       <Field label="Specialty" name="specialty" required maxLength={100} defaultValue={v.specialty} errors={errors?.specialty} />
       <TextareaField label="Short bio (optional)" name="bio" maxLength={1000} defaultValue={v.bio} errors={errors?.bio} />
-      <div className="flex flex-col gap-1">
-        <label htmlFor="timeZone" className="text-sm font-medium text-slate-800">
-          Time zone
-        </label>
-        <select id="timeZone" name="timeZone" defaultValue={v.timeZone || "Europe/London"} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm">
-          {timeZones.map((z) => (
-            <option key={z} value={z}>
-              {z.replace(/_/g, " ")}
-            </option>
-          ))}
-        </select>
-      </div>
+      <TimeZoneSelect label="Time zone" name="timeZone" timeZones={timeZones} defaultValue={v.timeZone || "Europe/London"} />
       <Field
         label="Temporary password"
         name="temporaryPassword"

@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import { saveWorkingHoursAction } from "@/app/(doctor)/doctor/actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
+import { TimeZoneSelect } from "@/components/ui/time-zone-select";
 import { WEEKDAYS } from "@/lib/schemas/appointments";
 
 interface Day {
@@ -36,18 +37,7 @@ export function WorkingHoursForm({ initial, timeZones }: { initial: { timeZone: 
       }}
     >
       <FormMessage state={state} />
-      <div className="flex max-w-sm flex-col gap-1">
-        <label htmlFor="timeZone" className="text-sm font-medium text-slate-800">
-          Your time zone
-        </label>
-        <select id="timeZone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm">
-          {timeZones.map((z) => (
-            <option key={z} value={z}>
-              {z.replace(/_/g, " ")}
-            </option>
-          ))}
-        </select>
-      </div>
+      <TimeZoneSelect label="Your time zone" timeZones={timeZones} value={timeZone} onChange={(e) => setTimeZone(e.target.value)} />
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-2 text-sm font-medium text-slate-800">Weekly hours</legend>
         {days.map((d) => {

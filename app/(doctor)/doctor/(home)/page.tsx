@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AppointmentList } from "@/components/appointments/appointment-list";
 import { RecentMessagesPanel } from "@/components/dashboard/recent-messages-panel";
 import { UnreadTotalCard } from "@/components/dashboard/unread-total-card";
 import { Card } from "@/components/ui/card";
+import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { doctorAcceptedAppointments, doctorPendingRequests } from "@/lib/appointments";
 import { requireRole } from "@/lib/authz";
@@ -14,11 +14,6 @@ import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Home" };
 
-const seeAll = (href: string, label: string) => (
-  <Link href={href} className="text-sm font-medium text-brand-700 underline">
-    {label}
-  </Link>
-);
 
 export default async function DoctorHome() {
   const user = await requireRole("doctor");
@@ -42,13 +37,13 @@ export default async function DoctorHome() {
       <PageHeader title={`Hello, Dr ${user.name}`} description="Your requests, appointments and messages from patients." />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="flex flex-col gap-6 lg:col-span-2">
-          <Card title={`Pending requests (${pending.length})`} action={seeAll("/doctor/requests", "All requests")}>
+          <Card title={`Pending requests (${pending.length})`} action={<SeeAllLink href="/doctor/requests">All requests</SeeAllLink>}>
             <AppointmentList appointments={pending.slice(0, 5)} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No pending requests", body: "New appointment requests from patients will show here." }} />
           </Card>
           <Card title="Today">
             <AppointmentList appointments={todays} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "Nothing else today" }} />
           </Card>
-          <Card title="Upcoming" action={seeAll("/doctor/appointments", "All appointments")}>
+          <Card title="Upcoming" action={<SeeAllLink href="/doctor/appointments">All appointments</SeeAllLink>}>
             <AppointmentList appointments={later.slice(0, 5)} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Appointments you accept will show here." }} />
           </Card>
         </div>

@@ -5,6 +5,7 @@ import { RecentMessagesPanel } from "@/components/dashboard/recent-messages-pane
 import { UnreadTotalCard } from "@/components/dashboard/unread-total-card";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { patientAppointments } from "@/lib/appointments";
 import { requireRole } from "@/lib/authz";
@@ -14,11 +15,6 @@ import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Home" };
 
-const seeAll = (href: string, label: string) => (
-  <Link href={href} className="text-sm font-medium text-brand-700 underline">
-    {label}
-  </Link>
-);
 
 export default async function PatientHome() {
   const user = await requireRole("patient");
@@ -38,7 +34,7 @@ export default async function PatientHome() {
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="flex flex-col gap-6 lg:col-span-2">
-          <Card title="Next appointments" action={seeAll("/patient/appointments", "All appointments")}>
+          <Card title="Next appointments" action={<SeeAllLink href="/patient/appointments">All appointments</SeeAllLink>}>
             <AppointmentList appointments={accepted.slice(0, 3)} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Find a doctor and request a time that suits you." }} />
           </Card>
           <Card title="Waiting for a doctor">
