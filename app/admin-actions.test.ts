@@ -433,7 +433,7 @@ describe("setUserActiveAction with bad input", () => {
     const other = await createAdmin({ name: "Otto Other", email: `otto-${unique()}@ops.test`, password: "Otto-admin-771" });
     expect(await unchanged(() => setUserActiveAction({ userId: people.admin.id, active: false }))).toEqual({
       ok: false,
-      message: "You cannot deactivate your own account.",
+      message: "You cannot change your own account's access here.",
     });
     expect(await unchanged(() => setUserActiveAction({ userId: other.id, active: false }))).toEqual({
       ok: false,

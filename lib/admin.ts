@@ -17,6 +17,7 @@ import {
   type Role,
 } from "@/db/schema";
 import { recordAudit } from "./audit";
+import { OPEN_ROOM_STATUSES } from "./chat";
 import { DomainError, notFoundError } from "./errors";
 import { hashPassword } from "./password";
 import { DEFAULT_WORKING_HOURS } from "./slots";
@@ -54,7 +55,7 @@ export async function overview(now: Date = new Date()) {
       .select({ n: count() })
       .from(chatRooms)
       .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
-      .where(eq(appointments.status, "accepted")),
+      .where(inArray(appointments.status, OPEN_ROOM_STATUSES)),
   ]);
   return {
     usersByRole: byRole,
@@ -130,7 +131,7 @@ export async function createDoctor(input: {
  * never switched off here, so the last admin can never lock everyone out. Data is kept.
  */
 export async function setUserActive(input: { adminId: string; userId: string; active: boolean }): Promise<void> {
-  if (input.userId === input.adminId) throw new DomainError("conflict", "You cannot deactivate your own account.");
+  if (input.userId === input.adminId) throw new DomainError("conflict", "You cannot change your own account's access here.");
   await getDb().transaction(async (tx) => {
     const [user] = await tx.select({ role: users.role, active: users.active }).from(users).where(eq(users.id, input.userId)).for("update").limit(1);
     if (!user) throw notFoundError("That user");

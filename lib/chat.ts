@@ -25,10 +25,10 @@ const messageColumns = {
 };
 
 /** Statuses whose room stays open for new messages; a cancelled or declined one is read-only. */
-const OPEN_STATUSES: readonly AppointmentStatus[] = ["accepted", "completed"];
+export const OPEN_ROOM_STATUSES: AppointmentStatus[] = ["accepted", "completed"];
 
 export function roomIsOpen(status: AppointmentStatus): boolean {
-  return OPEN_STATUSES.includes(status);
+  return OPEN_ROOM_STATUSES.includes(status);
 }
 
 // ---------------------------------------------------------------- membership

@@ -4,10 +4,23 @@ import { emailSchema, nameSchema, newPasswordSchema } from "@/lib/validation";
 import { idSchema, isTimeZone, textSchema } from "./appointments";
 import { stripControl } from "./text";
 
-/** A temporary password must be hard to guess: long enough, and not one kind of character only. */
+// The stems of the passwords people try first; a password that is one of them plus digits or symbols is refused.
+const COMMON_STEMS = new Set([
+  "password", "passw0rd", "qwerty", "qwertyuiop", "letmein", "welcome", "admin", "administrator", "doctor", "carebridge",
+  "iloveyou", "monkey", "dragon", "sunshine", "princess", "football", "baseball", "abc", "abcdef", "changeme", "secret",
+  "trustno", "master", "hello", "login", "summer", "winter", "spring", "autumn", "temp", "temporary", "health", "hospital",
+]);
+
+function isCommon(password: string): boolean {
+  const stem = password.toLowerCase().replace(/[^a-z]+$/, "").replace(/^[^a-z]+/, "");
+  return COMMON_STEMS.has(stem) || /^(.)\1+$/.test(stem) || /^(0123|1234|abcd)/.test(password.toLowerCase());
+}
+
+/** A temporary password must be hard to guess: long enough, mixed, and not a common one. */
 export const temporaryPasswordSchema = newPasswordSchema
   .refine((p) => /[A-Za-z]/.test(p) && /[^A-Za-z]/.test(p), "Mix letters with digits or symbols.")
-  .refine((p) => new Set(p).size >= 6, "Use more different characters.");
+  .refine((p) => new Set(p).size >= 6, "Use more different characters.")
+  .refine((p) => !isCommon(p), "Too common: choose something hard to guess.");
 
 export const createDoctorSchema = z.object({
   name: nameSchema,

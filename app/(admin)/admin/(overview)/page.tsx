@@ -46,7 +46,7 @@ export default async function AdminOverview() {
         <Card title="Conversations">
           <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <Stat label="Messages in the last 24 hours" value={data.messagesLast24h} />
-            <Stat label="Active chat rooms" value={data.activeRooms} />
+            <Stat label="Open chat rooms" value={data.activeRooms} />
           </dl>
         </Card>
       </div>
