@@ -61,6 +61,8 @@ test("an admin deactivates a signed-in patient, whose next page load lands on si
   await patient.goto("/patient/appointments");
   await expect(patient).toHaveURL(/\/login/);
   await expect(patient.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(patient.getByRole("status").filter({ hasText: "Your session has ended." })).toBeVisible();
+  await expectAccessible(patient);
 
   // The audit log shows it.
   await admin.goto(`/admin/audit?action=admin.user_deactivated`);

@@ -9,18 +9,25 @@ import { findUserById, type PublicUser } from "./users";
  * The signed-in user, re-read from the database once per request, so a deactivated account or a
  * changed role takes effect at the next request whatever the session cookie says.
  */
-export const getCurrentUser = cache(async (): Promise<PublicUser | null> => {
+const currentSession = cache(async (): Promise<{ hadSession: boolean; user: PublicUser | null }> => {
   const session = await auth();
   const id = session?.user?.id;
-  if (!id) return null;
+  if (!id) return { hadSession: false, user: null };
   const user = await findUserById(id);
-  return user && user.active ? user : null;
+  return { hadSession: true, user: user && user.active ? user : null };
 });
 
-/** For pages: the user, or off to the sign-in page. */
+export async function getCurrentUser(): Promise<PublicUser | null> {
+  return (await currentSession()).user;
+}
+
+/**
+ * For pages: the user, or off to the sign-in page; a session whose account was deactivated (or
+ * removed) is told it has ended.
+ */
 export async function requireUser(): Promise<PublicUser> {
-  const user = await getCurrentUser();
-  if (!user) redirect("/login");
+  const { hadSession, user } = await currentSession();
+  if (!user) redirect(hadSession ? "/login?ended=1" : "/login");
   return user;
 }
 

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { AppointmentView } from "@/lib/appointments";
 import { formatDateTime } from "@/lib/format";
+import { Badge } from "@/components/ui/badge";
 import { StatusBadge } from "./status-badge";
 
 /** One appointment as a patient or a doctor sees it: the other person, the time, status and notes. */
@@ -10,8 +11,11 @@ export function AppointmentCard({
   viewer,
   timeZone,
   actions,
+  expired = false,
 }: {
   appointment: AppointmentView;
+  /** A request whose time came without an answer. */
+  expired?: boolean;
   viewer: "patient" | "doctor";
   timeZone: string;
   actions?: ReactNode;
@@ -26,6 +30,7 @@ export function AppointmentCard({
         <div className="flex flex-wrap items-center gap-2">
           <h3 className="font-semibold text-slate-900">{other}</h3>
           <StatusBadge status={appointment.status} />
+          {expired ? <Badge tone="neutral">Time passed without an answer</Badge> : null}
         </div>
         <p className="text-sm text-slate-800">
           <time dateTime={appointment.startsAt.toISOString()}>{formatDateTime(appointment.startsAt, timeZone)}</time>

@@ -38,6 +38,7 @@ export function AppointmentList({
             appointment={a}
             viewer={viewer}
             timeZone={timeZone}
+            expired={a.status === "requested" && a.startsAt.getTime() <= now.getTime()}
             actions={
               available.length > 0 ? (
                 <AppointmentActions appointmentId={a.id} available={available} viewer={viewer} otherName={viewer === "patient" ? `Dr ${a.doctor.name}` : a.patient.name} />
