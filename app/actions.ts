@@ -4,8 +4,9 @@ import { signOut } from "@/lib/auth";
 import { recordAudit } from "@/lib/audit";
 import { getCurrentUser } from "@/lib/authz";
 
+/** Ends the session; the client then clears what it held and reloads (SignOutButton). */
 export async function signOutAction(): Promise<void> {
   const user = await getCurrentUser();
   if (user) await recordAudit({ actorId: user.id, action: "auth.sign_out", targetType: "user", targetId: user.id });
-  await signOut({ redirectTo: "/login" });
+  await signOut({ redirect: false });
 }

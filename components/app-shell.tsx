@@ -58,7 +58,7 @@ export async function AppShell({ user, children }: { user: Pick<PublicUser, "id"
           <NavLinks items={NAV[user.role]} initialUnread={initialUnread} />
         </nav>
       </header>
-      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 focus:outline-none">
         {children}
       </main>
     </div>

@@ -69,6 +69,8 @@ test("a patient cancels a request after confirming, and Escape keeps it", async 
   await expectAccessible(patient);
   await patient.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
+  // Focus goes back to the button that opened the dialog.
+  await expect(mine.getByRole("button", { name: /Cancel appointment/ })).toBeFocused();
   await expect(mine).toContainText("Requested");
 
   await mine.getByRole("button", { name: /Cancel appointment/ }).click();

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { Role } from "@/db/schema";
 import { getCurrentUser } from "./authz";
-import { DomainError } from "./errors";
+import { describeError, DomainError } from "./errors";
 import type { PublicUser } from "./users";
 import { fieldErrorsOf, type ActionResult } from "./validation";
 
@@ -37,7 +37,7 @@ export async function runAction<S extends z.ZodType, T>(options: {
     return { ok: true, data };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
-    console.error("Action failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+    console.error("Action failed:", describeError(error));
     return { ok: false, message: UNEXPECTED };
   }
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { getCurrentUser } from "./authz";
-import { DomainError } from "./errors";
+import { describeError, DomainError } from "./errors";
 import type { PublicUser } from "./users";
 
 const NO_STORE = { "cache-control": "no-store" };
@@ -25,7 +25,7 @@ export async function withUser(run: (user: PublicUser) => Promise<Response>): Pr
     return await run(user);
   } catch (error) {
     if (error instanceof DomainError) return jsonError(error.httpStatus, error.message);
-    console.error("Request failed:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown error");
+    console.error("Request failed:", describeError(error));
     return jsonError(500, "Something went wrong on our side. Please try again.");
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Database } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
@@ -313,10 +313,21 @@ function appointmentViews(db: Database = getDb()) {
     .$dynamic();
 }
 
+const UPCOMING_LIMIT = 200;
+const PAST_LIMIT = 100;
+
+/** Upcoming soonest first and past most recent first, each bounded on its own so neither crowds out the other. */
+async function upcomingAndPast(where: SQL | undefined, now: Date): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+  const [upcoming, past] = await Promise.all([
+    appointmentViews().where(and(where, gt(appointments.startsAt, now))).orderBy(asc(appointments.startsAt)).limit(UPCOMING_LIMIT),
+    appointmentViews().where(and(where, lte(appointments.startsAt, now))).orderBy(desc(appointments.startsAt)).limit(PAST_LIMIT),
+  ]);
+  return { upcoming, past };
+}
+
 /** A patient's appointments: upcoming soonest first, then past most recent first. */
 export async function patientAppointments(patientId: string, now: Date = new Date()): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
-  const rows = await appointmentViews().where(eq(appointments.patientId, patientId)).orderBy(asc(appointments.startsAt)).limit(500);
-  return splitByTime(rows, now);
+  return upcomingAndPast(eq(appointments.patientId, patientId), now);
 }
 
 export async function doctorPendingRequests(doctorId: string, now: Date = new Date()): Promise<AppointmentView[]> {
@@ -328,11 +339,7 @@ export async function doctorPendingRequests(doctorId: string, now: Date = new Da
 
 /** A doctor's accepted appointments: upcoming soonest first; past ones (to mark completed) most recent first. */
 export async function doctorAcceptedAppointments(doctorId: string, now: Date = new Date()): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
-  const rows = await appointmentViews()
-    .where(and(eq(appointments.doctorId, doctorId), inArray(appointments.status, ["accepted"])))
-    .orderBy(asc(appointments.startsAt))
-    .limit(500);
-  return splitByTime(rows, now);
+  return upcomingAndPast(and(eq(appointments.doctorId, doctorId), eq(appointments.status, "accepted")), now);
 }
 
 /** Settled history for a doctor (completed, declined, cancelled), most recent first. */
@@ -341,10 +348,4 @@ export async function doctorHistory(doctorId: string): Promise<AppointmentView[]
     .where(and(eq(appointments.doctorId, doctorId), inArray(appointments.status, ["completed", "declined", "cancelled"])))
     .orderBy(desc(appointments.startsAt))
     .limit(100);
-}
-
-function splitByTime(rows: AppointmentView[], now: Date) {
-  const upcoming = rows.filter((r) => r.startsAt.getTime() > now.getTime());
-  const past = rows.filter((r) => r.startsAt.getTime() <= now.getTime()).reverse();
-  return { upcoming, past };
 }

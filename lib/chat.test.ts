@@ -881,3 +881,20 @@ describe("with the demo data", () => {
     expect(after).toHaveLength(sentBy!.n);
   });
 });
+
+describe("the sender's read cursor", () => {
+  it("stays before a message that arrived just before theirs and was not on their screen", async () => {
+    const room = await makeRoom();
+    await send(room.roomId, room.patient, "p1");
+    await markRead({ roomId: room.roomId, userId: room.doctor, seq: 1 });
+    // The patient's seq 2 commits; the doctor, whose screen ends at 1, replies (seq 3).
+    await send(room.roomId, room.patient, "p2");
+    await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId: crypto.randomUUID(), body: "d3", seenSeq: 1 });
+    expect(await cursorOf(room.roomId, room.doctor)).toBe(1);
+    expect(await unreadTotal(room.doctor)).toBe(1);
+    // Having seen up to 3, the next reply moves the cursor to itself.
+    await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId: crypto.randomUUID(), body: "d4", seenSeq: 3 });
+    expect(await cursorOf(room.roomId, room.doctor)).toBe(4);
+    expect(await unreadTotal(room.doctor)).toBe(0);
+  });
+});

@@ -120,7 +120,13 @@ export async function messagesAfter(input: { roomId: string; userId: string; aft
  * idempotent: the same id and body return the stored message; the same id with another body is
  * refused.
  */
-export async function sendMessage(input: { roomId: string; senderId: string; clientId: string; body: string }): Promise<{ message: ChatMessage; created: boolean }> {
+export async function sendMessage(input: {
+  roomId: string;
+  senderId: string;
+  clientId: string;
+  body: string;
+  seenSeq?: number;
+}): Promise<{ message: ChatMessage; created: boolean }> {
   try {
     return await getDb().transaction(async (tx) => {
       const [room] = await tx
@@ -161,10 +167,13 @@ export async function sendMessage(input: { roomId: string; senderId: string; cli
         .values({ roomId: input.roomId, seq: bumped.seq, senderId: input.senderId, clientId: input.clientId, body: input.body, createdAt: bumped.at })
         .returning(messageColumns);
       if (!message) throw new Error("insert returned no row");
-      // The sender has read everything up to their own message.
+      // The sender has read their own message, and everything before it when they had seen all
+      // of it (`seenSeq`, the end of what their screen holds). A message that arrived just before
+      // theirs, not on their screen yet, stays unread for them.
+      const seen = input.seenSeq ?? bumped.seq - 1;
       await tx
         .update(roomMembers)
-        .set({ lastReadSeq: bumped.seq })
+        .set({ lastReadSeq: seen >= bumped.seq - 1 ? bumped.seq : sql`greatest(${roomMembers.lastReadSeq}, ${seen})` })
         .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, input.senderId)));
       return { message, created: true };
     });

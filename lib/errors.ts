@@ -1,3 +1,5 @@
+import { pgError } from "@/db/errors";
+
 /** An expected failure of a domain rule, with the message a person may read. */
 export type DomainErrorCode = "not_found" | "conflict" | "invalid" | "forbidden";
 
@@ -19,3 +21,13 @@ export class DomainError extends Error {
 }
 
 export const notFoundError = (what = "That item") => new DomainError("not_found", `${what} was not found.`);
+
+/**
+ * What may be logged about an unexpected error: its name and database code, never its message,
+ * which for a failed query holds the parameters (message bodies, visit reasons).
+ */
+export function describeError(error: unknown): string {
+  const { code, constraint } = pgError(error);
+  const name = error instanceof Error ? error.name : typeof error;
+  return [name, code && `sqlstate ${code}`, constraint && `constraint ${constraint}`].filter(Boolean).join(" ");
+}

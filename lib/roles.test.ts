@@ -118,3 +118,12 @@ describe("areaRole", () => {
     }
   });
 });
+
+describe("afterSignInPath after URL normalisation", () => {
+  it.each(["/.//evil.com", "/%2e//evil.com/x?y=1", "/patient/..//evil.com", "/./\\evil.com"])("never leaves the site for %j", (target) => {
+    const path = afterSignInPath(target, "patient");
+    expect(path.startsWith("//")).toBe(false);
+    expect(path.startsWith("/\\")).toBe(false);
+    expect(path).toBe("/patient");
+  });
+});

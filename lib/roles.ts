@@ -45,5 +45,8 @@ export function afterSignInPath(callbackUrl: string | undefined | null, role: Ro
   if (url.pathname === "/chat" || url.pathname.startsWith("/chat/")) {
     if (role === "admin") return roleHome(role);
   }
-  return url.pathname + url.search;
+  // Checked again after normalisation: "/.//evil.com" and "/%2e//evil.com" become "//evil.com".
+  const path = url.pathname + url.search;
+  if (path.startsWith("//") || path.startsWith("/\\")) return roleHome(role);
+  return path;
 }

@@ -13,7 +13,7 @@ export async function sendMessageAction(input: z.input<typeof sendMessageSchema>
     roles: ["patient", "doctor"],
     schema: sendMessageSchema,
     input,
-    run: async (user, data) => toMessageJson((await sendMessage({ roomId: data.roomId, senderId: user.id, clientId: data.clientId, body: data.body })).message),
+    run: async (user, data) => toMessageJson((await sendMessage({ roomId: data.roomId, senderId: user.id, clientId: data.clientId, body: data.body, seenSeq: data.seenSeq })).message),
   });
 }
 

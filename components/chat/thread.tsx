@@ -88,34 +88,40 @@ export function Thread({
     meId,
     confirmed: data.messages,
     send: async (message) => {
-      const result = await sendMessageAction({ roomId, clientId: message.clientId, body: message.body });
+      const held = queryClient.getQueryData<ThreadData>(key) ?? initial;
+      const result = await sendMessageAction({ roomId, clientId: message.clientId, body: message.body, seenSeq: pollCursor(held.messages) });
       if (result.ok) mergeIntoCache([result.data]);
       return result.ok ? { ok: true } : { ok: false, message: result.message };
     },
   });
 
   // ------------------------------------------------------------ read cursor
+  // Only up to the end of the unbroken run held: a message not fetched yet is not read.
   const lastMarked = useRef(myReadSeq);
   const newestSeq = data.messages.at(-1)?.seq ?? 0;
+  const readableSeq = pollCursor(data.messages);
   useEffect(() => {
     const mark = () => {
-      if (document.visibilityState !== "visible" || newestSeq <= lastMarked.current) return;
-      const seq = newestSeq;
+      if (document.visibilityState !== "visible" || readableSeq <= lastMarked.current) return;
+      const seq = readableSeq;
       lastMarked.current = seq;
+      const retryLater = () => {
+        lastMarked.current = Math.min(lastMarked.current, seq - 1);
+      };
       void markReadAction({ roomId, seq }).then((result) => {
         if (!result.ok) {
-          lastMarked.current = Math.min(lastMarked.current, seq - 1);
+          retryLater();
           return;
         }
         void queryClient.invalidateQueries({ queryKey: keys.conversations() });
         void queryClient.invalidateQueries({ queryKey: keys.unread() });
         void queryClient.invalidateQueries({ queryKey: keys.recentMessages() });
-      });
+      }, retryLater);
     };
     mark();
     document.addEventListener("visibilitychange", mark);
     return () => document.removeEventListener("visibilitychange", mark);
-  }, [newestSeq, roomId, queryClient]);
+  }, [readableSeq, roomId, queryClient]);
 
   // ------------------------------------------------------------ scrolling
   // Follows new messages while the reader is at the bottom; once they scroll up, a button offers
@@ -166,6 +172,9 @@ export function Thread({
     }
   }
 
+  const [openedAtSeq] = useState(newestSeq);
+  const latestIncoming = data.messages.findLast((m) => m.senderId !== meId && m.seq > openedAtSeq);
+
   const stateOf = (m: ChatMessageJson): DeliveryState | null => (m.senderId === meId ? deliveryState(m, data.otherReadSeq) : null);
 
   return (
@@ -202,14 +211,15 @@ export function Thread({
           {data.messages.length === 0 && pending.length === 0 ? (
             <p className="py-10 text-center text-sm text-slate-600">No messages yet. Say hello to {otherName}.</p>
           ) : null}
-          <div role="log" aria-live="polite" aria-label="Messages">
+          {/* History is not read aloud when it loads; only new messages from the other person are. */}
+          <div role="log" aria-live="off" aria-label="Messages">
           <ol className="flex flex-col gap-3">
             {data.messages.map((m) => (
-              <MessageItem key={`s${m.seq}`} mine={m.senderId === meId} senderName={m.senderId === meId ? "You" : otherName} body={m.body} createdAt={m.createdAt} timeZone={timeZone} state={stateOf(m)} />
+              <MessageItem key={m.senderId === meId ? `c${m.clientId}` : `s${m.seq}`} mine={m.senderId === meId} senderName={m.senderId === meId ? "You" : otherName} body={m.body} createdAt={m.createdAt} timeZone={timeZone} state={stateOf(m)} />
             ))}
             {pending.map((p) => (
               <MessageItem
-                key={`p${p.clientId}`}
+                key={`c${p.clientId}`}
                 mine
                 senderName="You"
                 body={p.body}
@@ -224,6 +234,9 @@ export function Thread({
           </ol>
           </div>
         </div>
+        <p className="sr-only" aria-live="polite">
+          {latestIncoming ? `${otherName} wrote: ${latestIncoming.body}` : ""}
+        </p>
         {showJump ? (
           <div className="pointer-events-none absolute inset-x-0 bottom-3 flex justify-center">
             <Button size="sm" className="pointer-events-auto shadow-md" onClick={scrollToBottom}>

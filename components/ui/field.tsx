@@ -32,11 +32,10 @@ export function Field({ label, name, errors, hint, className = "", ...props }: F
           {hint}
         </p>
       ) : null}
-      {invalid ? (
-        <p id={errorId} className="text-sm text-red-700" aria-live="polite">
-          {errors?.join(" ")}
-        </p>
-      ) : null}
+      {/* Always present, so a message that appears in it is announced. */}
+      <p id={errorId} className={invalid ? "text-sm text-red-700" : "sr-only"} aria-live="polite">
+        {invalid ? errors?.join(" ") : ""}
+      </p>
     </div>
   );
 }

@@ -41,11 +41,10 @@ export function TextareaField({ label, name, errors, hint, count, className = ""
           </p>
         ) : null}
       </div>
-      {invalid ? (
-        <p id={`${id}-error`} className="text-sm text-red-700" aria-live="polite">
-          {errors?.join(" ")}
-        </p>
-      ) : null}
+      {/* Always present, so a message that appears in it is announced. */}
+      <p id={`${id}-error`} className={invalid ? "text-sm text-red-700" : "sr-only"} aria-live="polite">
+        {invalid ? errors?.join(" ") : ""}
+      </p>
     </div>
   );
 }

@@ -74,5 +74,6 @@ export const workingHoursSchema = z.object({
         .object({ weekday: z.number().int().min(1).max(7), enabled: z.boolean(), start: timeOfDay, end: timeOfDay })
         .refine((d) => !d.enabled || d.start < d.end, { message: "The day must end after it starts.", path: ["end"] }),
     )
-    .length(7),
+    .length(7)
+    .refine((ds) => new Set(ds.map((d) => d.weekday)).size === 7, "Give each day of the week once."),
 });

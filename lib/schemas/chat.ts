@@ -17,13 +17,15 @@ export const messageBodySchema = z
       .refine((s) => /[^\s\p{Cf}]/u.test(s), "Write a message first."),
   );
 
+const seq = z.coerce.number({ error: "Use a whole number." }).int("Use a whole number.").min(0).max(2_147_483_647);
+
 export const sendMessageSchema = z.object({
   roomId: idSchema("conversation"),
   clientId: z.uuid({ error: "This message has no valid id. Reload the page and try again." }),
   body: messageBodySchema,
+  /** The last sequence number the sender's screen holds without a gap. */
+  seenSeq: seq.optional(),
 });
-
-const seq = z.coerce.number({ error: "Use a whole number." }).int("Use a whole number.").min(0).max(2_147_483_647);
 
 export const markReadSchema = z.object({ roomId: idSchema("conversation"), seq });
 
