@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { CancelAppointmentButton } from "@/components/admin/cancel-appointment-button";
+import { AdminTable } from "@/components/admin/admin-table";
 import { Pagination } from "@/components/admin/pagination";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { buttonClasses } from "@/components/ui/button";
@@ -58,20 +59,7 @@ export default async function AdminAppointments({ searchParams }: { searchParams
       {result.rows.length === 0 ? (
         <EmptyState title="No appointments match">Try another status, doctor or dates.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full min-w-[48rem] text-left text-sm">
-            <caption className="sr-only">Appointments</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">When</th>
-                <th scope="col" className="px-4 py-2 font-medium">Patient</th>
-                <th scope="col" className="px-4 py-2 font-medium">Doctor</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Note</th>
-                <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
+        <AdminTable caption="Appointments" minWidth="48rem" columns={["When", "Patient", "Doctor", "Status", "Note", ""]}>
               {result.rows.map((a) => (
                 <tr key={a.id}>
                   <td className="px-4 py-2 whitespace-nowrap">{formatDateTime(a.startsAt, tz)}</td>
@@ -86,9 +74,7 @@ export default async function AdminAppointments({ searchParams }: { searchParams
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </AdminTable>
       )}
       <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{ status: filter.status, doctorId: filter.doctorId, from: ymd(filter.from), to: ymd(filter.to) }} />
     </>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AdminTable } from "@/components/admin/admin-table";
 import { Pagination } from "@/components/admin/pagination";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -33,19 +34,7 @@ export default async function AdminAudit({ searchParams }: { searchParams: Promi
       {result.rows.length === 0 ? (
         <EmptyState title="No events match" />
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full min-w-[48rem] text-left text-sm">
-            <caption className="sr-only">Audit events</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">When</th>
-                <th scope="col" className="px-4 py-2 font-medium">Who</th>
-                <th scope="col" className="px-4 py-2 font-medium">Action</th>
-                <th scope="col" className="px-4 py-2 font-medium">Target</th>
-                <th scope="col" className="px-4 py-2 font-medium">Detail</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
+        <AdminTable caption="Audit events" minWidth="48rem" columns={["When", "Who", "Action", "Target", "Detail"]}>
               {result.rows.map((e) => (
                 <tr key={e.id}>
                   <td className="px-4 py-2 whitespace-nowrap">{time.format(e.createdAt)}</td>
@@ -55,9 +44,7 @@ export default async function AdminAudit({ searchParams }: { searchParams: Promi
                   <td className="max-w-xs truncate px-4 py-2 font-mono text-xs">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ""}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </AdminTable>
       )}
       <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{ action: filter.action, actor: filter.actor }} />
     </>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AdminTable } from "@/components/admin/admin-table";
 import { Pagination } from "@/components/admin/pagination";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -21,18 +22,7 @@ export default async function AdminRooms({ searchParams }: { searchParams: Promi
       {result.rows.length === 0 ? (
         <EmptyState title="No chat rooms yet" />
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full min-w-[40rem] text-left text-sm">
-            <caption className="sr-only">Chat rooms</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Members</th>
-                <th scope="col" className="px-4 py-2 font-medium">Messages</th>
-                <th scope="col" className="px-4 py-2 font-medium">Last activity</th>
-                <th scope="col" className="px-4 py-2 font-medium">Appointment</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
+        <AdminTable caption="Chat rooms" minWidth="40rem" columns={["Members", "Messages", "Last activity", "Appointment"]}>
               {result.rows.map((r) => (
                 <tr key={r.id}>
                   <td className="px-4 py-2">{r.members.join(" and ")}</td>
@@ -41,9 +31,7 @@ export default async function AdminRooms({ searchParams }: { searchParams: Promi
                   <td className="px-4 py-2"><StatusBadge status={r.appointmentStatus} /></td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </AdminTable>
       )}
       <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{}} />
     </>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AdminTable } from "@/components/admin/admin-table";
 import { Pagination } from "@/components/admin/pagination";
 import { UserActiveToggle } from "@/components/admin/user-active-toggle";
 import { Badge } from "@/components/ui/badge";
@@ -63,20 +64,7 @@ export default async function AdminUsers({ searchParams }: { searchParams: Promi
       {result.rows.length === 0 ? (
         <EmptyState title="No users match">Try another name, email or role.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full min-w-[40rem] text-left text-sm">
-            <caption className="sr-only">Users</caption>
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Name</th>
-                <th scope="col" className="px-4 py-2 font-medium">Email</th>
-                <th scope="col" className="px-4 py-2 font-medium">Role</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Created</th>
-                <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
+        <AdminTable caption="Users" minWidth="40rem" columns={["Name", "Email", "Role", "Status", "Created", ""]}>
               {result.rows.map((u) => (
                 <tr key={u.id}>
                   <td className="px-4 py-2 font-medium text-slate-900">{u.name}</td>
@@ -87,9 +75,7 @@ export default async function AdminUsers({ searchParams }: { searchParams: Promi
                   <td className="px-4 py-2 text-right">{u.role !== "admin" && u.id !== admin.id ? <UserActiveToggle userId={u.id} name={u.name} active={u.active} /> : null}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </AdminTable>
       )}
       <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{ q: filter.q, role: filter.role }} />
     </>
