@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -214,6 +215,18 @@ export const auditEvents = pgTable(
     index("audit_events_action_created_idx").on(t.action, t.createdAt.desc()),
   ],
 );
+
+/**
+ * Token buckets for abuse limits (failed sign-ins, registrations, message sends), kept in the
+ * database so every app instance counts against the same bucket.
+ */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  /** Whether the latest attempt got a token: the upsert's answer. */
+  allowed: boolean("allowed").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("rate_limits_updated_idx").on(t.updatedAt)]);
 
 export type User = typeof users.$inferSelect;
 export type Appointment = typeof appointments.$inferSelect;
