@@ -34,7 +34,8 @@ export default defineConfig({
   webServer: {
     // The same production start a person runs (npm start), on a fresh embedded database.
     command: `rm -rf ${E2E_DATA_DIR} && npm start`,
-    env: { PORT: String(E2E_PORT), CAREBRIDGE_DATA_DIR: E2E_DATA_DIR, DATABASE_URL: "", AUTH_SECRET: "" },
+    // Every test registers its own patients from one address: far more than a person would.
+    env: { PORT: String(E2E_PORT), CAREBRIDGE_DATA_DIR: E2E_DATA_DIR, DATABASE_URL: "", AUTH_SECRET: "", REGISTRATIONS_PER_HOUR: "10000" },
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: !process.env.CI,
     timeout: 240_000,

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { fetchJson } from "@/lib/fetch-json";
-import { keys, REFETCH } from "@/lib/query-keys";
+import { keys, refetchEvery } from "@/lib/query-keys";
 
 /** The signed-in user's unread total, shared by every badge on the page (one query). */
 export function useUnreadTotal(initial: number): number {
@@ -11,7 +11,7 @@ export function useUnreadTotal(initial: number): number {
     queryKey: keys.unread(),
     queryFn: async () => (await fetchJson<{ total: number }>("/api/unread")).total,
     initialData: initial,
-    refetchInterval: REFETCH.counters,
+    refetchInterval: refetchEvery("counters"),
     refetchOnWindowFocus: true,
   });
   return data;

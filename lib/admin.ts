@@ -17,6 +17,7 @@ import {
   type Role,
 } from "@/db/schema";
 import { recordAudit } from "./audit";
+import { publish } from "./realtime";
 import { OPEN_ROOM_STATUSES } from "./chat";
 import { DomainError, notFoundError } from "./errors";
 import { hashPassword } from "./password";
@@ -132,17 +133,20 @@ export async function createDoctor(input: {
  */
 export async function setUserActive(input: { adminId: string; userId: string; active: boolean }): Promise<void> {
   if (input.userId === input.adminId) throw new DomainError("conflict", "You cannot change your own account's access here.");
-  await getDb().transaction(async (tx) => {
+  const changed = await getDb().transaction(async (tx) => {
     const [user] = await tx.select({ role: users.role, active: users.active }).from(users).where(eq(users.id, input.userId)).for("update").limit(1);
     if (!user) throw notFoundError("That user");
     if (user.role === "admin") throw new DomainError("conflict", "Administrator accounts cannot be deactivated here.");
-    if (user.active === input.active) return;
+    if (user.active === input.active) return false;
     await tx.update(users).set({ active: input.active }).where(eq(users.id, input.userId));
     await recordAudit(
       { actorId: input.adminId, action: input.active ? "admin.user_reactivated" : "admin.user_deactivated", targetType: "user", targetId: input.userId, detail: { role: user.role } },
       tx,
     );
+    return true;
   });
+  // A deactivated account's open pages stop receiving live updates at once.
+  if (changed && !input.active) await publish([input.userId], { type: "session-ended" });
 }
 
 // ---------------------------------------------------------------- appointments
@@ -197,8 +201,13 @@ export async function listDoctorsForFilter(): Promise<{ id: string; name: string
 
 /** An admin cancels a requested or accepted appointment, with a reason the patient and doctor see. */
 export async function adminCancelAppointment(input: { adminId: string; appointmentId: string; reason: string }): Promise<void> {
-  await getDb().transaction(async (tx) => {
-    const [row] = await tx.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, input.appointmentId)).for("update").limit(1);
+  const parties = await getDb().transaction(async (tx) => {
+    const [row] = await tx
+      .select({ status: appointments.status, patientId: appointments.patientId, doctorId: appointments.doctorId })
+      .from(appointments)
+      .where(eq(appointments.id, input.appointmentId))
+      .for("update")
+      .limit(1);
     if (!row) throw notFoundError("That appointment");
     if (row.status !== "requested" && row.status !== "accepted") {
       throw new DomainError("conflict", `This appointment is already ${row.status}, so it cannot be cancelled.`);
@@ -208,7 +217,9 @@ export async function adminCancelAppointment(input: { adminId: string; appointme
       { actorId: input.adminId, action: "admin.appointment_cancelled", targetType: "appointment", targetId: input.appointmentId, detail: { from: row.status } },
       tx,
     );
+    return [row.patientId, row.doctorId];
   });
+  await publish(parties, { type: "appointment", appointmentId: input.appointmentId, status: "cancelled" });
 }
 
 // ---------------------------------------------------------------- audit log

@@ -6,6 +6,7 @@ import { appointments, chatRooms, doctorProfiles, roomMembers, users, workingHou
 import { ACTION_TARGET, mayAct, partyOf, timingRefusal, transitionRefusal, type AppointmentAction } from "./appointment-rules";
 import { recordAudit } from "./audit";
 import { DomainError, notFoundError } from "./errors";
+import { publish } from "./realtime";
 import { bookingWindow, DEFAULT_WORKING_HOURS, slotRefusal, slotsOfDay, type WeeklyHours } from "./slots";
 import type { LocalDate } from "./time";
 
@@ -135,6 +136,12 @@ export async function freeSlots(input: { doctorId: string; date: LocalDate; now?
 // ---------------------------------------------------------------- requesting
 
 export async function requestAppointment(input: { patientId: string; doctorId: string; startsAt: Date; reason: string; now?: Date }): Promise<{ id: string }> {
+  const row = await storeRequest(input);
+  await publish([input.patientId, input.doctorId], { type: "appointment", appointmentId: row.id, status: "requested" });
+  return row;
+}
+
+async function storeRequest(input: Parameters<typeof requestAppointment>[0]): Promise<{ id: string }> {
   const now = input.now ?? new Date();
   try {
     return await getDb().transaction(async (tx) => {
@@ -190,6 +197,19 @@ export async function transitionAppointment(input: {
   note?: string;
   now?: Date;
 }): Promise<TransitionResult> {
+  const { result, notify } = await applyTransition(input);
+  for (const n of notify) await publish([n.patientId, n.doctorId], { type: "appointment", appointmentId: n.id, status: n.status });
+  return result;
+}
+
+interface StatusChange {
+  id: string;
+  patientId: string;
+  doctorId: string;
+  status: AppointmentStatus;
+}
+
+async function applyTransition(input: Parameters<typeof transitionAppointment>[0]): Promise<{ result: TransitionResult; notify: StatusChange[] }> {
   const now = input.now ?? new Date();
   try {
     return await getDb().transaction(async (tx) => {
@@ -228,12 +248,15 @@ export async function transitionAppointment(input: {
       );
 
       let roomId: string | null = null;
-      let autoDeclined: string[] = [];
+      let declined: StatusChange[] = [];
       if (to === "accepted") {
         roomId = await openRoom(tx, appointment);
-        autoDeclined = await declineOthersForSlot(tx, appointment, input.actorId);
+        declined = await declineOthersForSlot(tx, appointment, input.actorId);
       }
-      return { id: appointment.id, status: to, roomId, autoDeclined };
+      return {
+        result: { id: appointment.id, status: to, roomId, autoDeclined: declined.map((d) => d.id) },
+        notify: [{ id: appointment.id, patientId: appointment.patientId, doctorId: appointment.doctorId, status: to }, ...declined],
+      };
     });
   } catch (error) {
     if (isUniqueViolation(error, "appointments_doctor_accepted_slot_key")) {
@@ -253,7 +276,7 @@ async function openRoom(tx: Tx, appointment: { id: string; patientId: string; do
   return room.id;
 }
 
-async function declineOthersForSlot(tx: Tx, appointment: { id: string; doctorId: string; startsAt: Date }, actorId: string): Promise<string[]> {
+async function declineOthersForSlot(tx: Tx, appointment: { id: string; doctorId: string; startsAt: Date }, actorId: string): Promise<StatusChange[]> {
   const declined = await tx
     .update(appointments)
     .set({ status: "declined", decisionNote: SLOT_GONE_NOTE })
@@ -265,14 +288,14 @@ async function declineOthersForSlot(tx: Tx, appointment: { id: string; doctorId:
         ne(appointments.id, appointment.id),
       ),
     )
-    .returning({ id: appointments.id });
+    .returning({ id: appointments.id, patientId: appointments.patientId, doctorId: appointments.doctorId, status: appointments.status });
   for (const row of declined) {
     await recordAudit(
       { actorId, action: "appointment.declined", targetType: "appointment", targetId: row.id, detail: { from: "requested", by: "doctor", reason: "slot_taken" } },
       tx,
     );
   }
-  return declined.map((d) => d.id);
+  return declined;
 }
 
 // ---------------------------------------------------------------- lists

@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, type AppointmentStatus, type Role } from "@/db/schema";
 import { DomainError, notFoundError } from "./errors";
+import { publish } from "./realtime";
 
 export const PAGE_SIZE = 50;
 export const POLL_LIMIT = 200;
@@ -127,6 +128,12 @@ export async function sendMessage(input: {
   body: string;
   seenSeq?: number;
 }): Promise<{ message: ChatMessage; created: boolean }> {
+  const result = await storeMessage(input);
+  if (result.created) await publish(result.memberIds, { type: "message", roomId: input.roomId, seq: result.message.seq });
+  return { message: result.message, created: result.created };
+}
+
+async function storeMessage(input: Parameters<typeof sendMessage>[0]): Promise<{ message: ChatMessage; created: boolean; memberIds: string[] }> {
   try {
     return await getDb().transaction(async (tx) => {
       const [room] = await tx
@@ -148,7 +155,7 @@ export async function sendMessage(input: {
         if (existing.body !== input.body) {
           throw new DomainError("conflict", "This message id was already used for a different message. Reload the conversation and send it again.");
         }
-        return { message: existing, created: false };
+        return { message: existing, created: false, memberIds: [] };
       }
       if (!roomIsOpen(room.status)) {
         throw new DomainError("conflict", "This conversation is closed because the appointment was cancelled. You can still read it.");
@@ -175,12 +182,13 @@ export async function sendMessage(input: {
         .update(roomMembers)
         .set({ lastReadSeq: seen >= bumped.seq - 1 ? bumped.seq : sql`greatest(${roomMembers.lastReadSeq}, ${seen})` })
         .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, input.senderId)));
-      return { message, created: true };
+      const members = await tx.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, input.roomId));
+      return { message, created: true, memberIds: members.map((m) => m.userId) };
     });
   } catch (error) {
     // Only reachable if the lock were bypassed; the unique key still keeps one copy.
     if (isUniqueViolation(error, "messages_room_sender_client_key")) {
-      return sendMessage(input);
+      return storeMessage(input);
     }
     throw error;
   }
@@ -201,6 +209,11 @@ export async function markRead(input: { roomId: string; userId: string; seq: num
     .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, input.userId)))
     .returning({ lastReadSeq: roomMembers.lastReadSeq });
   if (!row) throw notFoundError("That conversation");
+  const members = await getDb().select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, input.roomId));
+  await publish(
+    members.map((m) => m.userId),
+    { type: "read", roomId: input.roomId, userId: input.userId, seq: row.lastReadSeq },
+  );
   return row.lastReadSeq;
 }
 

@@ -24,7 +24,7 @@ function envError(source: Vars): EnvError {
 describe("readEnv", () => {
   it("defaults to the embedded database in .data", () => {
     const env = readEnv({});
-    expect(env).toEqual({ CAREBRIDGE_DATA_DIR: ".data", NODE_ENV: "development" });
+    expect(env).toEqual({ CAREBRIDGE_DATA_DIR: ".data", NODE_ENV: "development", SESSION_IDLE_MINUTES: 30, REGISTRATIONS_PER_HOUR: 10 });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.AUTH_SECRET).toBeUndefined();
   });
@@ -65,12 +65,21 @@ describe("readEnv", () => {
   });
 
   it("treats blank strings as unset", () => {
-    expect(readEnv({ DATABASE_URL: "", AUTH_SECRET: "  ", CAREBRIDGE_DATA_DIR: " " })).toEqual({
+    expect(readEnv({ DATABASE_URL: "", AUTH_SECRET: "  ", CAREBRIDGE_DATA_DIR: " ", SESSION_IDLE_MINUTES: "" })).toEqual({
       CAREBRIDGE_DATA_DIR: ".data",
       NODE_ENV: "development",
+      SESSION_IDLE_MINUTES: 30,
+      REGISTRATIONS_PER_HOUR: 10,
     });
     // A blank secret with a server is a missing secret, not a short one.
     expect(envError({ DATABASE_URL: URL_, AUTH_SECRET: "   " }).message).toMatch(/AUTH_SECRET is required/);
+  });
+
+  it("reads the idle sign-out and registration limits, and refuses nonsense", () => {
+    expect(readEnv({ SESSION_IDLE_MINUTES: "15", REGISTRATIONS_PER_HOUR: "500" })).toMatchObject({ SESSION_IDLE_MINUTES: 15, REGISTRATIONS_PER_HOUR: 500 });
+    expect(envError({ SESSION_IDLE_MINUTES: "1" }).message).toMatch(/^SESSION_IDLE_MINUTES:/);
+    expect(envError({ SESSION_IDLE_MINUTES: "ten" }).message).toMatch(/^SESSION_IDLE_MINUTES:/);
+    expect(envError({ REGISTRATIONS_PER_HOUR: "0" }).message).toMatch(/^REGISTRATIONS_PER_HOUR:/);
   });
 
   it("refuses an unknown NODE_ENV", () => {

@@ -11,6 +11,10 @@ const envSchema = z.object({
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (try: openssl rand -base64 33)").optional(),
   CAREBRIDGE_DATA_DIR: z.string().min(1).default(".data"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Sign-out after this many minutes without activity (a warning comes a minute before). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int("SESSION_IDLE_MINUTES must be a whole number of minutes").min(2).max(24 * 60).default(30),
+  /** New patient accounts allowed per network address and hour. */
+  REGISTRATIONS_PER_HOUR: z.coerce.number().int("REGISTRATIONS_PER_HOUR must be a whole number").min(1).max(100_000).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -29,6 +33,8 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
     AUTH_SECRET: blankToUndefined(source.AUTH_SECRET),
     CAREBRIDGE_DATA_DIR: blankToUndefined(source.CAREBRIDGE_DATA_DIR),
     NODE_ENV: source.NODE_ENV,
+    SESSION_IDLE_MINUTES: blankToUndefined(source.SESSION_IDLE_MINUTES),
+    REGISTRATIONS_PER_HOUR: blankToUndefined(source.REGISTRATIONS_PER_HOUR),
   });
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));

@@ -2,6 +2,8 @@ import "server-only";
 import { eq, lt, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db";
 import { rateLimits } from "@/db/schema";
+import { readEnv } from "./env";
+import { DomainError } from "./errors";
 
 /** A token bucket: `capacity` attempts at once, refilled evenly over `perSeconds`. */
 export interface RateLimitRule {
@@ -12,8 +14,8 @@ export interface RateLimitRule {
 
 export const RATE_LIMITS = {
   signInPerAccount: { name: "sign-in:account", capacity: 5, perSeconds: 15 * 60 },
-  signInPerAddress: { name: "sign-in:ip", capacity: 20, perSeconds: 15 * 60 },
-  registrationPerAddress: { name: "register:ip", capacity: 5, perSeconds: 60 * 60 },
+  signInPerAddress: { name: "sign-in:ip", capacity: 30, perSeconds: 15 * 60 },
+  registrationPerAddress: { name: "register:ip", capacity: 10, perSeconds: 60 * 60 },
   messagesPerUser: { name: "send:user", capacity: 30, perSeconds: 60 },
 } as const satisfies Record<string, RateLimitRule>;
 
@@ -46,6 +48,14 @@ export async function consume(rule: RateLimitRule, subject: string, db: Database
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - row.tokens) / rate)) };
 }
 
+/** Gives back the token an attempt took, e.g. an address's sign-in that succeeded. */
+export async function refund(rule: RateLimitRule, subject: string, db: Database = getDb()): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({ tokens: sql`least(${rule.capacity}::float8, ${rateLimits.tokens} + 1)` })
+    .where(eq(rateLimits.key, keyOf(rule, subject)));
+}
+
 /** Forgets a subject's bucket, e.g. an account's failed sign-ins after it signs in. */
 export async function reset(rule: RateLimitRule, subject: string, db: Database = getDb()): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.key, keyOf(rule, subject)));
@@ -61,3 +71,16 @@ export function retryMessage(what: string, result: { retryAfterSeconds: number }
   const wait = result.retryAfterSeconds < 60 ? `${result.retryAfterSeconds} seconds` : minutes === 1 ? "1 minute" : `${minutes} minutes`;
   return `${what} Try again in ${wait}.`;
 }
+
+/** Takes a token or throws a rate_limited DomainError (HTTP 429) saying how long to wait. */
+export async function enforce(rule: RateLimitRule, subject: string, refusal: string): Promise<void> {
+  const result = await consume(rule, subject);
+  if (!result.allowed) throw new DomainError("rate_limited", retryMessage(refusal, result));
+}
+
+/** New accounts per address and hour, as configured (REGISTRATIONS_PER_HOUR). */
+export function registrationRule(): RateLimitRule {
+  return { ...RATE_LIMITS.registrationPerAddress, capacity: readEnv().REGISTRATIONS_PER_HOUR };
+}
+
+export const SENDING_TOO_FAST = "You are sending messages too quickly.";

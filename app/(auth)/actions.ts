@@ -1,8 +1,12 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth";
+import { clientAddress } from "@/lib/client-address";
+import { consume, registrationRule, retryMessage } from "@/lib/rate-limit";
+import { rateLimitedSignInMessage } from "@/lib/sign-in";
 import { afterSignInPath, roleHome } from "@/lib/roles";
 import { findUserByEmail, registerPatient } from "@/lib/users";
 import { fieldErrorsOf, formFields, loginSchema, registerSchema, type ActionResult } from "@/lib/validation";
@@ -21,6 +25,7 @@ export async function loginAction(_prev: AuthFormState, form: FormData): Promise
   try {
     await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false });
   } catch (error) {
+    if (error instanceof CredentialsSignin) return { ok: false, message: rateLimitedSignInMessage(error.code) ?? WRONG_CREDENTIALS, values };
     if (error instanceof AuthError) return { ok: false, message: WRONG_CREDENTIALS, values };
     throw error;
   }
@@ -35,6 +40,8 @@ export async function registerAction(_prev: AuthFormState, form: FormData): Prom
   if (!parsed.success) {
     return { ok: false, message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error), values };
   }
+  const limit = await consume(registrationRule(), clientAddress(await headers()));
+  if (!limit.allowed) return { ok: false, message: retryMessage("Too many accounts were created from this network.", limit), values };
   const result = await registerPatient(parsed.data);
   if (!result.ok) {
     return {

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { runAction } from "@/lib/action";
 import { markRead, sendMessage } from "@/lib/chat";
 import { toMessageJson, type ChatMessageJson } from "@/lib/chat-json";
+import { enforce, RATE_LIMITS, SENDING_TOO_FAST } from "@/lib/rate-limit";
 import { markReadSchema, sendMessageSchema } from "@/lib/schemas/chat";
 import type { ActionResult } from "@/lib/validation";
 
@@ -13,7 +14,10 @@ export async function sendMessageAction(input: z.input<typeof sendMessageSchema>
     roles: ["patient", "doctor"],
     schema: sendMessageSchema,
     input,
-    run: async (user, data) => toMessageJson((await sendMessage({ roomId: data.roomId, senderId: user.id, clientId: data.clientId, body: data.body, seenSeq: data.seenSeq })).message),
+    run: async (user, data) => {
+      await enforce(RATE_LIMITS.messagesPerUser, user.id, SENDING_TOO_FAST);
+      return toMessageJson((await sendMessage({ roomId: data.roomId, senderId: user.id, clientId: data.clientId, body: data.body, seenSeq: data.seenSeq })).message);
+    },
   });
 }
 

@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Button, buttonClasses } from "@/components/ui/button";
 import type { ConversationJson } from "@/lib/chat-json";
 import { fetchJson } from "@/lib/fetch-json";
-import { keys, REFETCH } from "@/lib/query-keys";
+import { keys, refetchEvery } from "@/lib/query-keys";
 
 function when(iso: string, timeZone: string): string {
   const date = new Date(iso);
@@ -20,7 +20,7 @@ export function ConversationList({ meId, role, timeZone, initial }: { meId: stri
     queryKey: keys.conversations(),
     queryFn: async () => (await fetchJson<{ conversations: ConversationJson[] }>("/api/conversations")).conversations,
     initialData: initial,
-    refetchInterval: REFETCH.counters,
+    refetchInterval: refetchEvery("counters"),
     refetchOnWindowFocus: true,
   });
 

@@ -6,7 +6,7 @@ import { markReadAction, sendMessageAction } from "@/app/chat/actions";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat-json";
 import { fetchJson } from "@/lib/fetch-json";
-import { keys, REFETCH } from "@/lib/query-keys";
+import { keys, refetchEvery } from "@/lib/query-keys";
 import { deliveryState, mergeMessages, pollCursor, type DeliveryState } from "@/lib/thread-merge";
 import { Composer } from "./composer";
 import { MessageItem } from "./message-item";
@@ -68,7 +68,7 @@ export function Thread({
     queryKey: key,
     initialData: initial,
     staleTime: 0,
-    refetchInterval: REFETCH.thread,
+    refetchInterval: refetchEvery("thread"),
     refetchOnWindowFocus: true,
     refetchOnReconnect: true,
     queryFn: async () => {

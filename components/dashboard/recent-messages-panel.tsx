@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { RecentMessageJson } from "@/lib/chat-json";
 import { fetchJson } from "@/lib/fetch-json";
-import { keys, REFETCH } from "@/lib/query-keys";
+import { keys, refetchEvery } from "@/lib/query-keys";
 
 /** "Recent messages": the newest received across all rooms, unread marked; refreshes on its own. */
 export function RecentMessagesPanel({ initial, timeZone, fromLabel }: { initial: RecentMessageJson[]; timeZone: string; fromLabel: string }) {
@@ -15,7 +15,7 @@ export function RecentMessagesPanel({ initial, timeZone, fromLabel }: { initial:
     queryKey: keys.recentMessages(),
     queryFn: async () => (await fetchJson<{ messages: RecentMessageJson[] }>("/api/recent-messages")).messages,
     initialData: initial,
-    refetchInterval: REFETCH.counters,
+    refetchInterval: refetchEvery("counters"),
     refetchOnWindowFocus: true,
   });
   const format = new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });

@@ -1,9 +1,11 @@
 import type { NextRequest } from "next/server";
-import { json, parseOr400, withUser } from "@/lib/api";
-import { messagesAfter, threadPage } from "@/lib/chat";
+import { json, jsonError, parseOr400, readJsonBody, withUser } from "@/lib/api";
+import { messagesAfter, sendMessage, threadPage } from "@/lib/chat";
 import { toMessageJson } from "@/lib/chat-json";
+import { enforce, RATE_LIMITS, SENDING_TOO_FAST } from "@/lib/rate-limit";
+import { requireSameOrigin } from "@/lib/same-origin";
 import { idSchema } from "@/lib/schemas/appointments";
-import { threadQuerySchema } from "@/lib/schemas/chat";
+import { sendMessageSchema, threadQuerySchema } from "@/lib/schemas/chat";
 
 /** GET ?after=N: the poll (messages after N and the other member's read cursor); ?before=N: older history. */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ roomId: string }> }) {
@@ -18,5 +20,24 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     }
     const page = await threadPage({ roomId: roomId.data, userId: user.id, beforeSeq: query.data.before });
     return json({ messages: page.messages.map(toMessageJson), hasEarlier: page.hasEarlier });
+  });
+}
+
+/**
+ * POST { clientId, body, seenSeq? }: sends a message, as the thread's composer does. Sending the
+ * same clientId again returns the stored message (200) instead of a second one (201).
+ */
+export async function POST(request: NextRequest, { params }: { params: Promise<{ roomId: string }> }) {
+  const refused = requireSameOrigin(request);
+  if (refused) return refused;
+  return withUser(async (user) => {
+    if (user.role === "admin" || user.mustChangePassword) return jsonError(404, "That conversation was not found.");
+    const body = await readJsonBody(request);
+    if (!body.ok) return body.response;
+    const input = parseOr400(sendMessageSchema, { ...body.data, roomId: (await params).roomId });
+    if (!input.ok) return input.response;
+    await enforce(RATE_LIMITS.messagesPerUser, user.id, SENDING_TOO_FAST);
+    const { message, created } = await sendMessage({ ...input.data, senderId: user.id });
+    return Response.json({ message: toMessageJson(message) }, { status: created ? 201 : 200, headers: { "cache-control": "no-store" } });
   });
 }

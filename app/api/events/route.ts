@@ -1,0 +1,21 @@
+import { jsonError } from "@/lib/api";
+import { getCurrentUser } from "@/lib/authz";
+import { userEventStream } from "@/lib/event-stream";
+import { realtime } from "@/lib/realtime";
+
+/** The signed-in user's live updates as Server-Sent Events (ids and types, never bodies). */
+export async function GET(request: Request) {
+  const user = await getCurrentUser();
+  if (!user) return jsonError(401, "Sign in to continue.");
+  if (user.role === "admin") return jsonError(404, "Live updates are for patients and doctors.");
+  const stream = userEventStream({ userId: user.id, realtime: realtime(), signal: request.signal });
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store, no-transform",
+      connection: "keep-alive",
+      // Proxies such as nginx would otherwise hold the events back in a buffer.
+      "x-accel-buffering": "no",
+    },
+  });
+}

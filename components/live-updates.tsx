@@ -1,0 +1,74 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { LiveConnection, type ProbeResult } from "@/lib/live-connection";
+import { keys } from "@/lib/query-keys";
+import type { RealtimeEvent } from "@/lib/realtime-events";
+
+let connection: LiveConnection | null = null;
+
+async function probeSession(): Promise<ProbeResult> {
+  try {
+    const response = await fetch("/api/unread", { cache: "no-store" });
+    return response.status === 401 ? "signed-out" : response.ok ? "signed-in" : "unreachable";
+  } catch {
+    return "unreachable";
+  }
+}
+
+/** This tab's one live-update stream, shared by every page of the signed-in patient or doctor. */
+function sharedConnection(): LiveConnection {
+  connection ??= new LiveConnection({ url: "/api/events", open: (url) => new EventSource(url), probe: probeSession });
+  return connection;
+}
+
+/**
+ * Applies live updates to what the page holds: React Query data is refetched through the same
+ * endpoints the polls use; server-rendered lists (appointments) are refreshed.
+ */
+export function LiveUpdates({ meId }: { meId: string }) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  useEffect(() => {
+    const counters = () => {
+      for (const key of [keys.unread(), keys.conversations(), keys.recentMessages()]) void queryClient.invalidateQueries({ queryKey: key });
+    };
+    const apply = (event: RealtimeEvent) => {
+      switch (event.type) {
+        case "message":
+          void queryClient.invalidateQueries({ queryKey: keys.thread(event.roomId) });
+          counters();
+          break;
+        case "read":
+          if (event.userId === meId) counters();
+          else void queryClient.invalidateQueries({ queryKey: keys.thread(event.roomId) });
+          break;
+        case "appointment":
+          void queryClient.invalidateQueries({ queryKey: keys.conversations() });
+          router.refresh();
+          break;
+        case "resync":
+          void queryClient.invalidateQueries();
+          router.refresh();
+          break;
+      }
+    };
+    return sharedConnection().acquire({
+      connected(since, reconnect) {
+        // Whatever was fetched before the stream was listening may have missed an event.
+        void queryClient.invalidateQueries({ predicate: (query) => query.state.dataUpdatedAt < since });
+        if (reconnect) router.refresh();
+      },
+      event: apply,
+      // Polling takes over at its short intervals, starting with a refetch now.
+      disconnected: () => void queryClient.invalidateQueries(),
+      sessionOver() {
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+        window.location.assign("/login?ended=1");
+      },
+    });
+  }, [queryClient, router, meId]);
+  return null;
+}

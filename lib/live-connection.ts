@@ -1,0 +1,150 @@
+import { realtimeEventSchema, type RealtimeEvent } from "./realtime-events";
+import { setPushLive } from "./push-status";
+
+/** The part of the browser's EventSource this uses (a fake stands in for it in tests). */
+export interface EventSourceLike {
+  onmessage: ((message: MessageEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  close(): void;
+}
+
+export interface LiveHandlers {
+  /** The stream is subscribed; data fetched before `since` may have missed events. */
+  connected(since: number, reconnect: boolean): void;
+  event(event: RealtimeEvent): void;
+  /** The stream is down: polling takes over until it is back. */
+  disconnected(): void;
+  /** The session is over (signed out elsewhere, deactivated, expired). */
+  sessionOver(): void;
+}
+
+export type ProbeResult = "signed-in" | "signed-out" | "unreachable";
+
+export interface LiveConnectionOptions {
+  url: string;
+  open(url: string): EventSourceLike;
+  /** Asks the server whether the session still holds. */
+  probe(): Promise<ProbeResult>;
+  now?: () => number;
+  random?: () => number;
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (timer: unknown) => void;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+/** Kept open this long after the last user goes, so moving between layouts does not reconnect. */
+const LINGER_MS = 3_000;
+
+/** Delay before reconnect attempt `attempt` (0-based): exponential with jitter, capped. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** attempt);
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+/**
+ * One live-update stream per tab, shared by everything on the page: it reconnects with backoff,
+ * tells its user when to refetch, and gives up only when the session is over.
+ */
+export class LiveConnection {
+  private source: EventSourceLike | null = null;
+  private handlers: LiveHandlers | null = null;
+  private users = 0;
+  private attempt = 0;
+  private everConnected = false;
+  private live = false;
+  private reconnectTimer: unknown = null;
+  private lingerTimer: unknown = null;
+  private readonly o: Required<LiveConnectionOptions>;
+
+  constructor(options: LiveConnectionOptions) {
+    this.o = {
+      now: Date.now,
+      random: Math.random,
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+      ...options,
+    };
+  }
+
+  /** Starts (or keeps) the stream for a component; returns its release. */
+  acquire(handlers: LiveHandlers): () => void {
+    this.handlers = handlers;
+    this.users++;
+    if (this.lingerTimer !== null) {
+      this.o.clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+    }
+    if (!this.source && this.reconnectTimer === null) this.connect();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.users--;
+      if (this.users === 0) this.lingerTimer = this.o.setTimeout(() => this.stop(), LINGER_MS);
+    };
+  }
+
+  get isOpen(): boolean {
+    return this.source !== null;
+  }
+
+  stop(): void {
+    this.lingerTimer = null;
+    if (this.reconnectTimer !== null) this.o.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.source?.close();
+    this.source = null;
+    this.setLive(false);
+  }
+
+  private connect(): void {
+    this.reconnectTimer = null;
+    const since = this.o.now();
+    const source = this.o.open(this.o.url);
+    this.source = source;
+    source.onmessage = (message) => {
+      if (this.source !== source) return;
+      let event: RealtimeEvent;
+      try {
+        event = realtimeEventSchema.parse(JSON.parse(message.data));
+      } catch {
+        return;
+      }
+      if (event.type === "ready") {
+        this.attempt = 0;
+        this.setLive(true);
+        this.handlers?.connected(since, this.everConnected);
+        this.everConnected = true;
+        return;
+      }
+      this.handlers?.event(event);
+      if (event.type === "session-ended") void this.drop();
+    };
+    // The browser would retry on its own; we close and decide ourselves, with backoff and a
+    // check that the session still holds (an EventSource cannot see a 401).
+    source.onerror = () => {
+      if (this.source === source) void this.drop();
+    };
+  }
+
+  private async drop(): Promise<void> {
+    this.source?.close();
+    this.source = null;
+    if (this.live) {
+      this.setLive(false);
+      this.handlers?.disconnected();
+    }
+    const state = await this.o.probe();
+    if (state === "signed-out") {
+      this.handlers?.sessionOver();
+      return;
+    }
+    if (this.users === 0 && this.lingerTimer === null) return;
+    this.reconnectTimer = this.o.setTimeout(() => this.connect(), backoffMs(this.attempt++, this.o.random));
+  }
+
+  private setLive(value: boolean): void {
+    this.live = value;
+    setPushLive(value);
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { APPOINTMENT_STATUSES } from "@/db/schema";
+
+/**
+ * What the server pushes to a signed-in user: ids and types only, never a message body or anyone
+ * else's details. The client refetches through the JSON endpoints it already polls.
+ */
+export const realtimeEventSchema = z.discriminatedUnion("type", [
+  /** A message was stored in one of the user's rooms (theirs or the other member's). */
+  z.object({ type: z.literal("message"), roomId: z.uuid(), seq: z.number().int().positive() }),
+  /** A member's read cursor moved: the other member's (read receipts) or the user's own (unread total). */
+  z.object({ type: z.literal("read"), roomId: z.uuid(), userId: z.uuid(), seq: z.number().int().nonnegative() }),
+  /** One of the user's appointments changed status. */
+  z.object({ type: z.literal("appointment"), appointmentId: z.uuid(), status: z.enum(APPOINTMENT_STATUSES) }),
+  /** The session ended (signed out, deactivated): the stream closes. */
+  z.object({ type: z.literal("session-ended") }),
+  /** Events may have been missed (the server's listener reconnected): refetch everything. */
+  z.object({ type: z.literal("resync") }),
+  /** The stream is subscribed: anything fetched before this may be stale. */
+  z.object({ type: z.literal("ready") }),
+]);
+
+export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;
