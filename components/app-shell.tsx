@@ -3,6 +3,8 @@ import type { ReactNode } from "react";
 import type { Role } from "@/db/schema";
 import { ROLE_LABELS, roleHome } from "@/lib/roles";
 import type { PublicUser } from "@/lib/users";
+import { readEnv } from "@/lib/env";
+import { IdleSignOut } from "./idle-sign-out";
 import { LiveUpdates } from "./live-updates";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
@@ -40,6 +42,7 @@ export async function AppShell({ user, children }: { user: Pick<PublicUser, "id"
     <div className="flex min-h-screen flex-col">
       <TimeZoneSync serverTimeZone={await viewerTimeZone()} />
       {user.role === "admin" ? null : <LiveUpdates meId={user.id} />}
+      <IdleSignOut idleMinutes={readEnv().SESSION_IDLE_MINUTES} />
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>

@@ -18,6 +18,12 @@ async function probeSession(): Promise<ProbeResult> {
   }
 }
 
+/** Closes this tab's stream, e.g. as it signs out, so the end of the session is not taken for news. */
+export function stopLiveUpdates(): void {
+  connection?.stop();
+  connection = null;
+}
+
 /** This tab's one live-update stream, shared by every page of the signed-in patient or doctor. */
 function sharedConnection(): LiveConnection {
   connection ??= new LiveConnection({ url: "/api/events", open: (url) => new EventSource(url), probe: probeSession });

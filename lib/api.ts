@@ -15,12 +15,15 @@ export function json(data: unknown): Response {
 }
 
 /**
- * A JSON GET handler's common path: the signed-in user (401 otherwise), then the handler. Expected
- * failures map to their status; anything else answers a calm 500 and is logged without user data.
+ * A JSON handler's common path: the signed-in user (401 otherwise; 404 while a temporary password
+ * awaits its change), then the handler. Expected failures map to their status; anything else
+ * answers a calm 500 and is logged without user data.
  */
 export async function withUser(run: (user: PublicUser) => Promise<Response>): Promise<Response> {
   const user = await getCurrentUser();
   if (!user) return jsonError(401, "Sign in to continue.");
+  // A temporary password must be changed before anything is read, as for pages and actions.
+  if (user.mustChangePassword) return jsonError(404, "That item was not found.");
   try {
     return await run(user);
   } catch (error) {

@@ -125,3 +125,17 @@ describe("backoffMs", () => {
     expect(backoffMs(3, () => 0)).toBe(4_000);
   });
 });
+
+describe("LiveConnection.stop", () => {
+  it("ends everything at once: no session-over, no reconnect from a drop still in progress", async () => {
+    const { connection, sources, calls, handlers } = setup("signed-out");
+    connection.acquire(handlers);
+    sources[0]!.send({ type: "ready" });
+    sources[0]!.fail();
+    connection.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls).toEqual(["connected", "disconnected"]);
+    expect(sources).toHaveLength(1);
+    vi.useRealTimers();
+  });
+});

@@ -52,6 +52,7 @@ export class LiveConnection {
   private attempt = 0;
   private everConnected = false;
   private live = false;
+  private stopped = false;
   private reconnectTimer: unknown = null;
   private lingerTimer: unknown = null;
   private readonly o: Required<LiveConnectionOptions>;
@@ -70,6 +71,7 @@ export class LiveConnection {
   acquire(handlers: LiveHandlers): () => void {
     this.handlers = handlers;
     this.users++;
+    this.stopped = false;
     if (this.lingerTimer !== null) {
       this.o.clearTimeout(this.lingerTimer);
       this.lingerTimer = null;
@@ -89,6 +91,7 @@ export class LiveConnection {
   }
 
   stop(): void {
+    this.stopped = true;
     this.lingerTimer = null;
     if (this.reconnectTimer !== null) this.o.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
@@ -135,6 +138,7 @@ export class LiveConnection {
       this.handlers?.disconnected();
     }
     const state = await this.o.probe();
+    if (this.stopped) return;
     if (state === "signed-out") {
       this.handlers?.sessionOver();
       return;

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { LIMITS } from "@/db/schema";
 
 
+/** For a request that is not even the right shape (null, a string, an array): only a forged one is. */
+export const REQUEST_SHAPE = { error: "This request was not valid. Reload the page and try again." } as const;
+
 export const emailSchema = z
   .string({ error: "Enter your email address." })
   .trim()
@@ -40,7 +43,7 @@ export const loginSchema = z.object({
     .string({ error: "Enter your password." })
     .min(1, "Enter your password.")
     .max(LIMITS.passwordMax, "Email or password is incorrect."),
-  callbackUrl: z.string().max(2000).optional(),
+  callbackUrl: z.string().max(2000, "This sign-in link is too long. Open the sign-in page again.").optional(),
 });
 
 export const registerSchema = z.object({

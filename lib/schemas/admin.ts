@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { APPOINTMENT_STATUSES, LIMITS, ROLES } from "@/db/schema";
-import { emailSchema, nameSchema, newPasswordSchema } from "@/lib/validation";
+import { emailSchema, nameSchema, newPasswordSchema, REQUEST_SHAPE } from "@/lib/validation";
 import { idSchema, isTimeZone, textSchema } from "./appointments";
 import { stripControl } from "./text";
 
@@ -39,9 +39,9 @@ export const createDoctorSchema = z.object({
   temporaryPassword: temporaryPasswordSchema,
 });
 
-export const setUserActiveSchema = z.object({ userId: idSchema("user"), active: z.boolean({ error: "Say whether the account should be active." }) });
+export const setUserActiveSchema = z.object({ userId: idSchema("user"), active: z.boolean({ error: "Say whether the account should be active." }) }, REQUEST_SHAPE);
 
-export const adminCancelSchema = z.object({ appointmentId: idSchema("appointment"), reason: textSchema("a reason", LIMITS.noteMax) });
+export const adminCancelSchema = z.object({ appointmentId: idSchema("appointment"), reason: textSchema("a reason", LIMITS.noteMax) }, REQUEST_SHAPE);
 
 const page = z.coerce.number().int().min(1).max(100_000).catch(1);
 const optionalText = (max: number) =>

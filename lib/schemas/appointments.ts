@@ -2,6 +2,7 @@ import { z } from "zod";
 import { stripControl } from "./text";
 import { LIMITS } from "@/db/schema";
 import { SLOT_MINUTES } from "@/lib/slots";
+import { REQUEST_SHAPE } from "@/lib/validation";
 
 
 export const idSchema = (what: string) => z.uuid({ error: `That ${what} was not found.` });
@@ -13,20 +14,26 @@ export const textSchema = (label: string, max: number) =>
     .transform((s) => stripControl(s).trim())
     .pipe(z.string().min(1, `Enter ${label}.`).max(max, `Use at most ${max} characters.`));
 
-export const requestAppointmentSchema = z.object({
-  doctorId: idSchema("doctor"),
-  startsAt: z.iso.datetime({ offset: true, error: "Choose a time from the list." }).transform((s) => new Date(s)),
-  reason: textSchema("the reason for your visit", LIMITS.reasonMax),
-});
+export const requestAppointmentSchema = z.object(
+  {
+    doctorId: idSchema("doctor"),
+    startsAt: z.iso.datetime({ offset: true, error: "Choose a time from the list." }).transform((s) => new Date(s)),
+    reason: textSchema("the reason for your visit", LIMITS.reasonMax),
+  },
+  REQUEST_SHAPE,
+);
 
-export const appointmentDecisionSchema = z.object({
-  appointmentId: idSchema("appointment"),
-  note: z
-    .string()
-    .optional()
-    .transform((s) => (s === undefined ? undefined : stripControl(s).trim() || undefined))
-    .pipe(z.string().max(LIMITS.noteMax, `Use at most ${LIMITS.noteMax} characters.`).optional()),
-});
+export const appointmentDecisionSchema = z.object(
+  {
+    appointmentId: idSchema("appointment"),
+    note: z
+      .string({ error: "Write the note as plain text." })
+      .optional()
+      .transform((s) => (s === undefined ? undefined : stripControl(s).trim() || undefined))
+      .pipe(z.string().max(LIMITS.noteMax, `Use at most ${LIMITS.noteMax} characters.`).optional()),
+  },
+  REQUEST_SHAPE,
+);
 
 /** A search field from the URL: control characters (NUL included, which PostgreSQL refuses) removed. */
 const searchText = (max: number) =>
@@ -59,21 +66,28 @@ export function isTimeZone(value: string): boolean {
 }
 
 const timeOfDay = z
-  .string()
+  .string({ error: "Use a time like 09:00." })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "Use a time like 09:00.")
   .transform((s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5)))
   .refine((m) => m % SLOT_MINUTES === 0, `Use a time on the hour or half past.`);
 
 export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 
-export const workingHoursSchema = z.object({
-  timeZone: z.string().refine(isTimeZone, "Choose a time zone from the list."),
-  days: z
-    .array(
-      z
-        .object({ weekday: z.number().int().min(1).max(7), enabled: z.boolean(), start: timeOfDay, end: timeOfDay })
-        .refine((d) => !d.enabled || d.start < d.end, { message: "The day must end after it starts.", path: ["end"] }),
-    )
-    .length(7)
-    .refine((ds) => new Set(ds.map((d) => d.weekday)).size === 7, "Give each day of the week once."),
-});
+const EACH_DAY = "Give the hours of each day of the week once.";
+const weekday = z.number({ error: EACH_DAY }).int(EACH_DAY).min(1, EACH_DAY).max(7, EACH_DAY);
+
+export const workingHoursSchema = z.object(
+  {
+    timeZone: z.string({ error: "Choose a time zone from the list." }).refine(isTimeZone, "Choose a time zone from the list."),
+    days: z
+      .array(
+        z
+          .object({ weekday, enabled: z.boolean({ error: "Say whether you work that day." }), start: timeOfDay, end: timeOfDay }, { error: EACH_DAY })
+          .refine((d) => !d.enabled || d.start < d.end, { message: "The day must end after it starts.", path: ["end"] }),
+        { error: EACH_DAY },
+      )
+      .length(7, EACH_DAY)
+      .refine((ds) => new Set(ds.map((d) => d.weekday)).size === 7, EACH_DAY),
+  },
+  REQUEST_SHAPE,
+);

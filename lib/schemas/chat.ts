@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { stripControl } from "./text";
 import { LIMITS } from "@/db/schema";
+import { REQUEST_SHAPE } from "@/lib/validation";
 import { idSchema } from "./appointments";
 
 
@@ -17,17 +18,24 @@ export const messageBodySchema = z
       .refine((s) => /[^\s\p{Cf}]/u.test(s), "Write a message first."),
   );
 
-const seq = z.coerce.number({ error: "Use a whole number." }).int("Use a whole number.").min(0).max(2_147_483_647);
+const seq = z.coerce
+  .number({ error: "Use a whole number." })
+  .int("Use a whole number.")
+  .min(0, "Use a whole number of 0 or more.")
+  .max(2_147_483_647, "That number is too large.");
 
-export const sendMessageSchema = z.object({
-  roomId: idSchema("conversation"),
-  clientId: z.uuid({ error: "This message has no valid id. Reload the page and try again." }),
-  body: messageBodySchema,
-  /** The last sequence number the sender's screen holds without a gap. */
-  seenSeq: seq.optional(),
-});
+export const sendMessageSchema = z.object(
+  {
+    roomId: idSchema("conversation"),
+    clientId: z.uuid({ error: "This message has no valid id. Reload the page and try again." }),
+    body: messageBodySchema,
+    /** The last sequence number the sender's screen holds without a gap. */
+    seenSeq: seq.optional(),
+  },
+  REQUEST_SHAPE,
+);
 
-export const markReadSchema = z.object({ roomId: idSchema("conversation"), seq });
+export const markReadSchema = z.object({ roomId: idSchema("conversation"), seq }, REQUEST_SHAPE);
 
 /** Query of the thread endpoint: `after` (the poll) or `before` (older history), not both. */
 export const threadQuerySchema = z

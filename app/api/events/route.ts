@@ -7,7 +7,7 @@ import { realtime } from "@/lib/realtime";
 export async function GET(request: Request) {
   const user = await getCurrentUser();
   if (!user) return jsonError(401, "Sign in to continue.");
-  if (user.role === "admin") return jsonError(404, "Live updates are for patients and doctors.");
+  if (user.role === "admin" || user.mustChangePassword) return jsonError(404, "That item was not found.");
   const stream = userEventStream({ userId: user.id, realtime: realtime(), signal: request.signal });
   return new Response(stream, {
     headers: {

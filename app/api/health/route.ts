@@ -1,10 +1,13 @@
 import { connection } from "next/server";
 import { databaseReachable } from "@/lib/health";
+import { realtime } from "@/lib/realtime";
 
 export async function GET() {
   await connection();
   const headers = { "cache-control": "no-store" };
+  // Benchmarks and leak checks ask how many live streams this instance holds; only when enabled.
+  const metrics = process.env.CAREBRIDGE_METRICS === "1" ? { liveStreams: realtime().listenerCount() } : {};
   return (await databaseReachable())
-    ? Response.json({ status: "ok", database: "reachable" }, { headers })
-    : Response.json({ status: "unavailable", database: "unreachable" }, { status: 503, headers });
+    ? Response.json({ status: "ok", database: "reachable", ...metrics }, { headers })
+    : Response.json({ status: "unavailable", database: "unreachable", ...metrics }, { status: 503, headers });
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { Thread } from "@/components/chat/thread";
+import { recordAudit } from "@/lib/audit";
 import { threadPage } from "@/lib/chat";
 import { toMessageJson } from "@/lib/chat-json";
 import { formatDateTime } from "@/lib/format";
@@ -12,7 +13,12 @@ export const metadata: Metadata = { title: "Conversation" };
 
 export default async function RoomPage({ params }: { params: Promise<{ roomId: string }> }) {
   const { user, room } = await loadRoom((await params).roomId);
-  const [page, tz] = await Promise.all([threadPage({ roomId: room.id, userId: user.id }), viewerTimeZone()]);
+  const [page, tz] = await Promise.all([
+    threadPage({ roomId: room.id, userId: user.id }),
+    viewerTimeZone(),
+    // Who read which conversation, and when: each time the thread is served.
+    recordAudit({ actorId: user.id, action: "chat.thread_opened", targetType: "room", targetId: room.id }),
+  ]);
   const otherName = room.other.role === "doctor" ? `Dr ${room.other.name}` : room.other.name;
   return (
     <div className="-mx-4 -my-6 flex h-[calc(100dvh-7rem)] min-h-[26rem] flex-col bg-slate-50 sm:mx-0 sm:my-0 sm:h-[calc(100dvh-10rem)] sm:rounded-lg sm:border sm:border-slate-200 sm:bg-white">

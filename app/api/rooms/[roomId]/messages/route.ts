@@ -31,7 +31,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   const refused = requireSameOrigin(request);
   if (refused) return refused;
   return withUser(async (user) => {
-    if (user.role === "admin" || user.mustChangePassword) return jsonError(404, "That conversation was not found.");
+    if (user.role === "admin") return jsonError(404, "That conversation was not found.");
     const body = await readJsonBody(request);
     if (!body.ok) return body.response;
     const input = parseOr400(sendMessageSchema, { ...body.data, roomId: (await params).roomId });

@@ -1,0 +1,34 @@
+import { clientAddress } from "@/lib/client-address";
+import { attemptSignIn } from "@/lib/sign-in";
+import { loginSchema } from "@/lib/validation";
+import { FakeCredentialsSignin, headersModule, request } from "./request";
+
+/**
+ * lib/auth as the app sees it, over the fake request: auth() answers the chosen session, and
+ * signIn checks credentials as lib/auth's Credentials provider does (same schema, same
+ * attemptSignIn with its rate limits), so sign-in actions run their real paths. Auth.js itself
+ * does not load under Vitest (its ESM imports `next/server` without an extension).
+ */
+export function fakeAuthModule() {
+  return {
+    auth: async () => request.session,
+    async signIn(_provider: string, credentials: Record<string, unknown>) {
+      const parsed = loginSchema.safeParse(credentials);
+      const user = parsed.success ? await attemptSignIn({ ...parsed.data, address: clientAddress(await headersModule.headers()) }) : null;
+      if (!user) throw new FakeCredentialsSignin();
+      request.session = { user: { id: user.id } };
+    },
+    async signOut() {
+      request.signOuts++;
+      request.session = null;
+    },
+    handlers: {
+      GET: () => {
+        throw new Error("Auth.js's own endpoints are not run under Vitest");
+      },
+      POST: () => {
+        throw new Error("Auth.js's own endpoints are not run under Vitest");
+      },
+    },
+  };
+}
