@@ -61,6 +61,8 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
     index("users_role_created_idx").on(t.role, t.createdAt),
+    // Admin user list, newest first (read backwards).
+    index("users_created_idx").on(t.createdAt, t.id),
     check("users_role_check", sql`${t.role} in (${inList(ROLES)})`),
     check("users_name_length", sql`char_length(${t.name}) between 1 and ${sql.raw(String(LIMITS.nameMax))}`),
     check("users_email_length", sql`char_length(${t.email}) between 3 and ${sql.raw(String(LIMITS.emailMax))}`),
@@ -123,6 +125,10 @@ export const appointments = pgTable(
     index("appointments_doctor_status_start_idx").on(t.doctorId, t.status, t.startsAt),
     index("appointments_patient_start_idx").on(t.patientId, t.startsAt),
     index("appointments_status_start_idx").on(t.status, t.startsAt),
+    // A doctor's history across several statuses, newest first, stops after one page.
+    index("appointments_doctor_start_idx").on(t.doctorId, t.startsAt),
+    // Admin appointment list, newest first (read backwards).
+    index("appointments_start_idx").on(t.startsAt, t.id),
     // A doctor never holds two accepted appointments at the same instant.
     uniqueIndex("appointments_doctor_accepted_slot_key")
       .on(t.doctorId, t.startsAt)
@@ -151,7 +157,11 @@ export const chatRooms = pgTable(
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("chat_rooms_last_seq", sql`${t.lastSeq} >= 0`)],
+  (t) => [
+    // Admin room list, latest activity first (read backwards).
+    index("chat_rooms_last_activity_idx").on(t.lastActivityAt, t.id),
+    check("chat_rooms_last_seq", sql`${t.lastSeq} >= 0`),
+  ],
 );
 
 export const roomMembers = pgTable(
@@ -210,9 +220,11 @@ export const auditEvents = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("audit_events_created_idx").on(t.createdAt.desc(), t.id.desc()),
-    index("audit_events_actor_created_idx").on(t.actorId, t.createdAt.desc()),
-    index("audit_events_action_created_idx").on(t.action, t.createdAt.desc()),
+    // Ascending, read backwards for "newest first": drizzle's .desc() writes DESC NULLS LAST,
+    // which ORDER BY … DESC (nulls first) cannot use, so the log was sorted in full.
+    index("audit_events_created_idx").on(t.createdAt, t.id),
+    index("audit_events_actor_created_idx").on(t.actorId, t.createdAt),
+    index("audit_events_action_created_idx").on(t.action, t.createdAt),
   ],
 );
 

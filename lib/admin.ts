@@ -88,7 +88,7 @@ export async function listUsers(filter: { q?: string; role?: Role; page: number 
       .select({ id: users.id, name: users.name, email: users.email, role: users.role, active: users.active, createdAt: users.createdAt })
       .from(users)
       .where(where)
-      .orderBy(desc(users.createdAt), asc(users.id))
+      .orderBy(desc(users.createdAt), desc(users.id))
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
     db.select({ n: count() }).from(users).where(where),
@@ -187,7 +187,7 @@ export async function listAppointments(filter: { status?: AppointmentStatus; doc
       .innerJoin(patientUser, eq(patientUser.id, appointments.patientId))
       .innerJoin(doctorUser, eq(doctorUser.id, appointments.doctorId))
       .where(where)
-      .orderBy(desc(appointments.startsAt), asc(appointments.id))
+      .orderBy(desc(appointments.startsAt), desc(appointments.id))
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
     db.select({ n: count() }).from(appointments).where(where),
@@ -259,7 +259,10 @@ export async function listAuditEvents(filter: { action?: string; actor?: string;
       .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
-    db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where),
+    // The join only when filtering by actor: counting the whole log need not read users.
+    filter.actor
+      ? db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where)
+      : db.select({ n: count() }).from(auditEvents).where(where),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -281,7 +284,7 @@ export async function listRooms(filter: { page: number }): Promise<Page<AdminRoo
     .select({ id: chatRooms.id, messageCount: chatRooms.lastSeq, lastActivityAt: chatRooms.lastActivityAt, appointmentStatus: appointments.status })
     .from(chatRooms)
     .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
-    .orderBy(desc(chatRooms.lastActivityAt), asc(chatRooms.id))
+    .orderBy(desc(chatRooms.lastActivityAt), desc(chatRooms.id))
     .limit(ADMIN_PAGE_SIZE)
     .offset((filter.page - 1) * ADMIN_PAGE_SIZE);
   const [total] = await db.select({ n: count() }).from(chatRooms);

@@ -259,13 +259,23 @@ export async function listConversations(userId: string): Promise<ConversationSum
   }));
 }
 
-/** All unread messages of the user across their rooms, from the cursors: one indexed query. */
+/**
+ * All unread messages of the user across their rooms, from the cursors: per room a range read of
+ * the primary key after the cursor (a lateral subquery, so the plan stays one short index read per
+ * room however many rooms and messages there are, never a scan of messages).
+ */
 export async function unreadTotal(userId: string): Promise<number> {
-  const [row] = await getDb()
-    .select({ n: sql<number>`count(${messages.seq})::int` })
-    .from(roomMembers)
-    .innerJoin(messages, and(eq(messages.roomId, roomMembers.roomId), gt(messages.seq, roomMembers.lastReadSeq), ne(messages.senderId, roomMembers.userId)))
-    .where(eq(roomMembers.userId, userId));
+  const db = getDb();
+  const perRoom = db
+    .select({ n: sql<number>`count(*)`.as("n") })
+    .from(messages)
+    .where(and(eq(messages.roomId, me.roomId), gt(messages.seq, me.lastReadSeq), ne(messages.senderId, me.userId)))
+    .as("unread");
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(sum(${perRoom.n}), 0)::int` })
+    .from(me)
+    .innerJoinLateral(perRoom, sql`true`)
+    .where(eq(me.userId, userId));
   return row?.n ?? 0;
 }
 

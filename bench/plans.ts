@@ -1,0 +1,93 @@
+/**
+ * The SQL a lib/ function runs, captured with a logging Drizzle handle on the same connection,
+ * and its EXPLAIN plan: which tables are read by a sequential scan.
+ */
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import type { Logger } from "drizzle-orm/logger";
+import type { DatabaseHandle } from "@/db/client";
+import * as schema from "@/db/schema";
+
+export interface CapturedQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/** Tables that must never be read whole: they grow with every message and appointment. */
+export const LARGE_TABLES = ["messages", "appointments", "room_members"] as const;
+
+/** The same database as `handle`, with every query it runs recorded until `take()`. */
+export function capturingHandle(handle: DatabaseHandle): { handle: DatabaseHandle; take: () => CapturedQuery[] } {
+  let captured: CapturedQuery[] = [];
+  const logger: Logger = { logQuery: (sql, params) => void captured.push({ sql, params }) };
+  let db: DatabaseHandle["db"];
+  if (handle.sql) db = drizzlePostgres({ client: handle.sql, schema, logger });
+  else if (handle.pglite) db = drizzlePglite({ client: handle.pglite, schema, logger });
+  else throw new Error("a handle with neither a postgres.js client nor PGlite");
+  return {
+    handle: { ...handle, db },
+    take() {
+      const out = captured;
+      captured = [];
+      return out;
+    },
+  };
+}
+
+export interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+/** The plan PostgreSQL would run for a captured query (EXPLAIN, FORMAT JSON; not executed). */
+export async function explain(handle: DatabaseHandle, query: CapturedQuery): Promise<PlanNode> {
+  const text = `explain (format json) ${query.sql}`;
+  let value: unknown;
+  if (handle.sql) {
+    const rows = await handle.sql.unsafe(text, query.params as never[]);
+    value = rows[0]?.["QUERY PLAN"];
+  } else if (handle.pglite) {
+    const result = await handle.pglite.query<Record<string, unknown>>(text, query.params as unknown[]);
+    value = result.rows[0]?.["QUERY PLAN"];
+  }
+  const parsed = typeof value === "string" ? JSON.parse(value) : value;
+  const plan = (parsed as { Plan: PlanNode }[] | undefined)?.[0]?.Plan;
+  if (!plan) throw new Error(`no plan for: ${query.sql}`);
+  return plan;
+}
+
+/** Every table scan in the plan, as "Seq Scan on messages" or "Index Only Scan on messages (messages_pkey)". */
+export function scansOf(plan: PlanNode): string[] {
+  const out: string[] = [];
+  const walk = (node: PlanNode) => {
+    if (node["Relation Name"]) {
+      out.push(`${node["Node Type"]} on ${node["Relation Name"]}${node["Index Name"] ? ` (${node["Index Name"]})` : ""}`);
+    }
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(plan);
+  return out;
+}
+
+/** The sequential scans of large tables in these scans. */
+export function forbiddenScans(scans: string[]): string[] {
+  return scans.filter((s) => LARGE_TABLES.some((t) => s === `Seq Scan on ${t}`));
+}
+
+/** Runs `run` on a capturing copy of `handle` (made the app's database meanwhile) and explains what it ran. */
+export async function planOf(handle: DatabaseHandle, run: () => Promise<unknown>): Promise<{ queries: number; scans: string[] }> {
+  const capture = capturingHandle(handle);
+  const previous = globalThis.__carebridgeDb;
+  globalThis.__carebridgeDb = capture.handle;
+  try {
+    await run();
+  } finally {
+    globalThis.__carebridgeDb = previous;
+  }
+  const captured = capture.take();
+  const scans: string[] = [];
+  for (const query of captured) scans.push(...scansOf(await explain(handle, query)));
+  return { queries: captured.length, scans };
+}

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench`: generates a large data set in a scratch PostgreSQL database, times every
+ * product query at 200 000 and at 2 000 000 messages, checks their plans, loads the HTTP
+ * endpoints with autocannon, times the first Quick start and weighs the chat page's JavaScript.
+ * Prints a table and writes bench/results.json. See bench/README.md for the knobs.
+ */
+import "../scripts/load-env";
+import fs from "node:fs";
+import path from "node:path";
+import { openPostgres, type DatabaseHandle } from "@/db/client";
+import { hashPassword } from "@/lib/password";
+import { benchPeople, FULL_SIZE, generateBase, growMessages, type DatasetSize } from "./dataset";
+import { loadEndpoints, type LoadResult } from "./http";
+import { forbiddenScans, planOf } from "./plans";
+import { productQueries } from "./product-queries";
+import { chatPageFirstLoadJs, timeQuickStart } from "./quick-start";
+import { msOf, percentile, table } from "./stats";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const STAGES = new Set((process.env.BENCH_ONLY ?? "queries,http,start").split(","));
+const resultsFile = path.resolve(process.env.BENCH_RESULTS ?? "bench/results.json");
+
+interface QueryFigures {
+  name: string;
+  who: string;
+  queries: number;
+  scans: string[];
+  seqScans: string[];
+  p50: number;
+  p95: number;
+}
+
+async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) return { url: given, drop: async () => {} };
+  const server = process.env.BENCH_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const name = `carebridge_bench_${process.pid}`;
+  const admin = openPostgres(server, { max: 1 });
+  await admin.sql!.unsafe(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      if (process.env.BENCH_KEEP_DATABASE) {
+        console.log(`Kept the database: ${url.toString()}`);
+      } else {
+        await admin.sql!.unsafe(`drop database if exists ${name} with (force)`);
+      }
+      await admin.close();
+    },
+  };
+}
+
+async function timed<T>(label: string, run: () => Promise<T>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await run();
+  const ms = msOf(process.hrtime.bigint() - started);
+  console.log(`  ${label}: ${(ms / 1000).toFixed(1)} s`);
+  return ms;
+}
+
+/** One run of a single connection for generation, with room to sort in memory. */
+async function generator(url: string): Promise<{ run: (statement: string) => Promise<unknown>; close: () => Promise<void> }> {
+  const handle = openPostgres(url, { max: 1 });
+  for (const setting of ["work_mem = '256MB'", "maintenance_work_mem = '512MB'", "synchronous_commit = off"]) {
+    await handle.sql!.unsafe(`set ${setting}`);
+  }
+  return { run: (statement) => handle.sql!.unsafe(statement), close: () => handle.close() };
+}
+
+async function measureQueries(handle: DatabaseHandle, size: DatasetSize, label: string): Promise<QueryFigures[]> {
+  const people = benchPeople(size);
+  const queries = await productQueries(people, `${size.busyDoctorRooms} rooms`);
+  const figures: QueryFigures[] = [];
+  for (const query of queries) {
+    const plan = await planOf(handle, query.run);
+    for (let i = 0; i < 10; i++) await query.run();
+    const samples: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = process.hrtime.bigint();
+      await query.run();
+      samples.push(msOf(process.hrtime.bigint() - started));
+    }
+    samples.sort((a, b) => a - b);
+    figures.push({
+      name: query.name,
+      who: query.who,
+      queries: plan.queries,
+      scans: plan.scans,
+      seqScans: forbiddenScans(plan.scans),
+      p50: percentile(samples, 50),
+      p95: percentile(samples, 95),
+    });
+  }
+  console.log(`\nQueries at ${label} (p50/p95 over ${RUNS} runs, ms):`);
+  for (const f of figures) {
+    console.log(`  ${f.name} [${f.who}]: ${f.p50.toFixed(2)} / ${f.p95.toFixed(2)}  ${f.queries} SQL; ${f.scans.join(", ")}`);
+  }
+  return figures;
+}
+
+async function messageCount(handle: DatabaseHandle): Promise<number> {
+  const [row] = await handle.sql!.unsafe("select count(*)::int as n from messages");
+  return Number(row?.n ?? 0);
+}
+
+async function main() {
+  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), runs: RUNS };
+  const size = FULL_SIZE;
+  const people = benchPeople(size);
+  let queriesSmall: QueryFigures[] = [];
+  let queriesLarge: QueryFigures[] = [];
+  let load: LoadResult[] = [];
+
+  const scratch = await scratchDatabase();
+  const handle = openPostgres(scratch.url, { max: 10 });
+  globalThis.__carebridgeDb = handle;
+  try {
+    console.log("Generating the data set:");
+    const generation: Record<string, number> = {};
+    generation.migrateMs = await timed("migrations", () => handle.migrate());
+    const gen = await generator(scratch.url);
+    const hash = await hashPassword("carebridge-demo");
+    generation.baseMs = await timed("users, appointments, rooms, 10% of messages, audit", () => generateBase(gen.run, size, hash));
+    generation.vacuumSmallMs = await timed("vacuum analyze", () => gen.run("vacuum analyze"));
+    const small = await messageCount(handle);
+    if (STAGES.has("queries")) queriesSmall = await measureQueries(handle, size, `${small.toLocaleString("en")} messages`);
+    generation.growMs = await timed("the other 90% of messages", () => growMessages(gen.run, size));
+    generation.vacuumLargeMs = await timed("vacuum analyze", () => gen.run("vacuum analyze"));
+    await gen.close();
+    const large = await messageCount(handle);
+    generation.totalMs = Object.values(generation).reduce((a, b) => a + b, 0);
+    results.dataset = { ...size, messagesSmall: small, messagesLarge: large, generation };
+    if (STAGES.has("queries")) queriesLarge = await measureQueries(handle, size, `${large.toLocaleString("en")} messages`);
+    results.queries = queriesLarge.map((l) => {
+      const s = queriesSmall.find((q) => q.name === l.name && q.who === l.who);
+      return { name: l.name, who: l.who, sqlStatements: l.queries, small: s && { p50: s.p50, p95: s.p95, seqScans: s.seqScans }, large: { p50: l.p50, p95: l.p95, seqScans: l.seqScans }, scans: l.scans };
+    });
+    if (STAGES.has("http")) {
+      load = await loadEndpoints({ databaseUrl: scratch.url, people, size });
+      results.http = load;
+    }
+  } finally {
+    globalThis.__carebridgeDb = undefined;
+    await handle.close();
+    await scratch.drop();
+  }
+  if (STAGES.has("start")) {
+    results.quickStart = await timeQuickStart();
+    results.chatPageFirstLoadJs = chatPageFirstLoadJs();
+  }
+
+  report(results, queriesSmall, queriesLarge, load);
+  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+  fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote ${path.relative(process.cwd(), resultsFile)}`);
+}
+
+function report(results: Record<string, unknown>, small: QueryFigures[], large: QueryFigures[], load: LoadResult[]) {
+  const dataset = results.dataset as { messagesSmall: number; messagesLarge: number; generation: { totalMs: number } } | undefined;
+  if (dataset) {
+    console.log(`\nData set generated in ${(dataset.generation.totalMs / 1000).toFixed(1)} s (${dataset.messagesLarge.toLocaleString("en")} messages).`);
+  }
+  if (large.length) {
+    const rows = large.map((l) => {
+      const s = small.find((q) => q.name === l.name && q.who === l.who);
+      const seq = [...new Set([...(s?.seqScans ?? []), ...l.seqScans])];
+      const ok = l.p95 < 5 && seq.length === 0 ? "ok" : "MISS";
+      return [l.name, l.who, s ? `${s.p50.toFixed(2)} / ${s.p95.toFixed(2)}` : "-", `${l.p50.toFixed(2)} / ${l.p95.toFixed(2)}`, String(l.queries), seq.join(", ") || "none", ok];
+    });
+    console.log(`\n${table(["query", "for", `p50 / p95 ms @${dataset?.messagesSmall ?? "?"}`, `p50 / p95 ms @${dataset?.messagesLarge ?? "?"}`, "SQL", "seq scans on large tables", "target"], rows)}`);
+  }
+  if (load.length) {
+    const ceiling = load.find((l) => l.constant)?.requestsPerSecond ?? 0;
+    const rows = load.map((l) => [
+      l.name,
+      l.requestsPerSecond.toFixed(0),
+      ceiling ? `${((100 * l.requestsPerSecond) / ceiling).toFixed(0)} %` : "-",
+      `${l.p99Ms} ms`,
+      String(l.non2xx + l.errors),
+      l.constant || (l.requestsPerSecond >= 0.6 * ceiling && l.p99Ms < 100) ? "ok" : "MISS",
+    ]);
+    console.log(`\n${table(["endpoint", "req/s", "of constant", "p99", "errors", "target"], rows)}`);
+  }
+  const start = results.quickStart as { ms: number; built: boolean } | undefined;
+  if (start) console.log(`\nQuick start (empty embedded database → first page): ${(start.ms / 1000).toFixed(1)} s${start.built ? " (including a build)" : ""}`);
+  const js = results.chatPageFirstLoadJs as { gzipBytes: number } | undefined;
+  if (js) console.log(`First-load JS of /chat/[roomId]: ${(js.gzipBytes / 1024).toFixed(1)} kB gzipped (target < 200 kB)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

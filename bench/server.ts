@@ -1,0 +1,119 @@
+/**
+ * What every benchmark needs around the app: a scratch database, production servers of this
+ * build on free ports, session cookies minted with the servers' secret, and their memory.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { openPostgres } from "@/db/client";
+import { appDir, freePort, nextBin, stopProcess, waitForOk } from "./http";
+
+export const SESSION_COOKIE = "authjs.session-token";
+
+/** BENCH_DATABASE_URL as given, or a database made on the local server and dropped afterwards. */
+export async function scratchDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) return { url: given, drop: async () => {} };
+  const server = process.env.BENCH_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const name = `${prefix}_${process.pid}`;
+  const admin = openPostgres(server, { max: 1 });
+  await admin.sql!.unsafe(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      if (process.env.BENCH_KEEP_DATABASE) console.log(`Kept the database: ${url.toString()}`);
+      else await admin.sql!.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.close();
+    },
+  };
+}
+
+export interface AppServer {
+  origin: string;
+  pid: number;
+  stop(): Promise<void>;
+  /** Whether the `next start` process is still the one started (it has not exited). */
+  running(): boolean;
+  /** What the server wrote to stderr, when started with `captureStderr`. */
+  stderr(): string;
+}
+
+/**
+ * Builds once if there is no build, then runs `next start` on a free port against `databaseUrl`.
+ * It waits for /api/health to say the database is reachable, or, with `waitFor: "answering"`,
+ * for any answer (a server whose database is down answers 503).
+ */
+export async function startApp(input: {
+  databaseUrl: string;
+  secret: string;
+  env?: Record<string, string>;
+  waitFor?: "healthy" | "answering";
+  captureStderr?: boolean;
+}): Promise<AppServer> {
+  const dir = appDir();
+  const env = { ...process.env, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: input.databaseUrl, AUTH_SECRET: input.secret, ...input.env };
+  if (!fs.existsSync(path.join(dir, ".next", "BUILD_ID"))) {
+    console.log(`Building ${dir} (no build found)…`);
+    const build = spawnSync(process.execPath, [nextBin(dir), "build"], { cwd: dir, stdio: "inherit", env });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, [nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: dir,
+    env,
+    stdio: ["ignore", "ignore", input.captureStderr ? "pipe" : "inherit"],
+    detached: true,
+  });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    if (input.waitFor === "answering") await waitForAnswer(`${origin}/api/health`, 60_000, child);
+    else await waitForOk(`${origin}/api/health`, 60_000, child);
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+  return { origin, pid: child.pid!, stop: () => stopProcess(child), running: () => child.exitCode === null && child.signalCode === null, stderr: () => stderr };
+}
+
+async function waitForAnswer(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before answering ${url}`);
+    try {
+      await fetch(url, { redirect: "manual" });
+      return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** A session cookie for `userId`, as Auth.js would set after sign-in. */
+export async function sessionCookie(secret: string, user: { id: string; role: "patient" | "doctor" | "admin" }): Promise<string> {
+  const token = await encode({ token: { sub: user.id, role: user.role }, secret, salt: SESSION_COOKIE, maxAge: 12 * 3600 });
+  return `${SESSION_COOKIE}=${token}`;
+}
+
+/** Resident memory of a process (and its children, where `next start` forks), in MB. */
+export function rssMb(pid: number): number {
+  let kb = 0;
+  const visit = (p: number) => {
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const children = fs.readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim();
+      for (const c of children ? children.split(/\s+/) : []) visit(Number(c));
+    } catch {
+      // gone
+    }
+  };
+  visit(pid);
+  return kb / 1024;
+}
