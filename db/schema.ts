@@ -240,6 +240,24 @@ export const rateLimits = pgTable("rate_limits", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index("rate_limits_updated_idx").on(t.updatedAt)]);
 
+/**
+ * Sessions ended by signing out. Sessions are JWT cookies, valid until they expire: a request still
+ * in flight at sign-out could otherwise bring the cookie back. Rows are useless once the session
+ * would have expired anyway, and are pruned then.
+ */
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: uuid("session_id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Appointment = typeof appointments.$inferSelect;
 export type ChatRoom = typeof chatRooms.$inferSelect;

@@ -4,11 +4,19 @@ import { isProtectedPath } from "./roles";
 
 const isRole = (value: unknown): value is Role => typeof value === "string" && (ROLES as readonly string[]).includes(value);
 
+/** A session cookie's lifetime; idle sign-out (SESSION_IDLE_MINUTES) usually ends it sooner. */
+export const SESSION_MAX_AGE_SECONDS = 60 * 60 * 12;
+
 /** The part of the Auth.js config that needs no database: shared by the proxy and lib/auth. */
 export const authConfig = {
   trustHost: true,
   pages: { signIn: "/login" },
-  session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // Pinned rather than left to defaults: scripts never read the session cookie, and cross-site
+  // POSTs never carry it. `secure` stays Auth.js's choice per request: Secure and __Secure- prefixed
+  // when the request came over https (directly, via X-Forwarded-Proto, or AUTH_URL=https://…); not
+  // on plain http://localhost (npm start), where a Secure cookie would not come back and sign-in would fail.
+  cookies: { sessionToken: { options: { httpOnly: true, sameSite: "lax", path: "/" } } },
   providers: [],
   callbacks: {
     // The proxy only redirects signed-out visitors; lib/authz guards every page, action and handler.
@@ -22,12 +30,15 @@ export const authConfig = {
       if (user?.id) {
         token.sub = user.id;
         if (isRole(user.role)) token.role = user.role;
+        // Each sign-in gets its own id, so that signing out can revoke exactly this session.
+        token.sid = crypto.randomUUID();
       }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
       if (isRole(token.role)) session.user.role = token.role;
+      if (typeof token.sid === "string") session.sessionId = token.sid;
       return session;
     },
   },

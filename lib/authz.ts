@@ -3,19 +3,29 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/db/schema";
 import { auth } from "./auth";
+import { isRevoked } from "./sessions";
 import { findUserById, type PublicUser } from "./users";
 
 /**
  * The signed-in user, re-read from the database once per request, so a deactivated account or a
  * changed role takes effect at the next request whatever the session cookie says.
  */
-const currentSession = cache(async (): Promise<{ hadSession: boolean; user: PublicUser | null }> => {
+const currentSession = cache(async (): Promise<{ hadSession: boolean; user: PublicUser | null; sessionId: string | null }> => {
   const session = await auth();
   const id = session?.user?.id;
-  if (!id) return { hadSession: false, user: null };
-  const user = await findUserById(id);
-  return { hadSession: true, user: user && user.active ? user : null };
+  if (!id) return { hadSession: false, user: null, sessionId: null };
+  const sessionId = session.sessionId ?? null;
+  // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
+  if (!sessionId) return { hadSession: true, user: null, sessionId: null };
+  const [user, revoked] = await Promise.all([findUserById(id), isRevoked(sessionId)]);
+  return { hadSession: true, user: user && user.active && !revoked ? user : null, sessionId };
 });
+
+/** The signed-in user and this sign-in's id (for signing out), or null. */
+export async function getCurrentSession(): Promise<{ user: PublicUser; sessionId: string } | null> {
+  const { user, sessionId } = await currentSession();
+  return user && sessionId ? { user, sessionId } : null;
+}
 
 export async function getCurrentUser(): Promise<PublicUser | null> {
   return (await currentSession()).user;

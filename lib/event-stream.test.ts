@@ -89,3 +89,22 @@ describe("userEventStream", () => {
     expect(rt.listenerCount()).toBe(0);
   });
 });
+
+describe("userEventStream and sign-out", () => {
+  it("stays open when another session of the same user signs out, and closes for its own", async () => {
+    const rt = fakeRealtime();
+    const mine = "11111111-1111-4111-8111-111111111111";
+    const other = "22222222-2222-4222-8222-222222222222";
+    const reader = userEventStream({ userId: "u1", sessionId: mine, realtime: rt, signal: new AbortController().signal }).getReader();
+    await readUntil(reader, '"ready"');
+    rt.emit("u1", { type: "session-ended", sessionId: other });
+    rt.emit("u1", { type: "resync" });
+    const text = await readUntil(reader, "resync");
+    expect(text).not.toContain("session-ended");
+    expect(rt.listenerCount()).toBe(1);
+    rt.emit("u1", { type: "session-ended", sessionId: mine });
+    await readUntil(reader, "session-ended");
+    expect((await reader.read()).done).toBe(true);
+    expect(rt.listenerCount()).toBe(0);
+  });
+});

@@ -19,6 +19,8 @@ const frame = (event: RealtimeEvent) => encoder.encode(`data: ${JSON.stringify(e
  */
 export function userEventStream(input: {
   userId: string;
+  /** The stream's session: a sign-out of another session of the same user leaves it open. */
+  sessionId?: string;
   realtime: Realtime;
   signal: AbortSignal;
   heartbeatMs?: number;
@@ -57,6 +59,7 @@ export function userEventStream(input: {
       send(encoder.encode(`retry: ${RETRY_MS}\n\n`));
       try {
         const off = await input.realtime.subscribe(input.userId, (event) => {
+          if (event.type === "session-ended" && event.sessionId && event.sessionId !== input.sessionId) return;
           send(frame(event));
           if (event.type === "session-ended") cleanup();
         });

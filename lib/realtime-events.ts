@@ -12,8 +12,8 @@ export const realtimeEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("read"), roomId: z.uuid(), userId: z.uuid(), seq: z.number().int().nonnegative() }),
   /** One of the user's appointments changed status. */
   z.object({ type: z.literal("appointment"), appointmentId: z.uuid(), status: z.enum(APPOINTMENT_STATUSES) }),
-  /** The session ended (signed out, deactivated): the stream closes. */
-  z.object({ type: z.literal("session-ended") }),
+  /** A session ended: the one signed out (`sessionId`), or all of the user's (deactivated). */
+  z.object({ type: z.literal("session-ended"), sessionId: z.guid().optional() }),
   /** Events may have been missed (the server's listener reconnected): refetch everything. */
   z.object({ type: z.literal("resync") }),
   /** The stream is subscribed: anything fetched before this may be stale. */

@@ -4,6 +4,8 @@ import type { Role } from "@/db/schema";
 declare module "next-auth" {
   interface Session {
     user: { id: string; role: Role } & DefaultSession["user"];
+    /** This sign-in's id: signing out revokes it (see lib/sessions.ts). */
+    sessionId?: string;
   }
   interface User {
     role?: Role;
@@ -13,5 +15,6 @@ declare module "next-auth" {
 declare module "@auth/core/jwt" {
   interface JWT {
     role?: Role;
+    sid?: string;
   }
 }

@@ -16,7 +16,7 @@ export function fakeAuthModule() {
       const parsed = loginSchema.safeParse(credentials);
       const user = parsed.success ? await attemptSignIn({ ...parsed.data, address: clientAddress(await headersModule.headers()) }) : null;
       if (!user) throw new FakeCredentialsSignin();
-      request.session = { user: { id: user.id } };
+      request.session = { user: { id: user.id }, sessionId: crypto.randomUUID() };
     },
     async signOut() {
       request.signOuts++;

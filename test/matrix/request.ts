@@ -7,6 +7,8 @@
 
 export interface FakeSession {
   user: { id: string };
+  /** Each sign-in's own id, as lib/auth.config puts it in the JWT. */
+  sessionId: string;
 }
 
 export const request = {
@@ -27,7 +29,7 @@ export function freshAddress(): string {
 }
 
 export function signInAs(userId: string | null) {
-  request.session = userId ? { user: { id: userId } } : null;
+  request.session = userId ? { user: { id: userId }, sessionId: crypto.randomUUID() } : null;
 }
 
 /** What next/navigation's redirect() throws here. */

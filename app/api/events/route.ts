@@ -1,14 +1,15 @@
 import { jsonError } from "@/lib/api";
-import { getCurrentUser } from "@/lib/authz";
+import { getCurrentSession } from "@/lib/authz";
 import { userEventStream } from "@/lib/event-stream";
 import { realtime } from "@/lib/realtime";
 
 /** The signed-in user's live updates as Server-Sent Events (ids and types, never bodies). */
 export async function GET(request: Request) {
-  const user = await getCurrentUser();
-  if (!user) return jsonError(401, "Sign in to continue.");
+  const session = await getCurrentSession();
+  if (!session) return jsonError(401, "Sign in to continue.");
+  const { user, sessionId } = session;
   if (user.role === "admin" || user.mustChangePassword) return jsonError(404, "That item was not found.");
-  const stream = userEventStream({ userId: user.id, realtime: realtime(), signal: request.signal });
+  const stream = userEventStream({ userId: user.id, sessionId, realtime: realtime(), signal: request.signal });
   return new Response(stream, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
