@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { backoffMs, LiveConnection, type EventSourceLike, type LiveHandlers, type ProbeResult } from "./live-connection";
+import { backoffMs, LiveConnection, parseEvent, type EventSourceLike, type LiveHandlers, type ProbeResult } from "./live-connection";
 import { pushIsLive } from "./push-status";
 
 class FakeSource implements EventSourceLike {
@@ -137,5 +137,28 @@ describe("LiveConnection.stop", () => {
     expect(calls).toEqual(["connected", "disconnected"]);
     expect(sources).toHaveLength(1);
     vi.useRealTimers();
+  });
+});
+
+describe("parseEvent", () => {
+  const room = "6f1c0a8e-0000-4000-8000-000000000001";
+  it("takes exactly what the server's schema allows", async () => {
+    const { realtimeEventSchema } = await import("./realtime-events");
+    const samples: unknown[] = [
+      { type: "message", roomId: room, seq: 3 },
+      { type: "read", roomId: room, userId: room, seq: 0 },
+      { type: "appointment", appointmentId: room, status: "accepted" },
+      { type: "session-ended" },
+      { type: "session-ended", sessionId: room },
+      { type: "resync" },
+      { type: "ready" },
+    ];
+    for (const sample of samples) expect(parseEvent(JSON.stringify(sample))).toEqual(realtimeEventSchema.parse(sample));
+  });
+
+  it("refuses what is not an event of ours", () => {
+    for (const bad of ["", "null", "[]", "{oops", '{"type":"message","roomId":"x","seq":1}', '{"type":"message","roomId":"' + room + '","seq":0}', '{"type":"message","roomId":"' + room + '","seq":1.5}', '{"type":"read","roomId":"' + room + '","seq":1}', '{"type":"session-ended","sessionId":5}', '{"type":"boom"}']) {
+      expect(parseEvent(bad), bad).toBeNull();
+    }
   });
 });

@@ -1,5 +1,42 @@
-import { realtimeEventSchema, type RealtimeEvent } from "./realtime-events";
 import { setPushLive } from "./push-status";
+import type { RealtimeEvent } from "./realtime-events";
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isId = (v: unknown): v is string => typeof v === "string" && ID.test(v);
+const isSeq = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+/**
+ * An event frame from our own stream, or null when it is not one we know. The server validates
+ * every event with zod (lib/realtime-events.ts); the browser checks the shape by hand, which keeps
+ * zod (30 kB) out of every page's JavaScript.
+ */
+export function parseEvent(data: string): RealtimeEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const e = value as Record<string, unknown>;
+  switch (e.type) {
+    case "message":
+      return isId(e.roomId) && isSeq(e.seq) && e.seq > 0 ? { type: "message", roomId: e.roomId, seq: e.seq } : null;
+    case "read":
+      return isId(e.roomId) && isId(e.userId) && isSeq(e.seq) ? { type: "read", roomId: e.roomId, userId: e.userId, seq: e.seq } : null;
+    case "appointment":
+      return isId(e.appointmentId) && typeof e.status === "string"
+        ? ({ type: "appointment", appointmentId: e.appointmentId, status: e.status } as RealtimeEvent)
+        : null;
+    case "session-ended":
+      return e.sessionId === undefined || isId(e.sessionId) ? { type: "session-ended", sessionId: e.sessionId } : null;
+    case "resync":
+    case "ready":
+      return { type: e.type };
+    default:
+      return null;
+  }
+}
 
 /** The part of the browser's EventSource this uses (a fake stands in for it in tests). */
 export interface EventSourceLike {
@@ -107,12 +144,8 @@ export class LiveConnection {
     this.source = source;
     source.onmessage = (message) => {
       if (this.source !== source) return;
-      let event: RealtimeEvent;
-      try {
-        event = realtimeEventSchema.parse(JSON.parse(message.data));
-      } catch {
-        return;
-      }
+      const event = typeof message.data === "string" ? parseEvent(message.data) : null;
+      if (!event) return;
       if (event.type === "ready") {
         this.attempt = 0;
         this.setLive(true);
