@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { STATIC_FILE_CSP, staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // Bundled, PGlite copies its wasm into the publicly served static folder.
@@ -7,6 +8,17 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // The app's own files only; tests and scripts are checked by `npm run typecheck`.
   typescript: { tsconfigPath: "tsconfig.build.json" },
+  async headers() {
+    return [
+      // On every response; the pages' and route handlers' CSP (with its nonce) comes from proxy.ts.
+      { source: "/:path*", headers: staticSecurityHeaders({ production: process.env.NODE_ENV === "production" }) },
+      // The files proxy.ts skips: built JS/CSS and images, never documents.
+      ...["/_next/static/:path*", "/_next/image", "/favicon.ico"].map((source) => ({
+        source,
+        headers: [{ key: "content-security-policy", value: STATIC_FILE_CSP }],
+      })),
+    ];
+  },
 };
 
 export default nextConfig;

@@ -1,11 +1,46 @@
 import NextAuth from "next-auth";
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "@/lib/auth.config";
 import { authSecret } from "@/lib/env";
+import { contentSecurityPolicy, createNonce, NONCE_HEADER } from "@/lib/security-headers";
 
-// Redirects signed-out visitors of protected areas to /login; it guards nothing by itself.
 const { auth } = NextAuth(() => ({ ...authConfig, secret: authSecret() }));
-export default auth;
+
+/**
+ * Runs before every page and route handler. It gives each request a fresh CSP nonce: in the
+ * response header for the browser, and in the request headers, where Next finds it and stamps its
+ * own inline scripts with it (server components read it from `x-nonce`). It also redirects
+ * signed-out visitors of protected areas to /login (lib/auth.config.ts `authorized`); that is a
+ * convenience, not the guard: every page, action and handler calls lib/authz itself.
+ */
+export default async function proxy(request: NextRequest, event: NextFetchEvent): Promise<Response> {
+  const nonce = createNonce();
+  const policy = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === "development", https: isHttps(request) });
+  const headers = new Headers(request.headers);
+  headers.set(NONCE_HEADER, nonce);
+  headers.set("content-security-policy", policy);
+  // Typed as a proxy function (request, event) so that `auth` treats it as one.
+  const render = (_request: NextRequest, _event: NextFetchEvent) => NextResponse.next({ request: { headers } });
+
+  // Route handlers check the session themselves; reading it here as well would only cost time.
+  // With a lazy config, `auth(fn)` gives a promise of the wrapped proxy, though typed as the proxy itself.
+  const result = isRouteHandler(request) ? undefined : await (await auth(render))(request, event);
+  const response = result instanceof Response ? result : NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", policy);
+  return response;
+}
+
+function isRouteHandler(request: NextRequest): boolean {
+  const { pathname } = request.nextUrl;
+  return pathname === "/api" || pathname.startsWith("/api/");
+}
+
+function isHttps(request: NextRequest): boolean {
+  const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+  return (forwarded ?? request.nextUrl.protocol.replace(/:$/, "")) === "https";
+}
 
 export const config = {
-  matcher: ["/((?!api|_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
+  // Everything but Next's built files (they get their headers from next.config.ts).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
 };

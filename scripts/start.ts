@@ -14,7 +14,7 @@ import { authSecret, dataDir, readEnv, type Env } from "@/lib/env";
 
 const root = process.cwd();
 const nextBin = createRequire(path.join(root, "package.json")).resolve("next/dist/bin/next");
-const SOURCES = ["app", "components", "lib", "db", "types", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+const SOURCES = ["app", "components", "lib", "db", "types", "public", "proxy.ts", "instrumentation.ts", "instrumentation-client.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
 
 function newestMtime(entry: string): number {
   let stat: fs.Stats;
