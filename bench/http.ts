@@ -10,9 +10,9 @@ import net from "node:net";
 import path from "node:path";
 import { createRequire } from "node:module";
 import autocannon from "autocannon";
-import { encode } from "next-auth/jwt";
 import { openPostgres } from "@/db/client";
 import type { benchPeople, DatasetSize } from "./dataset";
+import { sessionCookie } from "./server";
 
 export interface LoadResult {
   name: string;
@@ -28,7 +28,6 @@ export interface LoadResult {
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
-const COOKIE = "authjs.session-token";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -114,8 +113,7 @@ async function sessions(databaseUrl: string, secret: string, people: ReturnType<
       chosen.map(async (person) => {
         const room = rooms.find((r) => r.user_id === person.id);
         if (!room) throw new Error(`no room for bench user ${person.id} (data set of ${size.rooms} rooms)`);
-        const token = await encode({ token: { sub: person.id, role: person.role }, secret, salt: COOKIE, maxAge: 12 * 3600 });
-        return { cookie: `${COOKIE}=${token}`, roomId: room.room_id, lastSeq: room.last_seq };
+        return { cookie: await sessionCookie(secret, person), roomId: room.room_id, lastSeq: room.last_seq };
       }),
     );
   } finally {

@@ -2,7 +2,8 @@
  * What every benchmark needs around the app: a scratch database, production servers of this
  * build on free ports, session cookies minted with the servers' secret, and their memory.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
@@ -41,16 +42,11 @@ export interface AppServer {
   stderr(): string;
 }
 
-/**
- * Builds once if there is no build, then runs `next start` on a free port against `databaseUrl`.
- * It waits for /api/health to say the database is reachable, or, with `waitFor: "answering"`,
- * for any answer (a server whose database is down answers 503).
- */
+/** Builds once if there is no build, then runs `next start` on a free port against `databaseUrl`. */
 export async function startApp(input: {
   databaseUrl: string;
   secret: string;
   env?: Record<string, string>;
-  waitFor?: "healthy" | "answering";
   captureStderr?: boolean;
 }): Promise<AppServer> {
   const dir = appDir();
@@ -71,8 +67,7 @@ export async function startApp(input: {
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const origin = `http://127.0.0.1:${port}`;
   try {
-    if (input.waitFor === "answering") await waitForAnswer(`${origin}/api/health`, 60_000, child);
-    else await waitForOk(`${origin}/api/health`, 60_000, child);
+    await waitForOk(`${origin}/api/health`, 60_000, child);
   } catch (error) {
     await stopProcess(child);
     throw error;
@@ -80,24 +75,9 @@ export async function startApp(input: {
   return { origin, pid: child.pid!, stop: () => stopProcess(child), running: () => child.exitCode === null && child.signalCode === null, stderr: () => stderr };
 }
 
-async function waitForAnswer(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before answering ${url}`);
-    try {
-      await fetch(url, { redirect: "manual" });
-      return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
 /** A session cookie for `userId`, as Auth.js would set after sign-in. */
 export async function sessionCookie(secret: string, user: { id: string; role: "patient" | "doctor" | "admin" }): Promise<string> {
-  const token = await encode({ token: { sub: user.id, role: user.role }, secret, salt: SESSION_COOKIE, maxAge: 12 * 3600 });
+  const token = await encode({ token: { sub: user.id, role: user.role, sid: crypto.randomUUID() }, secret, salt: SESSION_COOKIE, maxAge: 12 * 3600 });
   return `${SESSION_COOKIE}=${token}`;
 }
 

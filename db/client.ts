@@ -55,6 +55,13 @@ export function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {
 export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
   const sql = postgres(url, {
     max: options.max ?? 10,
+    // Seconds between a failed connection and the next attempt. postgres.js's default grows to
+    // 20 s, and queries queue behind it: while the server is down pages hang instead of failing,
+    // and once it is back the app (and the LISTEN connection, which shares this) stays away.
+    backoff: () => 0.1,
+    // Seconds a connection may take to open (default 30): a server that accepts but does not
+    // answer, as one that is shutting down can, would hold every request that long.
+    connect_timeout: 5,
     onnotice: () => {},
     // Short OLTP queries: JIT compilation and parallel workers cost more than they save (the
     // 2 000-room conversation list spent 17 ms compiling), so both are off for the app's sessions.

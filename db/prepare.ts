@@ -1,4 +1,5 @@
-import { count } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
+import { failureMessage } from "./failure-message";
 import { closeDatabase, databaseHandle } from "./index";
 import { seedDemoData } from "./seed";
 import { users } from "./schema";
@@ -10,7 +11,11 @@ import { users } from "./schema";
  */
 export async function prepareDatabase(log: (line: string) => void = console.log): Promise<void> {
   const handle = databaseHandle();
-  if (handle.kind !== "pglite") return;
+  if (handle.kind !== "pglite") {
+    // Unreachable or refusing us: said once at start, rather than by every page.
+    await handle.db.execute(sql`select 1`);
+    return;
+  }
   const started = Date.now();
   await handle.migrate();
   const [row] = await handle.db.select({ n: count() }).from(users);
@@ -47,7 +52,7 @@ export async function prepareDatabaseOrExit(): Promise<void> {
   } catch (error) {
     // A database in use by another process, a bad environment or an unreachable server:
     // one clear line and stop, rather than serve pages that all fail.
-    console.error(`\nCarebridge cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    console.error(`\nCarebridge cannot start: ${failureMessage(error)}\n`);
     process.exit(1);
   }
 }

@@ -20,11 +20,12 @@ export function json(data: unknown): Response {
  * answers a calm 500 and is logged without user data.
  */
 export async function withUser(run: (user: PublicUser) => Promise<Response>): Promise<Response> {
-  const user = await getCurrentUser();
-  if (!user) return jsonError(401, "Sign in to continue.");
-  // A temporary password must be changed before anything is read, as for pages and actions.
-  if (user.mustChangePassword) return jsonError(404, "That item was not found.");
   try {
+    // Inside the try: reading the user is the first query, and it fails while the database is down.
+    const user = await getCurrentUser();
+    if (!user) return jsonError(401, "Sign in to continue.");
+    // A temporary password must be changed before anything is read, as for pages and actions.
+    if (user.mustChangePassword) return jsonError(404, "That item was not found.");
     return await run(user);
   } catch (error) {
     if (error instanceof DomainError) return jsonError(error.httpStatus, error.message);

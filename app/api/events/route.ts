@@ -1,11 +1,19 @@
 import { jsonError } from "@/lib/api";
 import { getCurrentSession } from "@/lib/authz";
+import { describeError } from "@/lib/errors";
 import { userEventStream } from "@/lib/event-stream";
 import { realtime } from "@/lib/realtime";
 
 /** The signed-in user's live updates as Server-Sent Events (ids and types, never bodies). */
 export async function GET(request: Request) {
-  const session = await getCurrentSession();
+  let session: Awaited<ReturnType<typeof getCurrentSession>>;
+  try {
+    session = await getCurrentSession();
+  } catch (error) {
+    // The database is down: the browser retries with backoff and polls meanwhile.
+    console.error("Live updates unavailable:", describeError(error));
+    return jsonError(503, "Live updates are unavailable for a moment.");
+  }
   if (!session) return jsonError(401, "Sign in to continue.");
   const { user, sessionId } = session;
   if (user.role === "admin" || user.mustChangePassword) return jsonError(404, "That item was not found.");
