@@ -10,7 +10,8 @@ import { createHash } from "node:crypto";
  * Shape: doctor 1 is the busy one (the first `busyDoctorRooms` rooms); patient p sits in rooms p,
  * p + patients, p + 2·patients… (two or three rooms each at full scale). Room r will hold
  * `10 + (37·r mod 61)` messages in the end (40 on average); the first phase writes a tenth of them,
- * `growMessages` the rest, so the same rooms can be measured small and large.
+ * `growMessages` the rest, so the same rooms can be measured small and large. The members' kept
+ * state (unread count, last activity, last incoming message) is counted after each phase.
  */
 
 export interface DatasetSize {
@@ -176,4 +177,12 @@ async function insertMessages(run: RunSql, size: DatasetSize, from: string, to: 
        set last_read_seq = greatest(0, c.last_seq - case when u.role = 'patient' then c.last_seq % 3 else c.last_seq % 4 end)
       from chat_rooms c, users u
      where c.id = rm.room_id and u.id = rm.user_id`);
+  // The state lib/chat keeps per member on write (see lib/chat-member-state.ts), after the cursors.
+  await run(`
+    update room_members rm
+       set last_activity_at = c.last_activity_at,
+           unread_count = (select count(*) from messages m where m.room_id = rm.room_id and m.seq > rm.last_read_seq and m.sender_id <> rm.user_id),
+           last_incoming_at = (select m.created_at from messages m where m.room_id = rm.room_id and m.sender_id <> rm.user_id order by m.seq desc limit 1)
+      from chat_rooms c
+     where c.id = rm.room_id`);
 }

@@ -5,6 +5,7 @@
 import { listAppointments, listAuditEvents, listRooms, listUsers, overview } from "@/lib/admin";
 import { doctorAcceptedAppointments, doctorHistory, doctorPendingRequests, listDoctors, patientAppointments } from "@/lib/appointments";
 import { listConversations, messagesAfter, recentMessages, roomForMember, threadPage, unreadTotal } from "@/lib/chat";
+import { conversationCursorSchema } from "@/lib/schemas/conversations";
 import { findUserById } from "@/lib/users";
 
 export interface ProductQuery {
@@ -32,9 +33,13 @@ export async function productQueries(people: QueryPeople, busyLabel = "many room
     const room = await roomForMember({ roomId, userId });
     if (!room) throw new Error(`the ${who} user is not a member of room ${roomId}`);
     const lastSeq = room.lastSeq;
+    const secondPage = (await listConversations({ userId })).nextCursor;
     queries.push(
       { name: "session user lookup", who, run: () => findUserById(userId) },
-      { name: "conversation list", who, run: () => listConversations(userId) },
+      { name: "conversation list", who, run: () => listConversations({ userId }) },
+      ...(secondPage
+        ? [{ name: "conversation list page 2", who, run: () => listConversations({ userId, before: conversationCursorSchema.parse(secondPage) }) }]
+        : []),
       { name: "unread total", who, run: () => unreadTotal(userId) },
       { name: "recent messages", who, run: () => recentMessages(userId) },
       { name: "room for member", who, run: () => roomForMember({ roomId, userId }) },

@@ -175,11 +175,22 @@ export const roomMembers = pgTable(
       .references(() => users.id),
     /** Read cursor: the highest sequence number this member has read. */
     lastReadSeq: integer("last_read_seq").notNull().default(0),
+    // Kept on write by lib/chat so a member's list and counters read one index range, not one
+    // index per room: the other member's messages after the cursor, the room's last activity,
+    // and when the newest message from the other member was sent (null before the first).
+    unreadCount: integer("unread_count").notNull().default(0),
+    lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
+    lastIncomingAt: timestamp("last_incoming_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.roomId, t.userId] }),
     index("room_members_user_idx").on(t.userId, t.roomId),
+    // Conversation list, newest activity first: ascending, read backwards (the column is not null).
+    index("room_members_user_activity_idx").on(t.userId, t.lastActivityAt, t.roomId),
+    // Recent messages: the rooms with the newest incoming message (read backwards, nulls first).
+    index("room_members_user_incoming_idx").on(t.userId, t.lastIncomingAt),
     check("room_members_last_read_seq", sql`${t.lastReadSeq} >= 0`),
+    check("room_members_unread_count", sql`${t.unreadCount} >= 0`),
   ],
 );
 

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { recountRoomMembers } from "@/lib/chat-member-state";
 import { hashPassword } from "@/lib/password";
 import { addDays, localDateOf, zonedToUtc, type LocalDate } from "@/lib/time";
 import type { Database } from "./client";
@@ -133,6 +134,8 @@ export async function seedDemoData(db: Database, now: Date = new Date()): Promis
           createdAt: new Date(firstAt.getTime() + i * 120_000),
         })),
       );
+      // Written around sendMessage, so the members' unread counts and activity are counted here.
+      await recountRoomMembers(tx, [room!.id]);
     }
     return true;
   });

@@ -35,6 +35,16 @@ export function toConversationJson(c: ConversationSummary): ConversationJson {
   };
 }
 
+/** A page of the conversation list; `nextCursor` asks for the page after it (null on the last). */
+export interface ConversationPageJson {
+  conversations: ConversationJson[];
+  nextCursor: string | null;
+}
+
+export function toConversationPageJson(page: { conversations: ConversationSummary[]; nextCursor: string | null }): ConversationPageJson {
+  return { conversations: page.conversations.map(toConversationJson), nextCursor: page.nextCursor };
+}
+
 export interface RecentMessageJson {
   roomId: string;
   seq: number;

@@ -1,11 +1,12 @@
 import crypto from "node:crypto";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { pgError } from "@/db/errors";
 import { DEMO_DOCTORS, DEMO_PATIENTS, seedDemoData } from "@/db/seed";
 import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, workingHours } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { requestAppointment, transitionAppointment } from "./appointments";
+import { recountRoomMembers } from "./chat-member-state";
 import { listConversations, markRead, messagesAfter, PAGE_SIZE, POLL_LIMIT, roomForMember, sendMessage, threadPage, unreadTotal } from "./chat";
 import { DomainError } from "./errors";
 import { DEFAULT_WORKING_HOURS } from "./slots";
@@ -89,6 +90,16 @@ async function fill(room: Room, n: number): Promise<void> {
   }));
   await db().insert(messages).values(rows);
   await db().update(chatRooms).set({ lastSeq: start + n - 1 }).where(eq(chatRooms.id, room.roomId));
+  await recountRoomMembers(db(), [room.roomId]);
+}
+
+/** The first page of the user's conversations. */
+const conversationsOf = async (userId: string) => (await listConversations({ userId })).conversations;
+
+/** Sets a room's last activity, as a send would have (the room and its members' copies). */
+async function setActivity(roomId: string, at: Date): Promise<void> {
+  await db().update(chatRooms).set({ lastActivityAt: at }).where(eq(chatRooms.id, roomId));
+  await db().update(roomMembers).set({ lastActivityAt: at }).where(eq(roomMembers.roomId, roomId));
 }
 
 async function roomRow(roomId: string) {
@@ -271,7 +282,7 @@ describe("sendMessage", () => {
     const [row] = await storedMessages(room.roomId);
     expect(row!.body).toBe(body);
     expect((await threadPage({ roomId: room.roomId, userId: room.doctor })).messages[0]!.body).toBe(body);
-    expect((await listConversations(room.doctor))[0]!.last!.body).toBe(body);
+    expect((await conversationsOf(room.doctor))[0]!.last!.body).toBe(body);
   });
 
   it("stores line breaks, emoji and right-to-left text as sent", async () => {
@@ -365,6 +376,100 @@ describe("sendMessage under concurrency", () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]!.body).toBe((fulfilled[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof sendMessage>>>).value.message.body);
     expect((await roomRow(room.roomId)).lastSeq).toBe(1);
+  });
+});
+
+/**
+ * Every member row whose kept state differs from its definition: unread = the other member's
+ * messages after the cursor, last activity = the room's, last incoming = the other member's
+ * newest message's time. Compared in SQL, to the microsecond.
+ */
+async function memberStateMismatches(roomIds: string[]): Promise<string[]> {
+  const rows = await db()
+    .select({
+      roomId: roomMembers.roomId,
+      userId: roomMembers.userId,
+      unread: roomMembers.unreadCount,
+      counted: sql<number>`(select count(*)::int from ${messages} where ${messages.roomId} = ${roomMembers.roomId} and ${messages.seq} > ${roomMembers.lastReadSeq} and ${messages.senderId} <> ${roomMembers.userId})`,
+      activityKept: sql<boolean>`${roomMembers.lastActivityAt} = ${chatRooms.lastActivityAt}`,
+      incomingKept: sql<boolean>`${roomMembers.lastIncomingAt} is not distinct from (select max(${messages.createdAt}) from ${messages} where ${messages.roomId} = ${roomMembers.roomId} and ${messages.senderId} <> ${roomMembers.userId})`,
+    })
+    .from(roomMembers)
+    .innerJoin(chatRooms, eq(chatRooms.id, roomMembers.roomId))
+    .where(inArray(roomMembers.roomId, roomIds));
+  expect(rows).toHaveLength(roomIds.length * 2);
+  return rows.flatMap((r) => {
+    const at = `${r.roomId}/${r.userId}`;
+    return [
+      ...(r.unread === r.counted ? [] : [`${at}: unread ${r.unread}, counted ${r.counted}`]),
+      ...(r.activityKept ? [] : [`${at}: last activity differs from the room's`]),
+      ...(r.incomingKept ? [] : [`${at}: last incoming differs from the newest incoming message`]),
+    ];
+  });
+}
+
+describe("the members' kept counters", () => {
+  it("match their definition after sends, cursor moves and the sender's seenSeq rule", async () => {
+    const room = await makeRoom();
+    expect(await memberStateMismatches([room.roomId])).toEqual([]);
+    await send(room.roomId, room.patient, "p1");
+    await send(room.roomId, room.patient, "p2");
+    expect(await memberStateMismatches([room.roomId])).toEqual([]);
+    await markRead({ roomId: room.roomId, userId: room.doctor, seq: 1 });
+    await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId: crypto.randomUUID(), body: "d3", seenSeq: 1 });
+    expect(await memberStateMismatches([room.roomId])).toEqual([]);
+    await markRead({ roomId: room.roomId, userId: room.patient, seq: 99 });
+    await markRead({ roomId: room.roomId, userId: room.doctor, seq: 2 });
+    expect(await memberStateMismatches([room.roomId])).toEqual([]);
+    expect(await unreadTotal(room.doctor)).toBe(0);
+    expect(await unreadTotal(room.patient)).toBe(0);
+  });
+
+  it("stay exact under 20 concurrent sends from both members with cursor moves racing them", async () => {
+    for (let round = 0; round < 4; round++) {
+      const room = await makeRoom();
+      const members = [room.patient, room.doctor];
+      const sends = range(1, 20).map((i) =>
+        sendMessage({
+          roomId: room.roomId,
+          senderId: members[i % 2]!,
+          clientId: crypto.randomUUID(),
+          body: `race ${round}.${i}`,
+          // Some senders had not seen everything: their cursor stays behind.
+          seenSeq: i % 3 === 0 ? Math.floor(i / 2) : undefined,
+        }),
+      );
+      // Both members keep reading while the sends run: some ahead of the last message, some to it.
+      let sending = true;
+      const keepReading = async (userId: string, step: number) => {
+        let reads = 0;
+        for (let seq = step; sending || reads === 0; seq += step, reads++) await markRead({ roomId: room.roomId, userId, seq: seq % 3 === 0 ? 1_000 : seq });
+        return reads;
+      };
+      const readers = Promise.all([keepReading(room.patient, 1), keepReading(room.doctor, 2)]);
+      const sent = await Promise.all(sends).finally(() => (sending = false));
+      expect((await readers).every((n) => n > 0)).toBe(true);
+      expect(seqsOf(sent.map((r) => r.message)).sort((a, b) => a - b)).toEqual(range(1, 20));
+      expect(await memberStateMismatches([room.roomId])).toEqual([]);
+      // Then read to the end: nothing unread for either.
+      for (const userId of members) await markRead({ roomId: room.roomId, userId, seq: 20 });
+      expect(await memberStateMismatches([room.roomId])).toEqual([]);
+      for (const userId of members) expect(await unreadTotal(userId)).toBe(0);
+    }
+  });
+
+  it("stay exact when both members read and write at once over several rounds", async () => {
+    const room = await makeRoom();
+    const members = [room.patient, room.doctor];
+    for (let round = 0; round < 5; round++) {
+      const last = (await roomRow(room.roomId)).lastSeq;
+      await Promise.all([
+        ...range(1, 10).map((i) => send(room.roomId, members[(i + round) % 2]!)),
+        // Cursor moves into messages still being sent, and repeated ones from a second tab.
+        ...range(1, 8).map((i) => markRead({ roomId: room.roomId, userId: members[i % 2]!, seq: last + i })),
+      ]);
+      expect(await memberStateMismatches([room.roomId])).toEqual([]);
+    }
   });
 });
 
@@ -602,7 +707,7 @@ describe("markRead", () => {
 // ---------------------------------------------------------------- unread counts
 
 describe("unread counts", () => {
-  const unreadIn = async (userId: string, roomId: string) => (await listConversations(userId)).find((c) => c.roomId === roomId)?.unread;
+  const unreadIn = async (userId: string, roomId: string) => (await conversationsOf(userId)).find((c) => c.roomId === roomId)?.unread;
 
   it("count only the other member's messages after the reader's cursor, and drop to 0 after markRead", async () => {
     const patient = await makePatient();
@@ -661,7 +766,7 @@ describe("unread counts", () => {
   it("are 0 and an empty list for a user with no rooms", async () => {
     for (const userId of [await makePatient(), await makeDoctor(), await makeUser("admin", "Ada Admin"), crypto.randomUUID()]) {
       expect(await unreadTotal(userId)).toBe(0);
-      expect(await listConversations(userId)).toEqual([]);
+      expect(await conversationsOf(userId)).toEqual([]);
     }
   });
 });
@@ -680,10 +785,10 @@ describe("listConversations", () => {
     // Room b has no message yet.
 
     // Fixed activity times, so the order does not rest on clock resolution: a newer than b.
-    await db().update(chatRooms).set({ lastActivityAt: new Date("2026-01-14T09:00:00Z") }).where(eq(chatRooms.id, a.roomId));
-    await db().update(chatRooms).set({ lastActivityAt: new Date("2026-01-14T08:00:00Z") }).where(eq(chatRooms.id, b.roomId));
+    await setActivity(a.roomId, new Date("2026-01-14T09:00:00Z"));
+    await setActivity(b.roomId, new Date("2026-01-14T08:00:00Z"));
 
-    const list = await listConversations(patient);
+    const list = await conversationsOf(patient);
     expect(list.map((c) => c.roomId)).toEqual([a.roomId, b.roomId]);
     expect(list[0]).toEqual({
       roomId: a.roomId,
@@ -703,7 +808,7 @@ describe("listConversations", () => {
     });
 
     // The doctor sees the patient, with no specialty.
-    const forDoctor = await listConversations(cardio);
+    const forDoctor = await conversationsOf(cardio);
     expect(forDoctor).toHaveLength(1);
     expect(forDoctor[0]).toMatchObject({
       roomId: a.roomId,
@@ -722,13 +827,13 @@ describe("listConversations", () => {
     ];
     const base = Date.parse("2026-01-10T12:00:00Z");
     for (const [i, room] of rooms.entries()) {
-      await db().update(chatRooms).set({ lastActivityAt: new Date(base + i * 60_000) }).where(eq(chatRooms.id, room.roomId));
+      await setActivity(room.roomId, new Date(base + i * 60_000));
     }
-    expect((await listConversations(doctor)).map((c) => c.roomId)).toEqual([rooms[2]!.roomId, rooms[1]!.roomId, rooms[0]!.roomId]);
+    expect((await conversationsOf(doctor)).map((c) => c.roomId)).toEqual([rooms[2]!.roomId, rooms[1]!.roomId, rooms[0]!.roomId]);
 
     // A message in the oldest room moves it to the top.
     await send(rooms[0]!.roomId, rooms[0]!.patient, "news");
-    const list = await listConversations(doctor);
+    const list = await conversationsOf(doctor);
     expect(list.map((c) => c.roomId)).toEqual([rooms[0]!.roomId, rooms[2]!.roomId, rooms[1]!.roomId]);
     expect(list).toHaveLength(3);
     expect(new Set(list.map((c) => c.roomId)).size).toBe(3);
@@ -739,7 +844,7 @@ describe("listConversations", () => {
     const room = await makeRoom();
     await send(room.roomId, room.doctor, "See you soon");
     await transitionAppointment({ actorId: room.patient, appointmentId: room.appointmentId, action: "cancel", now: NOW });
-    const [row] = await listConversations(room.patient);
+    const [row] = await conversationsOf(room.patient);
     expect(row).toMatchObject({ roomId: room.roomId, appointmentStatus: "cancelled", last: { body: "See you soon" }, unread: 1 });
   });
 
@@ -747,8 +852,8 @@ describe("listConversations", () => {
     const mine = await makeRoom();
     await makeRoom();
     await makeRoom({ doctor: mine.doctor, startsAt: at(1, "15:00") });
-    expect((await listConversations(mine.patient)).map((c) => c.roomId)).toEqual([mine.roomId]);
-    expect(await listConversations(mine.doctor)).toHaveLength(2);
+    expect((await conversationsOf(mine.patient)).map((c) => c.roomId)).toEqual([mine.roomId]);
+    expect(await conversationsOf(mine.doctor)).toHaveLength(2);
   });
 });
 
@@ -809,7 +914,7 @@ describe("who may see what", () => {
       ];
       for (const error of errors) expect({ code: error.code, message: error.message }).toEqual({ code: "not_found", message: NOT_FOUND });
       expect(await chatState()).toEqual(before);
-      expect(await listConversations(outsider).then((l) => l.map((c) => c.roomId))).not.toContain(room.roomId);
+      expect(await conversationsOf(outsider).then((l) => l.map((c) => c.roomId))).not.toContain(room.roomId);
     }
     // The members' view is untouched.
     expect(await cursorOf(room.roomId, room.patient)).toBe(1);
@@ -852,7 +957,7 @@ describe("with the demo data", () => {
     const emily = await idOf(DEMO_DOCTORS[0].email);
     const michael = await idOf(DEMO_DOCTORS[1].email);
 
-    const list = await listConversations(carol);
+    const list = await conversationsOf(carol);
     // Her room with Michael Chen was seeded with the newer activity.
     expect(list.map((c) => c.other.name)).toEqual(["Michael Chen", "Emily Davis"]);
     expect(list.map((c) => c.other.specialty)).toEqual(["Dermatology", "Cardiology"]);
@@ -872,7 +977,7 @@ describe("with the demo data", () => {
 
     await markRead({ roomId: list[0]!.roomId, userId: carol, seq: 10 });
     expect(await unreadTotal(carol)).toBe(2);
-    const after = await listConversations(carol);
+    const after = await conversationsOf(carol);
     expect(after.map((c) => c.unread)).toEqual([0, 2]);
     const [sentBy] = await db()
       .select({ n: count() })

@@ -1,10 +1,12 @@
-import { and, asc, desc, eq, gt, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, ne, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, type AppointmentStatus, type Role } from "@/db/schema";
+import { unreadAfter } from "./chat-member-state";
 import { DomainError, notFoundError } from "./errors";
 import { publish } from "./realtime";
+import { formatConversationCursor, type ConversationCursor } from "./schemas/conversations";
 
 export const PAGE_SIZE = 50;
 export const POLL_LIMIT = 200;
@@ -176,13 +178,22 @@ async function storeMessage(input: Parameters<typeof sendMessage>[0]): Promise<{
       if (!message) throw new Error("insert returned no row");
       // The sender has read their own message, and everything before it when they had seen all
       // of it (`seenSeq`, the end of what their screen holds). A message that arrived just before
-      // theirs, not on their screen yet, stays unread for them.
+      // theirs, not on their screen yet, stays unread for them: their unread count is recounted
+      // after the new cursor (under the room's lock, so no other message is in flight). The
+      // other member has one more unread (their cursor cannot be past a message not yet sent).
       const seen = input.seenSeq ?? bumped.seq - 1;
-      await tx
+      const cursor = seen >= bumped.seq - 1 ? sql`${bumped.seq}::int` : sql`greatest(${roomMembers.lastReadSeq}, ${seen}::int)`;
+      const isSender = sql`${roomMembers.userId} = ${input.senderId}`;
+      const members = await tx
         .update(roomMembers)
-        .set({ lastReadSeq: seen >= bumped.seq - 1 ? bumped.seq : sql`greatest(${roomMembers.lastReadSeq}, ${seen})` })
-        .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, input.senderId)));
-      const members = await tx.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, input.roomId));
+        .set({
+          lastReadSeq: sql`case when ${isSender} then ${cursor} else ${roomMembers.lastReadSeq} end`,
+          unreadCount: sql`case when ${isSender} then ${unreadAfter(cursor)} else ${roomMembers.unreadCount} + 1 end`,
+          lastIncomingAt: sql`case when ${isSender} then ${roomMembers.lastIncomingAt} else ${message.createdAt.toISOString()}::timestamptz end`,
+          lastActivityAt: sql`(select ${chatRooms.lastActivityAt} from ${chatRooms} where ${chatRooms.id} = ${input.roomId})`,
+        })
+        .where(eq(roomMembers.roomId, input.roomId))
+        .returning({ userId: roomMembers.userId });
       return { message, created: true, memberIds: members.map((m) => m.userId) };
     });
   } catch (error) {
@@ -197,17 +208,30 @@ async function storeMessage(input: Parameters<typeof sendMessage>[0]): Promise<{
 // ---------------------------------------------------------------- read cursors
 
 /**
- * Moves the reader's cursor forward to `seq` (never back, never past the last message): one row
- * update, whatever the number of messages read. Returns the cursor.
+ * Moves the reader's cursor forward to `seq` (never back, never past the last message) and
+ * recounts their unread after it: one row update, whatever the number of messages read. Returns
+ * the cursor.
  */
 export async function markRead(input: { roomId: string; userId: string; seq: number }): Promise<number> {
-  const [row] = await getDb()
-    .update(roomMembers)
-    .set({
-      lastReadSeq: sql`greatest(${roomMembers.lastReadSeq}, least(${input.seq}, (select ${chatRooms.lastSeq} from ${chatRooms} where ${chatRooms.id} = ${input.roomId})))`,
-    })
-    .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, input.userId)))
-    .returning({ lastReadSeq: roomMembers.lastReadSeq });
+  const row = await getDb().transaction(async (tx) => {
+    // The room's share lock holds sends back until the recount commits. Without it, an update
+    // that waited on the row lock of a send's counter bump would recount with its older
+    // snapshot, miss the message just sent, and leave the count one short.
+    const [room] = await tx
+      .select({ lastSeq: chatRooms.lastSeq })
+      .from(chatRooms)
+      .innerJoin(roomMembers, and(eq(roomMembers.roomId, chatRooms.id), eq(roomMembers.userId, input.userId)))
+      .where(eq(chatRooms.id, input.roomId))
+      .for("share", { of: chatRooms });
+    if (!room) return undefined;
+    const cursor = sql`greatest(${roomMembers.lastReadSeq}, least(${input.seq}::int, ${room.lastSeq}::int))`;
+    const [updated] = await tx
+      .update(roomMembers)
+      .set({ lastReadSeq: cursor, unreadCount: unreadAfter(cursor) })
+      .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, input.userId)))
+      .returning({ lastReadSeq: roomMembers.lastReadSeq });
+    return updated;
+  });
   if (!row) throw notFoundError("That conversation");
   const members = await getDb().select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, input.roomId));
   await publish(
@@ -229,53 +253,92 @@ export interface ConversationSummary {
   unread: number;
 }
 
-/** Every room of the user with its last message and unread count, newest activity first: one query. */
-export async function listConversations(userId: string): Promise<ConversationSummary[]> {
-  const lastMessage = alias(messages, "last_message");
-  const rows = await getDb()
-    .select({
-      roomId: chatRooms.id,
-      lastActivityAt: chatRooms.lastActivityAt,
-      appointmentStartsAt: appointments.startsAt,
-      appointmentStatus: appointments.status,
-      other: { id: otherUser.id, name: otherUser.name, role: otherUser.role, specialty: doctorProfiles.specialty },
-      lastBody: lastMessage.body,
-      lastCreatedAt: lastMessage.createdAt,
-      lastSenderId: lastMessage.senderId,
-      unread: sql<number>`(select count(*)::int from ${messages} where ${messages.roomId} = ${me.roomId} and ${messages.seq} > ${me.lastReadSeq} and ${messages.senderId} <> ${me.userId})`,
-    })
-    .from(me)
-    .innerJoin(chatRooms, eq(chatRooms.id, me.roomId))
-    .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
-    .innerJoin(them, and(eq(them.roomId, me.roomId), ne(them.userId, me.userId)))
-    .innerJoin(otherUser, eq(otherUser.id, them.userId))
-    .leftJoin(doctorProfiles, eq(doctorProfiles.userId, them.userId))
-    .leftJoin(lastMessage, and(eq(lastMessage.roomId, chatRooms.id), eq(lastMessage.seq, chatRooms.lastSeq)))
-    .where(eq(me.userId, userId))
-    .orderBy(desc(chatRooms.lastActivityAt), asc(chatRooms.id));
-  return rows.map(({ lastBody, lastCreatedAt, lastSenderId, ...row }) => ({
-    ...row,
-    last: lastBody !== null && lastCreatedAt !== null && lastSenderId !== null ? { body: lastBody, createdAt: lastCreatedAt, senderId: lastSenderId } : null,
-  }));
-}
+export const CONVERSATIONS_PAGE_SIZE = 30;
+
+/** The microseconds since 1970 of a timestamp column, as text: the cursor's exact time. */
+const microsOf = (column: SQL | AnyColumn) => sql<string>`(extract(epoch from ${column}) * 1000000)::bigint::text`;
 
 /**
- * All unread messages of the user across their rooms, from the cursors: per room a range read of
- * the primary key after the cursor (a lateral subquery, so the plan stays one short index read per
- * room however many rooms and messages there are, never a scan of messages).
+ * One page of the user's rooms, newest activity first (ties by room, newest id first), each with
+ * its appointment, the other person, the last message and the unread count; `before` is the
+ * `nextCursor` of the page above. One query, one range of the member's activity index, whatever
+ * the number of rooms. The per-room lookups are lateral subqueries (each a primary key read):
+ * as plain joins, PostgreSQL spent four times longer choosing among seven-table join orders than
+ * running the query.
  */
-export async function unreadTotal(userId: string): Promise<number> {
+export async function listConversations(input: { userId: string; before?: ConversationCursor; limit?: number }): Promise<{
+  conversations: ConversationSummary[];
+  nextCursor: string | null;
+}> {
   const db = getDb();
-  const perRoom = db
-    .select({ n: sql<number>`count(*)`.as("n") })
+  const limit = Math.max(1, Math.min(input.limit ?? CONVERSATIONS_PAGE_SIZE, CONVERSATIONS_PAGE_SIZE));
+  const room = db
+    .select({ startsAt: appointments.startsAt, status: appointments.status })
+    .from(chatRooms)
+    .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
+    .where(eq(chatRooms.id, me.roomId))
+    .limit(1)
+    .as("room");
+  const other = db
+    .select({
+      id: otherUser.id,
+      name: otherUser.name,
+      role: otherUser.role,
+      // A scalar subquery: as a join, it was hashed from a scan of every doctor's profile, once per room.
+      specialty: sql<string | null>`(select ${doctorProfiles.specialty} from ${doctorProfiles} where ${doctorProfiles.userId} = ${them.userId})`.as("specialty"),
+    })
+    .from(them)
+    .innerJoin(otherUser, eq(otherUser.id, them.userId))
+    .where(and(eq(them.roomId, me.roomId), ne(them.userId, me.userId)))
+    .limit(1)
+    .as("other");
+  const last = db
+    .select({ body: messages.body, createdAt: messages.createdAt, senderId: messages.senderId })
     .from(messages)
-    .where(and(eq(messages.roomId, me.roomId), gt(messages.seq, me.lastReadSeq), ne(messages.senderId, me.userId)))
-    .as("unread");
-  const [row] = await db
-    .select({ n: sql<number>`coalesce(sum(${perRoom.n}), 0)::int` })
+    .where(eq(messages.roomId, me.roomId))
+    .orderBy(desc(messages.seq))
+    .limit(1)
+    .as("last_message");
+  const before = input.before
+    ? sql`(${me.lastActivityAt}, ${me.roomId}) < ('epoch'::timestamptz + ${input.before.activityMicros}::bigint * interval '1 microsecond', ${input.before.roomId}::uuid)`
+    : undefined;
+  const rows = await db
+    .select({
+      roomId: me.roomId,
+      lastActivityAt: me.lastActivityAt,
+      activityMicros: microsOf(me.lastActivityAt),
+      appointmentStartsAt: room.startsAt,
+      appointmentStatus: room.status,
+      other: { id: other.id, name: other.name, role: other.role, specialty: other.specialty },
+      lastBody: last.body,
+      lastCreatedAt: last.createdAt,
+      lastSenderId: last.senderId,
+      unread: me.unreadCount,
+    })
     .from(me)
-    .innerJoinLateral(perRoom, sql`true`)
-    .where(eq(me.userId, userId));
+    .innerJoinLateral(room, sql`true`)
+    .innerJoinLateral(other, sql`true`)
+    .leftJoinLateral(last, sql`true`)
+    .where(and(eq(me.userId, input.userId), before))
+    .orderBy(desc(me.lastActivityAt), desc(me.roomId))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const end = page.at(-1);
+  return {
+    conversations: page.map(({ lastBody, lastCreatedAt, lastSenderId, activityMicros: _, ...row }) => ({
+      ...row,
+      last: lastBody !== null && lastCreatedAt !== null && lastSenderId !== null ? { body: lastBody, createdAt: lastCreatedAt, senderId: lastSenderId } : null,
+    })),
+    nextCursor: rows.length > limit && end ? formatConversationCursor({ activityMicros: end.activityMicros, roomId: end.roomId }) : null,
+  };
+}
+
+/** All unread messages of the user across their rooms: the sum of the counts kept on their member rows. */
+export async function unreadTotal(userId: string): Promise<number> {
+  const [row] = await getDb()
+    .select({ n: sql<number>`coalesce(sum(${roomMembers.unreadCount}), 0)::int` })
+    .from(roomMembers)
+    .where(eq(roomMembers.userId, userId));
   return row?.n ?? 0;
 }
 
@@ -292,18 +355,28 @@ export interface RecentMessage {
 
 /**
  * The newest messages the user received across all their rooms (from the other member, never
- * their own), unread ones marked: per room the newest few by the primary key, then the top overall.
+ * their own), unread ones marked. The newest `limit` received messages are in at most `limit`
+ * rooms, and those rooms have the largest `last_incoming_at` (a message is never newer than its
+ * room's newest incoming one): so only the rooms at or above the `limit`-th largest (ties kept)
+ * are read, each for its newest few by the primary key, then the top overall.
  */
 export async function recentMessages(userId: string, limit: number = RECENT_LIMIT): Promise<RecentMessage[]> {
   const db = getDb();
+  const take = Math.max(1, limit);
+  const cutoff = sql`coalesce((
+    select ${roomMembers.lastIncomingAt} from ${roomMembers}
+     where ${roomMembers.userId} = ${userId} and ${roomMembers.lastIncomingAt} is not null
+     order by ${roomMembers.lastIncomingAt} desc
+     limit 1 offset ${take - 1}
+  ), '-infinity'::timestamptz)`;
   const perRoom = db
     .select({ seq: messages.seq, body: messages.body, createdAt: messages.createdAt, senderId: messages.senderId })
     .from(messages)
     .where(and(eq(messages.roomId, me.roomId), ne(messages.senderId, me.userId)))
     .orderBy(desc(messages.seq))
-    .limit(limit)
+    .limit(take)
     .as("recent");
-  const rows = await db
+  return db
     .select({
       roomId: me.roomId,
       seq: perRoom.seq,
@@ -315,8 +388,7 @@ export async function recentMessages(userId: string, limit: number = RECENT_LIMI
     .from(me)
     .innerJoinLateral(perRoom, sql`true`)
     .innerJoin(otherUser, eq(otherUser.id, perRoom.senderId))
-    .where(eq(me.userId, userId))
-    .orderBy(desc(perRoom.createdAt), desc(perRoom.seq))
-    .limit(limit);
-  return rows;
+    .where(and(eq(me.userId, userId), sql`${me.lastIncomingAt} >= ${cutoff}`))
+    .orderBy(desc(perRoom.createdAt), desc(perRoom.seq), desc(me.roomId))
+    .limit(take);
 }

@@ -1,7 +1,10 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { appointments, chatRooms, messages, roomMembers, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
-import { listConversations, markRead, recentMessages, unreadTotal } from "./chat";
+import { CONVERSATIONS_PAGE_SIZE, listConversations, markRead, recentMessages, unreadTotal, type ConversationSummary } from "./chat";
+import { recountRoomMembers } from "./chat-member-state";
+import { conversationCursorSchema } from "./schemas/conversations";
 
 const t = setupTestDatabase();
 
@@ -51,7 +54,23 @@ async function doctorWithRooms(count: number) {
       ];
     }),
   );
+  await recountRoomMembers(db, rooms.map((r) => r.id));
   return { doctor, rooms };
+}
+
+/** Every page of the user's conversations, following `nextCursor` as the list's button does. */
+async function allConversations(userId: string, limit?: number): Promise<{ rows: ConversationSummary[]; pages: number }> {
+  const rows: ConversationSummary[] = [];
+  let before: string | null = null;
+  let pages = 0;
+  do {
+    const page = await listConversations({ userId, limit, before: before === null ? undefined : conversationCursorSchema.parse(before) });
+    rows.push(...page.conversations);
+    pages++;
+    before = page.nextCursor;
+    if (pages > 1_000) throw new Error("the pages never end");
+  } while (before !== null);
+  return { rows, pages };
 }
 
 describe("dashboard counters and recent messages", () => {
@@ -59,7 +78,7 @@ describe("dashboard counters and recent messages", () => {
     const lonely = await makeUser("patient", "No Rooms");
     expect(await unreadTotal(lonely)).toBe(0);
     expect(await recentMessages(lonely)).toEqual([]);
-    expect(await listConversations(lonely)).toEqual([]);
+    expect(await listConversations({ userId: lonely })).toEqual({ conversations: [], nextCursor: null });
   });
 
   it("are right for a doctor with 200 rooms", async () => {
@@ -80,7 +99,11 @@ describe("dashboard counters and recent messages", () => {
     ]);
     expect(recent.every((m) => m.sender.id !== doctor)).toBe(true);
 
-    const conversations = await listConversations(doctor);
+    const firstPage = await listConversations({ userId: doctor });
+    expect(firstPage.conversations).toHaveLength(CONVERSATIONS_PAGE_SIZE);
+    expect(firstPage.nextCursor).toEqual(expect.any(String));
+    const { rows: conversations, pages } = await allConversations(doctor);
+    expect(pages).toBe(Math.ceil(200 / CONVERSATIONS_PAGE_SIZE));
     expect(conversations).toHaveLength(200);
     expect(conversations[0]!.other.name).toBe("Patient 199");
     expect(conversations.find((c) => c.other.name === "Patient 0")!.unread).toBe(1);
@@ -103,5 +126,138 @@ describe("dashboard counters and recent messages", () => {
     expect(await unreadTotal(other)).toBe(0);
     expect(await recentMessages(other)).toEqual([]);
     expect(await unreadTotal(doctor)).toBe(1 + 2 + 1);
+  });
+});
+
+describe("the conversation list's pages", () => {
+  /** The user's rooms in the list's order, worked out here: activity (to the microsecond) newest first, then room id, highest first. */
+  async function expectedOrder(userId: string): Promise<string[]> {
+    const rows = await t.handle.db
+      .select({ roomId: roomMembers.roomId, micros: sql<string>`(extract(epoch from ${roomMembers.lastActivityAt}) * 1000000)::bigint::text` })
+      .from(roomMembers)
+      .where(eq(roomMembers.userId, userId));
+    return rows
+      .sort((a, b) => (BigInt(a.micros) === BigInt(b.micros) ? (a.roomId < b.roomId ? 1 : -1) : BigInt(a.micros) < BigInt(b.micros) ? 1 : -1))
+      .map((r) => r.roomId);
+  }
+
+  it("give every room exactly once, in order, through ties in activity and times a microsecond apart", async () => {
+    const { doctor, rooms } = await doctorWithRooms(75);
+    // Seven activity times a microsecond apart (one JavaScript date for all), about eleven rooms on each.
+    for (let k = 0; k < 7; k++) {
+      const ids = rooms.filter((_, i) => i % 7 === k).map((r) => r.id);
+      const at = sql`'2030-02-01T10:00:00.123Z'::timestamptz + ${k} * interval '1 microsecond'`;
+      await t.handle.db.update(chatRooms).set({ lastActivityAt: at }).where(inArray(chatRooms.id, ids));
+      await t.handle.db.update(roomMembers).set({ lastActivityAt: at }).where(inArray(roomMembers.roomId, ids));
+    }
+    const expected = await expectedOrder(doctor);
+    expect(new Set(expected).size).toBe(75);
+    for (const limit of [1, 7, 11, CONVERSATIONS_PAGE_SIZE]) {
+      const { rows, pages } = await allConversations(doctor, limit);
+      expect(rows.map((c) => c.roomId), `pages of ${limit}`).toEqual(expected);
+      expect(pages).toBe(Math.ceil(75 / limit));
+    }
+  });
+
+  it("never give a page more than the page size, and refuse a cursor that is not one", async () => {
+    const { doctor } = await doctorWithRooms(3);
+    expect((await listConversations({ userId: doctor, limit: 500 })).conversations).toHaveLength(3);
+    for (const bad of ["", "123", "abc_00000000-0000-4000-8000-000000000000", "1_not-a-uuid", `${"9".repeat(17)}_00000000-0000-4000-8000-000000000000`, "1_00000000-0000-4000-8000-000000000000;drop"]) {
+      const parsed = conversationCursorSchema.safeParse(bad);
+      expect(parsed.success, bad).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toBe("That page of conversations is not available. Reload the list and try again.");
+    }
+    // A well-formed cursor past every room gives an empty last page.
+    expect(await listConversations({ userId: doctor, before: conversationCursorSchema.parse("0_00000000-0000-4000-8000-000000000000") })).toEqual({ conversations: [], nextCursor: null });
+  });
+});
+
+// ---------------------------------------------------------------- recent messages, against their definition
+
+/** A small deterministic generator (mulberry32), so a failing world can be made again from its seed. */
+function generator(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  return { next, int: (below: number) => Math.floor(next() * below) };
+}
+
+/**
+ * A random world: one doctor, some patients with one to four rooms each, 0 to 9 messages a room
+ * from random senders, times from a coarse clock so that many messages in different rooms (and
+ * consecutive ones in a room) share their time, and random read cursors. Written straight into
+ * the tables, then the members' state counted as sendMessage would have kept it.
+ */
+async function randomWorld(seed: number) {
+  const random = generator(seed);
+  const db = t.handle.db;
+  const doctor = await makeUser("doctor", `Dr Random ${seed}`);
+  const patients = await Promise.all(Array.from({ length: 6 }, (_, i) => makeUser("patient", `Random ${seed} ${i}`)));
+  const base = Date.UTC(2031, 0, 1);
+  const plan = Array.from({ length: 24 }, (_, i) => ({ patient: patients[i % patients.length]!, startsAt: new Date(base + i * 3_600_000) }));
+  const appts = await db
+    .insert(appointments)
+    .values(plan.map((p) => ({ patientId: p.patient, doctorId: doctor, startsAt: p.startsAt, reason: "Random", status: "accepted" as const })))
+    .returning({ id: appointments.id, patientId: appointments.patientId });
+  const messageRows: (typeof messages.$inferInsert)[] = [];
+  const roomRows = appts.map((a) => {
+    const count = random.int(10);
+    let minute = random.int(20);
+    for (let seq = 1; seq <= count; seq++) {
+      minute += random.int(3); // 0 keeps the time: equal times within a room too
+      messageRows.push({ roomId: "", seq, senderId: random.next() < 0.5 ? doctor : a.patientId, clientId: crypto.randomUUID(), body: `${seed}/${a.id}/${seq}`, createdAt: new Date(base + minute * 60_000) });
+    }
+    return { appointment: a, count, messages: messageRows.splice(messageRows.length - count, count) };
+  });
+  const rooms = await db
+    .insert(chatRooms)
+    .values(roomRows.map((r) => ({ appointmentId: r.appointment.id, lastSeq: r.count, lastActivityAt: r.messages.at(-1)?.createdAt ?? new Date(base) })))
+    .returning({ id: chatRooms.id, appointmentId: chatRooms.appointmentId });
+  const roomOf = new Map(rooms.map((r) => [r.appointmentId, r.id]));
+  await db.insert(roomMembers).values(
+    roomRows.flatMap((r) => [
+      { roomId: roomOf.get(r.appointment.id)!, userId: r.appointment.patientId, lastReadSeq: random.int(r.count + 1) },
+      { roomId: roomOf.get(r.appointment.id)!, userId: doctor, lastReadSeq: random.int(r.count + 1) },
+    ]),
+  );
+  const all = roomRows.flatMap((r) => r.messages.map((m) => ({ ...m, roomId: roomOf.get(r.appointment.id)! })));
+  if (all.length) await db.insert(messages).values(all);
+  await recountRoomMembers(db, rooms.map((r) => r.id));
+  return { users: [doctor, ...patients], roomIds: rooms.map((r) => r.id) };
+}
+
+/** The definition: the user's newest received messages over all their rooms, newest first (ties: higher sequence, then higher room id). */
+async function recentByDefinition(userId: string, roomIds: string[], limit: number) {
+  const db = t.handle.db;
+  const mine = await db.select().from(roomMembers).where(and(eq(roomMembers.userId, userId), inArray(roomMembers.roomId, roomIds)));
+  const cursorOf = new Map(mine.map((m) => [m.roomId, m.lastReadSeq]));
+  const received = mine.length
+    ? await db
+        .select()
+        .from(messages)
+        .where(and(inArray(messages.roomId, [...cursorOf.keys()]), sql`${messages.senderId} <> ${userId}`))
+        .orderBy(asc(messages.roomId), asc(messages.seq))
+    : [];
+  return received
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq || (a.roomId < b.roomId ? 1 : -1))
+    .slice(0, limit)
+    .map((m) => ({ roomId: m.roomId, seq: m.seq, body: m.body, createdAt: m.createdAt, senderId: m.senderId, unread: m.seq > cursorOf.get(m.roomId)! }));
+}
+
+describe("recent messages on random data", () => {
+  it("equal their definition for every user, for several seeds and limits", async () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const world = await randomWorld(seed);
+      for (const userId of world.users) {
+        for (const limit of [1, 3, 5, 8]) {
+          const actual = (await recentMessages(userId, limit)).map((m) => ({ roomId: m.roomId, seq: m.seq, body: m.body, createdAt: m.createdAt, senderId: m.sender.id, unread: m.unread }));
+          expect(actual, `seed ${seed}, user ${userId}, limit ${limit}`).toEqual(await recentByDefinition(userId, world.roomIds, limit));
+        }
+      }
+    }
   });
 });

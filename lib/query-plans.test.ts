@@ -1,6 +1,8 @@
+import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { benchPeople, generateBase, growMessages, type DatasetSize } from "@/bench/dataset";
 import { forbiddenScans, planOf } from "@/bench/plans";
+import { chatRooms, messages, roomMembers } from "@/db/schema";
 import { productQueries, type ProductQuery } from "@/bench/product-queries";
 import { setupTestDatabase } from "@/test/db";
 
@@ -42,6 +44,23 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("query plans of every product read", () => {
+  it("run on a data set whose members' kept state matches its definition", async () => {
+    const [row] = await t.handle.db
+      .select({
+        members: sql<number>`count(*)::int`,
+        unread: sql<number>`sum(${roomMembers.unreadCount})::int`,
+        wrong: sql<number>`count(*) filter (where
+          ${roomMembers.unreadCount} <> (select count(*) from ${messages} where ${messages.roomId} = ${roomMembers.roomId} and ${messages.seq} > ${roomMembers.lastReadSeq} and ${messages.senderId} <> ${roomMembers.userId})
+          or ${roomMembers.lastActivityAt} <> ${chatRooms.lastActivityAt}
+          or ${roomMembers.lastIncomingAt} is distinct from (select max(${messages.createdAt}) from ${messages} where ${messages.roomId} = ${roomMembers.roomId} and ${messages.senderId} <> ${roomMembers.userId}))::int`,
+      })
+      .from(roomMembers)
+      .innerJoin(chatRooms, eq(chatRooms.id, roomMembers.roomId));
+    expect(row).toMatchObject({ members: SIZE.rooms * 2, wrong: 0 });
+    // The cursors leave some rooms unread, so the counts are not trivially zero.
+    expect(row!.unread).toBeGreaterThan(0);
+  });
+
   it("cover the product's reads", () => {
     expect(queries.length).toBeGreaterThan(20);
   });
@@ -57,4 +76,24 @@ describe("query plans of every product read", () => {
     }
     expect(offenders).toEqual([]);
   }, 60_000);
+
+  it("read a user's list and counters from their member rows, one index range whatever their number of rooms", async () => {
+    // The index each per-user read must start from; the unread total never reads messages at all.
+    const expected: Record<string, { uses: string; never?: string }> = {
+      "conversation list": { uses: "room_members (room_members_user_activity_idx)" },
+      "conversation list page 2": { uses: "room_members (room_members_user_activity_idx)" },
+      "recent messages": { uses: "room_members (room_members_user_incoming_idx)" },
+      "unread total": { uses: "on room_members", never: "on messages" },
+    };
+    const checked = new Set<string>();
+    // A user with a few rooms may well get a bitmap scan and a sort: it is the many-rooms plan that must not grow.
+    for (const query of queries.filter((q) => q.name in expected && q.who !== "few rooms")) {
+      const { uses, never } = expected[query.name]!;
+      const { scans } = await planOf(t.handle, query.run);
+      expect(scans.some((s) => s.includes(uses)), `${query.name} [${query.who}]: ${scans.join(", ")}`).toBe(true);
+      if (never) expect(scans.filter((s) => s.includes(never)), `${query.name} [${query.who}]`).toEqual([]);
+      checked.add(query.name);
+    }
+    expect([...checked].sort()).toEqual(Object.keys(expected).sort());
+  });
 });

@@ -1,10 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Button, buttonClasses } from "@/components/ui/button";
-import type { ConversationJson } from "@/lib/chat-json";
+import type { ConversationJson, ConversationPageJson } from "@/lib/chat-json";
 import { fetchJson } from "@/lib/fetch-json";
 import { keys, refetchEvery } from "@/lib/query-keys";
 
@@ -14,17 +15,57 @@ function when(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", sameDay ? { timeZone, hour: "2-digit", minute: "2-digit" } : { timeZone, day: "numeric", month: "short" }).format(date);
 }
 
-/** Every conversation of the user, newest activity first, with unread badges that stay fresh. */
-export function ConversationList({ meId, role, timeZone, initial }: { meId: string; role: "patient" | "doctor"; timeZone: string; initial: ConversationJson[] }) {
-  const { data = initial, isError, refetch } = useQuery({
+const pageUrl = (before: string | null) => (before === null ? "/api/conversations" : `/api/conversations?before=${encodeURIComponent(before)}`);
+
+/** The pages loaded so far as one list; a room is shown once even if two pages were fetched around its move. */
+function flatten(pages: ConversationPageJson[]): ConversationJson[] {
+  const seen = new Set<string>();
+  const rows: ConversationJson[] = [];
+  for (const page of pages) {
+    for (const c of page.conversations) {
+      if (seen.has(c.roomId)) continue;
+      seen.add(c.roomId);
+      rows.push(c);
+    }
+  }
+  return rows;
+}
+
+/**
+ * The user's conversations, newest activity first, a page at a time, with unread badges that stay
+ * fresh: a refresh (polling, focus, or an invalidation after a live event) refetches every page
+ * shown, from the first.
+ */
+export function ConversationList({ meId, role, timeZone, initial }: { meId: string; role: "patient" | "doctor"; timeZone: string; initial: ConversationPageJson }) {
+  const { data, isRefetchError, isFetchNextPageError, refetch, fetchNextPage, hasNextPage, isFetchingNextPage, isFetching } = useInfiniteQuery({
     queryKey: keys.conversations(),
-    queryFn: async () => (await fetchJson<{ conversations: ConversationJson[] }>("/api/conversations")).conversations,
-    initialData: initial,
+    queryFn: ({ pageParam }) => fetchJson<ConversationPageJson>(pageUrl(pageParam)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    initialData: { pages: [initial], pageParams: [null] },
     refetchInterval: refetchEvery("counters"),
     refetchOnWindowFocus: true,
   });
+  const conversations = flatten(data?.pages ?? [initial]);
+  const list = useRef<HTMLUListElement>(null);
+  // After "Show older conversations", keyboard focus moves to the first row that was added.
+  const focusRow = useRef<number | null>(null);
+  useEffect(() => {
+    const row = focusRow.current;
+    if (row === null || conversations.length <= row) return;
+    focusRow.current = null;
+    list.current?.querySelectorAll<HTMLAnchorElement>(":scope > li > a")[row]?.focus();
+  }, [conversations.length]);
 
-  if (data.length === 0) {
+  function showOlder() {
+    if (isFetchingNextPage) return;
+    focusRow.current = conversations.length;
+    void fetchNextPage().then((result) => {
+      if (result.isError) focusRow.current = null;
+    });
+  }
+
+  if (conversations.length === 0) {
     return (
       <EmptyState
         title="No conversations yet"
@@ -42,16 +83,16 @@ export function ConversationList({ meId, role, timeZone, initial }: { meId: stri
   }
   return (
     <>
-      {isError ? (
+      {isRefetchError ? (
         <p role="status" className="mb-3 flex items-center gap-2 text-sm text-amber-900">
           Could not refresh your conversations.
-          <Button size="sm" variant="secondary" onClick={() => void refetch()}>
-            Retry
+          <Button size="sm" variant="secondary" onClick={() => void refetch()} disabled={isFetching}>
+            {isFetching ? "Retrying…" : "Retry"}
           </Button>
         </p>
       ) : null}
-      <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
-        {data.map((c) => {
+      <ul ref={list} aria-busy={isFetchingNextPage} className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
+        {conversations.map((c) => {
           const name = c.other.role === "doctor" ? `Dr ${c.other.name}` : c.other.name;
           const preview = c.last ? `${c.last.senderId === meId ? "You: " : ""}${c.last.body.replace(/\s+/g, " ")}` : "No messages yet";
           return (
@@ -81,6 +122,22 @@ export function ConversationList({ meId, role, timeZone, initial }: { meId: stri
           );
         })}
       </ul>
+      {hasNextPage || isFetchNextPageError ? (
+        <div className="mt-4 flex flex-wrap items-center justify-center gap-3">
+          {isFetchNextPageError ? (
+            <p role="alert" className="text-sm text-amber-900">
+              Could not load older conversations.
+            </p>
+          ) : null}
+          {/* aria-disabled, not disabled: a disabled button drops the keyboard focus. */}
+          <Button variant="secondary" size="sm" onClick={showOlder} aria-disabled={isFetchingNextPage}>
+            {isFetchingNextPage ? "Loading older conversations…" : "Show older conversations"}
+          </Button>
+        </div>
+      ) : null}
+      <p role="status" className="sr-only">
+        {isFetchingNextPage ? "" : `Showing ${conversations.length} conversations.`}
+      </p>
     </>
   );
 }

@@ -1,7 +1,14 @@
-import { json, withUser } from "@/lib/api";
+import type { NextRequest } from "next/server";
+import { json, parseOr400, withUser } from "@/lib/api";
 import { listConversations } from "@/lib/chat";
-import { toConversationJson } from "@/lib/chat-json";
+import { toConversationPageJson } from "@/lib/chat-json";
+import { conversationsQuerySchema } from "@/lib/schemas/conversations";
 
-export async function GET() {
-  return withUser(async (user) => json({ conversations: (await listConversations(user.id)).map(toConversationJson) }));
+/** GET: the newest page of the user's conversations; ?before=<nextCursor>: the page after it. */
+export async function GET(request: NextRequest) {
+  return withUser(async (user) => {
+    const query = parseOr400(conversationsQuerySchema, Object.fromEntries(request.nextUrl.searchParams));
+    if (!query.ok) return query.response;
+    return json(toConversationPageJson(await listConversations({ userId: user.id, before: query.data.before })));
+  });
 }

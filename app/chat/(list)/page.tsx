@@ -3,18 +3,18 @@ import { ConversationList } from "@/components/chat/conversation-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireRole } from "@/lib/authz";
 import { listConversations } from "@/lib/chat";
-import { toConversationJson } from "@/lib/chat-json";
+import { toConversationPageJson } from "@/lib/chat-json";
 import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Messages" };
 
 export default async function ConversationsPage() {
   const user = await requireRole("patient", "doctor");
-  const [conversations, tz] = await Promise.all([listConversations(user.id), viewerTimeZone()]);
+  const [firstPage, tz] = await Promise.all([listConversations({ userId: user.id }), viewerTimeZone()]);
   return (
     <>
       <PageHeader title="Messages" description="Each accepted appointment has a private conversation between you and the other person." />
-      <ConversationList meId={user.id} role={user.role === "doctor" ? "doctor" : "patient"} timeZone={tz} initial={conversations.map(toConversationJson)} />
+      <ConversationList meId={user.id} role={user.role === "doctor" ? "doctor" : "patient"} timeZone={tz} initial={toConversationPageJson(firstPage)} />
     </>
   );
 }
