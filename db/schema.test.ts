@@ -62,6 +62,13 @@ async function makeRoom() {
 }
 
 describe("migrations", () => {
+  it("keep rate-limit buckets out of the write-ahead log, and everything else in it", async () => {
+    const rows = rowsOf<{ relname: string; relpersistence: string }>(
+      await db().execute(sql`select relname, relpersistence from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace`),
+    );
+    expect(rows.filter((r) => r.relpersistence === "u").map((r) => r.relname)).toEqual(["rate_limits"]);
+  });
+
   it("create every table", async () => {
     const result = await db().execute(
       sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,

@@ -253,7 +253,7 @@ export interface ConversationSummary {
   unread: number;
 }
 
-export const CONVERSATIONS_PAGE_SIZE = 30;
+export const CONVERSATIONS_PAGE_SIZE = 20;
 
 /** The microseconds since 1970 of a timestamp column, as text: the cursor's exact time. */
 const microsOf = (column: SQL | AnyColumn) => sql<string>`(extract(epoch from ${column}) * 1000000)::bigint::text`;

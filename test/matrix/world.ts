@@ -8,6 +8,7 @@ import * as schema from "@/db/schema";
 import { appointments, chatRooms, messages, roomMembers, users, type AppointmentStatus } from "@/db/schema";
 import { DEMO_ADMIN_EMAIL, DEMO_DOCTORS, DEMO_PATIENTS, DEMO_PASSWORD } from "@/db/seed";
 import { findUserByEmail, type PublicUser } from "@/lib/users";
+import { recountRoomMembers } from "@/lib/chat-member-state";
 import { signInAs } from "./request";
 
 export { DEMO_PASSWORD };
@@ -106,6 +107,8 @@ export async function makeRoom(db: Database, patientId: string, doctorId: string
     { roomId, seq: 1, senderId: patientId, clientId: crypto.randomUUID(), body: "Hello, doctor." },
     { roomId, seq: 2, senderId: doctorId, clientId: crypto.randomUUID(), body: "Hello, how can I help?" },
   ]);
+  // Written straight into the tables: bring the members' counters up to date as a send would.
+  await recountRoomMembers(db, [roomId]);
   return { roomId, appointmentId };
 }
 

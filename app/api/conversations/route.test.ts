@@ -2,6 +2,7 @@ import { NextRequest } from "next/server";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { appointments, chatRooms, roomMembers, users } from "@/db/schema";
 import { recountRoomMembers } from "@/lib/chat-member-state";
+import { CONVERSATIONS_PAGE_SIZE } from "@/lib/chat";
 import type { ConversationPageJson } from "@/lib/chat-json";
 import type { PublicUser } from "@/lib/users";
 import { setupTestDatabase } from "@/test/db";
@@ -79,7 +80,7 @@ describe("GET /api/conversations", () => {
     const first = await get();
     expect(first.status).toBe(200);
     const page1 = first.body as unknown as ConversationPageJson;
-    expect(page1.conversations).toHaveLength(30);
+    expect(page1.conversations).toHaveLength(CONVERSATIONS_PAGE_SIZE);
     expect(page1.nextCursor).toEqual(expect.any(String));
 
     const second = await get(`?before=${encodeURIComponent(page1.nextCursor!)}`);
@@ -112,6 +113,6 @@ describe("GET /api/conversations", () => {
   it("ignores parameters it does not know", async () => {
     const { status, body } = await get(`?limit=1000&userId=${otherDoctor.id}&__proto__=1`);
     expect(status).toBe(200);
-    expect((body as unknown as ConversationPageJson).conversations).toHaveLength(30);
+    expect((body as unknown as ConversationPageJson).conversations).toHaveLength(CONVERSATIONS_PAGE_SIZE);
   });
 });
