@@ -11,7 +11,7 @@ import "../scripts/load-env";
 import crypto from "node:crypto";
 import { openPostgres } from "@/db/client";
 import { REFETCH } from "@/lib/query-keys";
-import { rssMb, scratchDatabase, sessionCookie, startApp, type AppServer } from "./server";
+import { openEventStream, rssMb, scratchDatabase, sessionCookie, startApp, type AppServer } from "./server";
 import { percentile, table } from "./stats";
 
 const SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 60);
@@ -74,37 +74,9 @@ async function makePeople(url: string, secret: string): Promise<{ pairs: Pair[];
 
 // ---------------------------------------------------------------- clients
 
-/** Opens the user's event stream; resolves once the server says it is subscribed. */
-async function openStream(origin: string, cookie: string, onEvent: (event: { type: string; roomId?: string }) => void, signal: AbortSignal): Promise<void> {
-  const response = await fetch(`${origin}/api/events`, { headers: { cookie, accept: "text/event-stream" }, signal });
-  if (!response.ok || !response.body) throw new Error(`/api/events answered ${response.status}`);
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  let ready: () => void = () => {};
-  const isReady = new Promise<void>((resolve) => (ready = resolve));
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = frame.split("\n").find((l) => l.startsWith("data: "));
-          if (!data) continue;
-          const event = JSON.parse(data.slice(6)) as { type: string; roomId?: string };
-          if (event.type === "ready") ready();
-          else onEvent(event);
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  await isReady;
-}
+/** Opens the user's event stream (everything but "ready" to `onEvent`); resolves once subscribed. */
+const openStream = (origin: string, cookie: string, onEvent: (event: { type: string; roomId?: string }) => void, signal: AbortSignal) =>
+  openEventStream(origin, cookie, (event) => event.type !== "ready" && onEvent(event), signal);
 
 interface Tally {
   sentAt: Map<string, number>;

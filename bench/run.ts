@@ -13,6 +13,7 @@ import { benchPeople, FULL_SIZE, generateBase, growMessages, type DatasetSize } 
 import { loadEndpoints, type LoadResult } from "./http";
 import { forbiddenScans, planOf } from "./plans";
 import { productQueries } from "./product-queries";
+import { scratchDatabase } from "./server";
 import { chatPageFirstLoadJs, timeQuickStart } from "./quick-start";
 import { msOf, percentile, table } from "./stats";
 
@@ -28,28 +29,6 @@ interface QueryFigures {
   seqScans: string[];
   p50: number;
   p95: number;
-}
-
-async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const given = process.env.BENCH_DATABASE_URL;
-  if (given) return { url: given, drop: async () => {} };
-  const server = process.env.BENCH_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const name = `carebridge_bench_${process.pid}`;
-  const admin = openPostgres(server, { max: 1 });
-  await admin.sql!.unsafe(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      if (process.env.BENCH_KEEP_DATABASE) {
-        console.log(`Kept the database: ${url.toString()}`);
-      } else {
-        await admin.sql!.unsafe(`drop database if exists ${name} with (force)`);
-      }
-      await admin.close();
-    },
-  };
 }
 
 async function timed<T>(label: string, run: () => Promise<T>): Promise<number> {
@@ -113,7 +92,7 @@ async function main() {
   let queriesLarge: QueryFigures[] = [];
   let load: LoadResult[] = [];
 
-  const scratch = await scratchDatabase();
+  const scratch = await scratchDatabase("carebridge_bench");
   const handle = openPostgres(scratch.url, { max: 10 });
   globalThis.__carebridgeDb = handle;
   try {

@@ -97,3 +97,40 @@ export function rssMb(pid: number): number {
   visit(pid);
   return kb / 1024;
 }
+
+/**
+ * Reads a user's live-update stream (/api/events) as the browser's EventSource would, passing each
+ * event to `onEvent`; resolves once the server says the stream is subscribed ("ready").
+ */
+export async function openEventStream(origin: string, cookie: string, onEvent: (event: { type: string; roomId?: string; seq?: number }) => void, signal: AbortSignal): Promise<void> {
+  const response = await fetch(`${origin}/api/events`, { headers: { cookie, accept: "text/event-stream" }, signal });
+  if (!response.ok || !response.body) throw new Error(`/api/events answered ${response.status}`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let ready: () => void = () => {};
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  void (async () => {
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const data = buffer
+            .slice(0, end)
+            .split("\n")
+            .find((l) => l.startsWith("data: "));
+          buffer = buffer.slice(end + 2);
+          if (!data) continue;
+          const event = JSON.parse(data.slice(6)) as { type: string; roomId?: string; seq?: number };
+          onEvent(event);
+          if (event.type === "ready") ready();
+        }
+      }
+    } catch {
+      // closed
+    }
+  })();
+  await isReady;
+}

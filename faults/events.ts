@@ -1,3 +1,5 @@
+import { openEventStream } from "../bench/server";
+
 /** A user's live-update stream (/api/events), read as the browser's EventSource would. */
 export interface ReceivedEvent {
   type: string;
@@ -15,38 +17,10 @@ export interface EventLog {
 
 export async function openEventLog(origin: string, cookie: string): Promise<EventLog> {
   const abort = new AbortController();
-  const response = await fetch(`${origin}/api/events`, { headers: { cookie, accept: "text/event-stream" }, signal: abort.signal });
-  if (!response.ok || !response.body) throw new Error(`/api/events answered ${response.status}`);
   const events: ReceivedEvent[] = [];
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let ready: () => void = () => {};
-  const isReady = new Promise<void>((resolve) => (ready = resolve));
-  void (async () => {
-    let buffer = "";
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const data = buffer
-            .slice(0, end)
-            .split("\n")
-            .find((l) => l.startsWith("data: "));
-          buffer = buffer.slice(end + 2);
-          if (!data) continue;
-          const event = { ...(JSON.parse(data.slice(6)) as Omit<ReceivedEvent, "at">), at: performance.now() };
-          events.push(event);
-          if (event.type === "ready") ready();
-        }
-      }
-    } catch {
-      // closed
-    }
-  })();
+  const isReady = openEventStream(origin, cookie, (event) => events.push({ ...event, at: performance.now() }), abort.signal).then(() => true);
   let timer: NodeJS.Timeout | undefined;
-  const ok = await Promise.race([isReady.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 15_000)))]);
+  const ok = await Promise.race([isReady, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 15_000)))]);
   clearTimeout(timer);
   if (!ok) {
     abort.abort();
