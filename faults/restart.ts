@@ -368,7 +368,7 @@ async function main(): Promise<void> {
 
     phase("checking what was stored");
     // A client whose answer was lost sends again: the same clientId is answered 200, not stored twice.
-    const resent = await Promise.all(sent.deliveries.slice(0, 20).map((d) => sendUntilStored(server!.origin, d.message, newTally(), { giveUpMs: 10_000 })));
+    const resent = await Promise.all(sent.deliveries.slice(0, 20).map((d) => sendUntilStored(server!.origin, d.message, newTally(), { giveUpMs: 30_000 })));
     const resentOk = resent.filter((d) => d.status === 200).length;
     expect(resentOk === resent.length, `${resent.length - resentOk} of ${resent.length} resends were not answered 200: ${resent.map((d) => d.status).join(",")}`);
 
