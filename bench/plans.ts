@@ -13,8 +13,8 @@ export interface CapturedQuery {
   params: unknown[];
 }
 
-/** Tables that must never be read whole: they grow with every message and appointment. */
-export const LARGE_TABLES = ["messages", "appointments", "room_members"] as const;
+/** Tables that must never be read whole: they grow with every appointment, message and audited act. */
+export const LARGE_TABLES = ["messages", "appointments", "room_members", "audit_events"] as const;
 
 /** The same database as `handle`, with every query it runs recorded until `take()`. */
 export function capturingHandle(handle: DatabaseHandle): { handle: DatabaseHandle; take: () => CapturedQuery[] } {

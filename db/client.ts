@@ -1,5 +1,6 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -31,6 +32,8 @@ export function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {
     pglite = new PGlite({
       dataDir: options.dataDir ? path.join(options.dataDir, "pglite") : undefined,
       loadDataDir: options.loadDataDir,
+      // Migration 0008 creates pg_trgm (admin search); PGlite loads it only when asked to.
+      extensions: { pg_trgm },
     });
   } catch (error) {
     release();

@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/test/db";
 import { pgError } from "./errors";
+import { rowsOf } from "./rows";
 import { appointments, auditEvents, chatRooms, messages, roomMembers, users, type Role } from "./schema";
 
 const t = setupTestDatabase();
@@ -19,11 +20,6 @@ async function failure(statement: PromiseLike<unknown>): Promise<{ code?: string
     return e;
   }
   throw new Error("the statement was accepted");
-}
-
-/** The rows of a raw query: postgres.js answers an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 const CHECK = "23514";

@@ -63,6 +63,9 @@ export const users = pgTable(
     index("users_role_created_idx").on(t.role, t.createdAt),
     // Admin user list, newest first (read backwards).
     index("users_created_idx").on(t.createdAt, t.id),
+    // Admin search for any part of a name or email (ilike '%…%'): one trigram index (pg_trgm) over
+    // both, joined by a control character no search contains (lib/admin.ts searchText).
+    index("users_search_trgm_idx").using("gin", sql`(${t.name} || chr(1) || ${t.email}) gin_trgm_ops`),
     check("users_role_check", sql`${t.role} in (${inList(ROLES)})`),
     check("users_name_length", sql`char_length(${t.name}) between 1 and ${sql.raw(String(LIMITS.nameMax))}`),
     check("users_email_length", sql`char_length(${t.email}) between 3 and ${sql.raw(String(LIMITS.emailMax))}`),
@@ -129,6 +132,10 @@ export const appointments = pgTable(
     index("appointments_doctor_start_idx").on(t.doctorId, t.startsAt),
     // Admin appointment list, newest first (read backwards).
     index("appointments_start_idx").on(t.startsAt, t.id),
+    // A doctor's pending requests, oldest asked first: a page stops after its rows, however many wait.
+    index("appointments_doctor_requested_created_idx")
+      .on(t.doctorId, t.createdAt, t.id)
+      .where(sql`${t.status} = 'requested'`),
     // A doctor never holds two accepted appointments at the same instant.
     uniqueIndex("appointments_doctor_accepted_slot_key")
       .on(t.doctorId, t.startsAt)
@@ -235,7 +242,8 @@ export const auditEvents = pgTable(
     // which ORDER BY … DESC (nulls first) cannot use, so the log was sorted in full.
     index("audit_events_created_idx").on(t.createdAt, t.id),
     index("audit_events_actor_created_idx").on(t.actorId, t.createdAt),
-    index("audit_events_action_created_idx").on(t.action, t.createdAt),
+    // "Action starts with": text_pattern_ops lets a prefix LIKE read an index range whatever the collation.
+    index("audit_events_action_pattern_idx").on(t.action.op("text_pattern_ops"), t.createdAt),
   ],
 );
 
@@ -267,6 +275,36 @@ export const revokedSessions = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Whole-table counts for the admin overview, kept by statement triggers (migration 0008) so the
+ * overview never counts 100 000 appointments. Writers only append a delta row, so no two
+ * transactions ever wait on a shared counter; readers add the deltas to the totals and fold them in.
+ * Names: `users.<role>`, `appointments.<status>`, `rooms.open` (rooms of accepted or completed visits).
+ */
+export const statTotals = pgTable("stat_totals", {
+  name: text("name").primaryKey(),
+  value: bigint("value", { mode: "number" }).notNull(),
+});
+
+export const statDeltas = pgTable("stat_deltas", {
+  name: text("name").notNull(),
+  delta: bigint("delta", { mode: "number" }).notNull(),
+});
+
+/**
+ * Messages per hour, for "messages in the last 24 hours" without counting them one by one. Each
+ * room writes to one of 32 shards of its hour, so rooms rarely wait on one another's counter.
+ */
+export const messageHourCounts = pgTable(
+  "message_hour_counts",
+  {
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    shard: smallint("shard").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.shard] })],
 );
 
 export type User = typeof users.$inferSelect;

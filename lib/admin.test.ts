@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, like, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ADMIN_EMAIL, DEMO_DOCTORS, DEMO_PATIENTS, seedDemoData } from "@/db/seed";
 import {
@@ -266,8 +266,28 @@ describe("listUsers", () => {
     expect(Object.keys(unfiltered.rows[0]!).sort()).toEqual(["active", "createdAt", "email", "id", "name", "role"]);
   });
 
+  it("counts a long list only ten pages past the page shown, and says there are more", async () => {
+    const many = 240;
+    await db()
+      .insert(users)
+      .values(Array.from({ length: many }, (_, i) => ({ name: `Capped Count ${i}`, email: `cap${i}@zq8-capped.test`, passwordHash: "not-a-real-hash", role: "patient" as const })));
+    const [patients] = await db().select({ n: count() }).from(users).where(eq(users.role, "patient"));
+    // Page 1 counts up to 11 pages (220 rows) and one more, to know that the list goes on.
+    const first = await listUsers({ role: "patient", page: 1 });
+    expect(first).toMatchObject({ total: 220, more: true, pageCount: 11 });
+    expect(first.rows).toHaveLength(20);
+    // Far enough on, the count reaches the end of the list and is exact.
+    const last = Math.ceil(patients!.n / 20);
+    expect(await listUsers({ role: "patient", page: last })).toMatchObject({ total: patients!.n, more: false, pageCount: last });
+    // A search sorts every match anyway, so its total is always exact.
+    const searched = await listUsers({ q: "zq8-capped", page: 1 });
+    expect(searched).toMatchObject({ total: many, more: false, pageCount: 12 });
+    expect((await listUsers({ q: "zq8-capped", page: 12 })).rows).toHaveLength(20);
+    await db().delete(users).where(like(users.email, "%@zq8-capped.test"));
+  });
+
   it("an empty result still has one page", async () => {
-    expect(await listUsers({ q: "nobody-is-called-this", page: 1 })).toEqual({ rows: [], total: 0, page: 1, pageCount: 1 });
+    expect(await listUsers({ q: "nobody-is-called-this", page: 1 })).toEqual({ rows: [], total: 0, more: false, page: 1, pageCount: 1 });
   });
 
   it("searches names and emails, ignoring letter case", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL, type Subquery } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
@@ -8,7 +8,6 @@ import {
   auditEvents,
   chatRooms,
   doctorProfiles,
-  messages,
   ROLES,
   roomMembers,
   users,
@@ -18,51 +17,66 @@ import {
 } from "@/db/schema";
 import { recordAudit } from "./audit";
 import { publish } from "./realtime";
-import { OPEN_ROOM_STATUSES } from "./chat";
 import { DomainError, notFoundError } from "./errors";
 import { hashPassword } from "./password";
+import { countMessagesSince, foldCounterDeltas, readCounters } from "./stat-counters";
 import { DEFAULT_WORKING_HOURS } from "./slots";
 
 export const ADMIN_PAGE_SIZE = 20;
+/**
+ * A list's total is counted up to this many pages past the one shown, not to the end: counting
+ * 100 000 appointments or audit events costs more than the page itself. Beyond it the total is
+ * a lower bound ("more than 220"), as in mail clients and search engines.
+ */
+const COUNT_AHEAD_PAGES = 10;
 
 export interface Page<T> {
   rows: T[];
+  /** Every match, or the number counted when `more` says there are more. */
   total: number;
+  /** The count stopped before the last match. */
+  more: boolean;
   page: number;
   pageCount: number;
 }
 
-function pageOf<T>(rows: T[], total: number, page: number): Page<T> {
-  return { rows, total, page, pageCount: Math.max(1, Math.ceil(total / ADMIN_PAGE_SIZE)) };
+/** How many matches to count for this page: one more than the cap tells whether there are more. */
+const countLimit = (page: number) => (page + COUNT_AHEAD_PAGES) * ADMIN_PAGE_SIZE + 1;
+
+function pageOf<T>(rows: T[], counted: number, page: number, exact = false): Page<T> {
+  const more = !exact && counted >= countLimit(page);
+  const total = more ? counted - 1 : counted;
+  return { rows, total, more, page, pageCount: Math.max(1, Math.ceil(total / ADMIN_PAGE_SIZE)) };
+}
+
+/**
+ * count(*) of a query's rows, stopping at this page's count limit. Given the list's own order, the
+ * planner reads the list's index for the first rows rather than the table.
+ */
+function countUpTo(query: { limit: (n: number) => { as: (alias: string) => Subquery } }, page: number) {
+  return getDb().select({ n: count() }).from(query.limit(countLimit(page)).as("counted"));
 }
 
 const likeOf = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 // ---------------------------------------------------------------- overview
 
-/** Users per role, every role listed (zero included). */
-export async function countUsersByRole(): Promise<{ role: Role; count: number }[]> {
-  const rows = await getDb().select({ role: users.role, count: count() }).from(users).groupBy(users.role);
-  return ROLES.map((role) => ({ role, count: rows.find((r) => r.role === role)?.count ?? 0 }));
-}
-
+/**
+ * Users by role, appointments by status, open rooms and messages of the last 24 hours, from the
+ * counters the database keeps on write (lib/stat-counters): no table is counted row by row.
+ */
 export async function overview(now: Date = new Date()) {
-  const db = getDb();
-  const [byRole, byStatus, [recent], [activeRooms]] = await Promise.all([
-    countUsersByRole(),
-    db.select({ status: appointments.status, count: count() }).from(appointments).groupBy(appointments.status),
-    db.select({ n: count() }).from(messages).where(gte(messages.createdAt, new Date(now.getTime() - 24 * 3_600_000))),
-    db
-      .select({ n: count() })
-      .from(chatRooms)
-      .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
-      .where(inArray(appointments.status, OPEN_ROOM_STATUSES)),
+  const [counters, messagesLast24h] = await Promise.all([
+    readCounters(),
+    countMessagesSince(new Date(now.getTime() - 24 * 3_600_000)),
+    foldCounterDeltas(),
   ]);
+  const counter = (name: string) => counters.get(name) ?? 0;
   return {
-    usersByRole: byRole,
-    appointmentsByStatus: APPOINTMENT_STATUSES.map((status) => ({ status, count: byStatus.find((r) => r.status === status)?.count ?? 0 })),
-    messagesLast24h: recent?.n ?? 0,
-    activeRooms: activeRooms?.n ?? 0,
+    usersByRole: ROLES.map((role) => ({ role, count: counter(`users.${role}`) })),
+    appointmentsByStatus: APPOINTMENT_STATUSES.map((status) => ({ status, count: counter(`appointments.${status}`) })),
+    messagesLast24h,
+    activeRooms: counter("rooms.open"),
   };
 }
 
@@ -77,21 +91,38 @@ export interface AdminUserRow {
   createdAt: Date;
 }
 
+/** A user's name and email as one text, the expression of the trigram index users_search_trgm_idx. */
+const searchText = sql`(${users.name} || chr(1) || ${users.email})`;
+
 export async function listUsers(filter: { q?: string; role?: Role; page: number }): Promise<Page<AdminUserRow>> {
   const conditions: SQL[] = [];
-  if (filter.q) conditions.push(or(ilike(users.name, likeOf(filter.q)), ilike(users.email, likeOf(filter.q)))!);
+  if (filter.q) conditions.push(ilike(searchText, likeOf(filter.q)));
   if (filter.role) conditions.push(eq(users.role, filter.role));
   const where = conditions.length ? and(...conditions) : undefined;
   const db = getDb();
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({ id: users.id, name: users.name, email: users.email, role: users.role, active: users.active, createdAt: users.createdAt })
-      .from(users)
-      .where(where)
-      .orderBy(desc(users.createdAt), desc(users.id))
+  const columns = { id: users.id, name: users.name, email: users.email, role: users.role, active: users.active, createdAt: users.createdAt };
+  const offset = (filter.page - 1) * ADMIN_PAGE_SIZE;
+  // A search of three characters or more reads the trigram indexes and sorts what matched. Left
+  // to itself the planner may walk every user newest first, testing each: slowest exactly when
+  // few match, as searches usually do. OFFSET 0 keeps the match apart from the ordering (drizzle
+  // leaves out a numeric 0, hence the SQL fragment).
+  const matches = (filter.q?.length ?? 0) >= 3 ? db.select(columns).from(users).where(where).offset(sql`0` as unknown as number).as("matches") : null;
+  if (matches) {
+    // One pass over the matches gives the page and how many matched in all.
+    const found = await db
+      .select({ id: matches.id, name: matches.name, email: matches.email, role: matches.role, active: matches.active, createdAt: matches.createdAt, matched: sql<number>`count(*) over ()`.mapWith(Number) })
+      .from(matches)
+      .orderBy(desc(matches.createdAt), desc(matches.id))
       .limit(ADMIN_PAGE_SIZE)
-      .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
-    db.select({ n: count() }).from(users).where(where),
+      .offset(offset);
+    const rows = found.map(({ matched: _, ...row }) => row);
+    if (found.length > 0 || filter.page === 1) return pageOf(rows, found[0]?.matched ?? 0, filter.page, true);
+    const [total] = await countUpTo(db.select({ one: sql`1` }).from(users).where(where), filter.page);
+    return pageOf(rows, total?.n ?? 0, filter.page);
+  }
+  const [rows, [total]] = await Promise.all([
+    db.select(columns).from(users).where(where).orderBy(desc(users.createdAt), desc(users.id)).limit(ADMIN_PAGE_SIZE).offset(offset),
+    countUpTo(db.select({ one: sql`1` }).from(users).where(where).orderBy(desc(users.createdAt), desc(users.id)), filter.page),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -190,7 +221,7 @@ export async function listAppointments(filter: { status?: AppointmentStatus; doc
       .orderBy(desc(appointments.startsAt), desc(appointments.id))
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
-    db.select({ n: count() }).from(appointments).where(where),
+    countUpTo(db.select({ one: sql`1` }).from(appointments).where(where).orderBy(desc(appointments.startsAt), desc(appointments.id)), filter.page),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -261,8 +292,8 @@ export async function listAuditEvents(filter: { action?: string; actor?: string;
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
     // The join only when filtering by actor: counting the whole log need not read users.
     filter.actor
-      ? db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where)
-      : db.select({ n: count() }).from(auditEvents).where(where),
+      ? countUpTo(db.select({ one: sql`1` }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where), filter.page)
+      : countUpTo(db.select({ one: sql`1` }).from(auditEvents).where(where).orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)), filter.page),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -280,14 +311,16 @@ export interface AdminRoomRow {
 /** Rooms with their members, message count and last activity: never a message body. */
 export async function listRooms(filter: { page: number }): Promise<Page<AdminRoomRow>> {
   const db = getDb();
-  const rows = await db
-    .select({ id: chatRooms.id, messageCount: chatRooms.lastSeq, lastActivityAt: chatRooms.lastActivityAt, appointmentStatus: appointments.status })
-    .from(chatRooms)
-    .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
-    .orderBy(desc(chatRooms.lastActivityAt), desc(chatRooms.id))
-    .limit(ADMIN_PAGE_SIZE)
-    .offset((filter.page - 1) * ADMIN_PAGE_SIZE);
-  const [total] = await db.select({ n: count() }).from(chatRooms);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ id: chatRooms.id, messageCount: chatRooms.lastSeq, lastActivityAt: chatRooms.lastActivityAt, appointmentStatus: appointments.status })
+      .from(chatRooms)
+      .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
+      .orderBy(desc(chatRooms.lastActivityAt), desc(chatRooms.id))
+      .limit(ADMIN_PAGE_SIZE)
+      .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
+    countUpTo(db.select({ one: sql`1` }).from(chatRooms).orderBy(desc(chatRooms.lastActivityAt), desc(chatRooms.id)), filter.page),
+  ]);
   const members = rows.length
     ? await db
         .select({ roomId: roomMembers.roomId, name: users.name, role: users.role })

@@ -814,15 +814,20 @@ describe("doctorPendingRequests", () => {
     const stale = await request(p1, doctor, at(0, "13:00"));
     await db().update(appointments).set({ createdAt: created(5) }).where(eq(appointments.id, stale.id));
 
-    const list = await doctorPendingRequests(doctor, NOW);
+    const { rows: list, total } = await doctorPendingRequests(doctor, { now: NOW });
     expect(list.map((a) => a.id)).toEqual([latestSlot.id, middleSlot.id, earliestSlot.id, stale.id]);
+    expect(total).toBe(4);
     expect(list.every((a) => a.status === "requested" && a.doctor.id === doctor)).toBe(true);
     expect(list[0]).toMatchObject({ patient: { id: p1 }, reason: "A persistent cough.", roomId: null });
 
     // Once its time has passed, a request drops off the list.
-    const afterStale = await doctorPendingRequests(doctor, at(0, "13:30"));
-    expect(afterStale.map((a) => a.id)).toEqual([latestSlot.id, middleSlot.id, earliestSlot.id]);
-    expect(await doctorPendingRequests(otherDoctor, NOW)).toHaveLength(1);
+    const afterStale = await doctorPendingRequests(doctor, { now: at(0, "13:30") });
+    expect(afterStale.rows.map((a) => a.id)).toEqual([latestSlot.id, middleSlot.id, earliestSlot.id]);
+    expect(afterStale.total).toBe(3);
+    expect((await doctorPendingRequests(otherDoctor, { now: NOW })).rows).toHaveLength(1);
+
+    // A page shorter than the list: the oldest first, and the true number of all of them.
+    expect(await doctorPendingRequests(doctor, { now: NOW, limit: 2 })).toMatchObject({ rows: [{ id: latestSlot.id }, { id: middleSlot.id }], total: 4 });
   });
 });
 

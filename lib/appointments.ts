@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Database } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
@@ -353,11 +353,25 @@ export async function patientAppointments(patientId: string, now: Date = new Dat
   return upcomingAndPast(eq(appointments.patientId, patientId), now);
 }
 
-export async function doctorPendingRequests(doctorId: string, now: Date = new Date()): Promise<AppointmentView[]> {
-  return appointmentViews()
-    .where(and(eq(appointments.doctorId, doctorId), eq(appointments.status, "requested"), gte(appointments.startsAt, now)))
-    .orderBy(asc(appointments.createdAt), asc(appointments.id))
-    .limit(200);
+export const PENDING_PAGE_SIZE = 50;
+
+/**
+ * A doctor's future requests, the oldest asked first: the first `limit` of them and how many there
+ * are in all (an index range), so a doctor with hundreds waiting sees the true number.
+ */
+export async function doctorPendingRequests(
+  doctorId: string,
+  options: { now?: Date; limit?: number } = {},
+): Promise<{ rows: AppointmentView[]; total: number }> {
+  const { now = new Date(), limit = PENDING_PAGE_SIZE } = options;
+  // The status as a literal, not a parameter: a prepared statement's generic plan can use the
+  // partial index (status = 'requested') only then; otherwise every call is planned afresh.
+  const pending = and(eq(appointments.doctorId, doctorId), sql`${appointments.status} = 'requested'`, gte(appointments.startsAt, now));
+  const [rows, [total]] = await Promise.all([
+    appointmentViews().where(pending).orderBy(asc(appointments.createdAt), asc(appointments.id)).limit(limit),
+    getDb().select({ n: count() }).from(appointments).where(pending),
+  ]);
+  return { rows, total: total?.n ?? 0 };
 }
 
 /** A doctor's accepted appointments: upcoming soonest first; past ones (to mark completed) most recent first. */

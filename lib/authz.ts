@@ -3,8 +3,8 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/db/schema";
 import { auth } from "./auth";
-import { isRevoked } from "./sessions";
-import { findUserById, type PublicUser } from "./users";
+import { findSessionUser } from "./sessions";
+import type { PublicUser } from "./users";
 
 /**
  * The signed-in user, re-read from the database once per request, so a deactivated account or a
@@ -17,7 +17,7 @@ const currentSession = cache(async (): Promise<{ hadSession: boolean; user: Publ
   const sessionId = session.sessionId ?? null;
   // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
   if (!sessionId) return { hadSession: true, user: null, sessionId: null };
-  const [user, revoked] = await Promise.all([findUserById(id), isRevoked(sessionId)]);
+  const { user, revoked } = await findSessionUser(id, sessionId);
   return { hadSession: true, user: user && user.active && !revoked ? user : null, sessionId };
 });
 

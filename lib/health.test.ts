@@ -5,6 +5,8 @@ import { databaseReachable } from "./health";
 describe("databaseReachable", () => {
   it("is true when the database answers", async () => {
     const handle = openPglite();
+    // A new in-memory database first runs initdb, which on a busy machine can outlast the timeout.
+    await handle.pglite!.waitReady;
     globalThis.__carebridgeDb = handle;
     try {
       expect(await databaseReachable()).toBe(true);

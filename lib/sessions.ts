@@ -1,8 +1,9 @@
 import "server-only";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { eq, exists, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { revokedSessions } from "@/db/schema";
+import { revokedSessions, users } from "@/db/schema";
 import { SESSION_MAX_AGE_SECONDS } from "./auth.config";
+import { publicColumns, type PublicUser } from "./users";
 
 /**
  * Ends one signed-in session for good: its cookie is refused from now on, even if a request that
@@ -18,11 +19,18 @@ export async function revokeSession(input: { sessionId: string; userId: string }
   await db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, sql`now()`));
 }
 
-export async function isRevoked(sessionId: string): Promise<boolean> {
-  const [row] = await getDb()
-    .select({ id: revokedSessions.sessionId })
-    .from(revokedSessions)
-    .where(and(eq(revokedSessions.sessionId, sessionId)))
+/**
+ * The account behind a session cookie and whether that session was signed out: one query, run on
+ * every request (a round trip fewer than asking each apart).
+ */
+export async function findSessionUser(userId: string, sessionId: string): Promise<{ user: PublicUser | null; revoked: boolean }> {
+  const db = getDb();
+  const [row] = await db
+    .select({ ...publicColumns, revoked: exists(db.select({ one: sql`1` }).from(revokedSessions).where(eq(revokedSessions.sessionId, sessionId))) })
+    .from(users)
+    .where(eq(users.id, userId))
     .limit(1);
-  return Boolean(row);
+  if (!row) return { user: null, revoked: false };
+  const { revoked, ...user } = row;
+  return { user, revoked: Boolean(revoked) };
 }

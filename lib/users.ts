@@ -8,7 +8,7 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password";
 
 export type PublicUser = Pick<User, "id" | "email" | "name" | "role" | "active" | "mustChangePassword">;
 
-const publicColumns = {
+export const publicColumns = {
   id: users.id,
   email: users.email,
   name: users.name,

@@ -1,7 +1,7 @@
 import Link from "next/link";
 
-/** Previous / next links that keep the current filters. */
-export function Pagination({ page, pageCount, total, params }: { page: number; pageCount: number; total: number; params: Record<string, string | undefined> }) {
+/** Previous / next links that keep the current filters. A total counted only so far reads "more than N". */
+export function Pagination({ page, pageCount, total, more = false, params }: { page: number; pageCount: number; total: number; more?: boolean; params: Record<string, string | undefined> }) {
   const href = (p: number) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
@@ -12,7 +12,7 @@ export function Pagination({ page, pageCount, total, params }: { page: number; p
   return (
     <nav aria-label="Pages" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-700">
       <span>
-        Page {page} of {pageCount} · {total} in all
+        {more ? `Page ${page} of more than ${pageCount} · more than ${total} in all` : `Page ${page} of ${pageCount} · ${total} in all`}
       </span>
       <span className="flex gap-2">
         {page > 1 ? (
@@ -20,7 +20,7 @@ export function Pagination({ page, pageCount, total, params }: { page: number; p
             Previous
           </Link>
         ) : null}
-        {page < pageCount ? (
+        {page < pageCount || more ? (
           <Link href={href(page + 1)} className={link}>
             Next
           </Link>

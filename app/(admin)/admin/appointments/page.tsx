@@ -76,7 +76,7 @@ export default async function AdminAppointments({ searchParams }: { searchParams
               ))}
             </AdminTable>
       )}
-      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{ status: filter.status, doctorId: filter.doctorId, from: ymd(filter.from), to: ymd(filter.to) }} />
+      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} more={result.more} params={{ status: filter.status, doctorId: filter.doctorId, from: ymd(filter.from), to: ymd(filter.to) }} />
     </>
   );
 }

@@ -46,7 +46,7 @@ export default async function AdminAudit({ searchParams }: { searchParams: Promi
               ))}
             </AdminTable>
       )}
-      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{ action: filter.action, actor: filter.actor }} />
+      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} more={result.more} params={{ action: filter.action, actor: filter.actor }} />
     </>
   );
 }

@@ -33,7 +33,7 @@ export default async function AdminRooms({ searchParams }: { searchParams: Promi
               ))}
             </AdminTable>
       )}
-      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{}} />
+      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} more={result.more} params={{}} />
     </>
   );
 }

@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Home" };
 export default async function DoctorHome() {
   const user = await requireRole("doctor");
   const [pending, { upcoming }, recent, unread, tz] = await Promise.all([
-    doctorPendingRequests(user.id),
+    doctorPendingRequests(user.id, { limit: 5 }),
     doctorAcceptedAppointments(user.id),
     recentMessages(user.id),
     unreadTotal(user.id),
@@ -37,8 +37,8 @@ export default async function DoctorHome() {
       <PageHeader title={`Hello, Dr ${user.name}`} description="Your requests, appointments and messages from patients." />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="flex flex-col gap-6 lg:col-span-2">
-          <Card title={`Pending requests (${pending.length})`} action={<SeeAllLink href="/doctor/requests">All requests</SeeAllLink>}>
-            <AppointmentList appointments={pending.slice(0, 5)} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No pending requests", body: "New appointment requests from patients will show here." }} />
+          <Card title={`Pending requests (${pending.total})`} action={<SeeAllLink href="/doctor/requests">All requests</SeeAllLink>}>
+            <AppointmentList appointments={pending.rows} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No pending requests", body: "New appointment requests from patients will show here." }} />
           </Card>
           <Card title="Today">
             <AppointmentList appointments={todays} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "Nothing else today" }} />

@@ -77,7 +77,7 @@ export default async function AdminUsers({ searchParams }: { searchParams: Promi
               ))}
             </AdminTable>
       )}
-      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{ q: filter.q, role: filter.role }} />
+      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} more={result.more} params={{ q: filter.q, role: filter.role }} />
     </>
   );
 }
