@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { STATIC_FILE_CSP, staticSecurityHeaders } from "./lib/security-headers";
+import { NON_DOCUMENT_CSP, staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // Bundled, PGlite copies its wasm into the publicly served static folder.
@@ -10,12 +10,12 @@ const nextConfig: NextConfig = {
   typescript: { tsconfigPath: "tsconfig.build.json" },
   async headers() {
     return [
-      // On every response; the pages' and route handlers' CSP (with its nonce) comes from proxy.ts.
+      // On every response; the pages' CSP (with its nonce) comes from proxy.ts.
       { source: "/:path*", headers: staticSecurityHeaders({ production: process.env.NODE_ENV === "production" }) },
-      // The files proxy.ts skips: built JS/CSS and images, never documents.
-      ...["/_next/static/:path*", "/_next/image", "/favicon.ico"].map((source) => ({
+      // What proxy.ts skips: built JS/CSS, images and the route handlers, never documents.
+      ...["/_next/static/:path*", "/_next/image", "/favicon.ico", "/api/:path*"].map((source) => ({
         source,
-        headers: [{ key: "content-security-policy", value: STATIC_FILE_CSP }],
+        headers: [{ key: "content-security-policy", value: NON_DOCUMENT_CSP }],
       })),
     ];
   },

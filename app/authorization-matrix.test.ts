@@ -236,6 +236,7 @@ const ROUTES: RouteRow[] = [
 /** Auth.js's own endpoints: sign-in, sign-out and the session, open to all by design. */
 const EXEMPT_ROUTES: Record<string, string> = {
   "api/auth/[...nextauth]/route.ts": "Auth.js's endpoints (public by design; Auth.js does not load under Vitest, the e2e sign-in journeys run them)",
+  "api/[...path]/route.ts": "a JSON 404 for any /api path no handler serves; reads nothing (app/api/[...path]/route.test.ts)",
 };
 
 const ORIGIN = "http://localhost:3000";

@@ -80,9 +80,17 @@ test.describe("security headers", () => {
     expect([302, 303, 307]).toContain(redirect.status());
     expect(redirect.headers()["location"]).toContain("/login");
 
-    for (const response of [page, health, authJs, missingPage, missingApi, redirect]) {
+    for (const response of [page, missingPage, redirect]) {
       expectStaticHeaders(response);
       expectDocumentPolicy(response);
+    }
+    // The route handlers are never documents: nothing may run in or embed them. An unknown /api
+    // path is a JSON 404, not the HTML not-found page.
+    expect(missingApi.headers()["content-type"]).toContain("application/json");
+    for (const response of [health, authJs, missingApi]) {
+      expectStaticHeaders(response);
+      expect(policyOf(response).get("default-src")).toEqual(["'none'"]);
+      expect(policyOf(response).get("frame-ancestors")).toEqual(["'none'"]);
     }
 
     const chunkPath = /<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/.exec(await page.text())?.[1];

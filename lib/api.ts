@@ -4,15 +4,9 @@ import { getCurrentUser } from "./authz";
 import { describeError, DomainError } from "./errors";
 import type { PublicUser } from "./users";
 
-const NO_STORE = { "cache-control": "no-store" };
+import { jsonError } from "./json-response";
 
-export function jsonError(status: number, message: string): Response {
-  return Response.json({ error: message }, { status, headers: NO_STORE });
-}
-
-export function json(data: unknown): Response {
-  return Response.json(data, { headers: NO_STORE });
-}
+export { json, jsonError } from "./json-response";
 
 /**
  * A JSON handler's common path: the signed-in user (401 otherwise; 404 while a temporary password

@@ -10,7 +10,8 @@ export const SESSION_MAX_AGE_SECONDS = 60 * 60 * 12;
 /** The part of the Auth.js config that needs no database: shared by the proxy and lib/auth. */
 export const authConfig = {
   trustHost: true,
-  pages: { signIn: "/login" },
+  // Auth.js's own error page would be an HTML document under /api, which gets no document CSP.
+  pages: { signIn: "/login", error: "/login" },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   // Pinned rather than left to defaults: scripts never read the session cookie, and cross-site
   // POSTs never carry it. `secure` stays Auth.js's choice per request: Secure and __Secure- prefixed

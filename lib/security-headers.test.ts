@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, createNonce, STATIC_FILE_CSP, staticSecurityHeaders } from "./security-headers";
+import { contentSecurityPolicy, createNonce, NON_DOCUMENT_CSP, staticSecurityHeaders } from "./security-headers";
 
 function directives(policy: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
@@ -86,9 +86,9 @@ describe("staticSecurityHeaders", () => {
   });
 });
 
-describe("STATIC_FILE_CSP", () => {
+describe("NON_DOCUMENT_CSP", () => {
   it("lets nothing run in, or embed, a built file opened as a document", () => {
-    const policy = directives(STATIC_FILE_CSP);
+    const policy = directives(NON_DOCUMENT_CSP);
     expect(policy.get("default-src")).toEqual(["'none'"]);
     expect(policy.get("frame-ancestors")).toEqual(["'none'"]);
   });

@@ -4,7 +4,7 @@
  *   everything (pages, route handlers, static files, 404s, redirects).
  * - `contentSecurityPolicy()`: per request, with a fresh nonce; proxy.ts sends it on every response
  *   it runs for, and hands it to Next in the request headers so Next stamps its own inline scripts.
- *   Files the proxy skips (built JS/CSS, images) get `STATIC_FILE_CSP` from next.config.ts instead.
+ *   What the proxy skips (built JS/CSS, images, route handlers) gets `NON_DOCUMENT_CSP` from next.config.ts.
  * Kept free of Node and Next imports: next.config.ts and the proxy both load it.
  */
 
@@ -46,8 +46,8 @@ export function contentSecurityPolicy({ nonce, dev = false, https = false }: { n
   return directives.join("; ");
 }
 
-/** For responses that are never a document (built JS/CSS, images): nothing may run or embed them. */
-export const STATIC_FILE_CSP = "default-src 'none'; frame-ancestors 'none'";
+/** For responses that are never a document (built JS/CSS, images, JSON, event streams): nothing may run or embed them. */
+export const NON_DOCUMENT_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /** HSTS for two years. Only in production; browsers ignore it on plain http anyway. */
 const HSTS = "max-age=63072000; includeSubDomains";

@@ -7,7 +7,7 @@ import { afterSignInPath } from "@/lib/roles";
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { callbackUrl, ended, idle } = await searchParams;
+  const { callbackUrl, ended, idle, error } = await searchParams;
   const target = typeof callbackUrl === "string" && callbackUrl.length <= 2000 ? callbackUrl : undefined;
   const user = await getCurrentUser();
   if (user) redirect(afterSignInPath(target, user.role));
@@ -22,6 +22,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       ) : ended ? (
         <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           Your session has ended. If your account was deactivated, contact the clinic.
+        </p>
+      ) : error ? (
+        <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+          Signing in could not be completed. Please try again.
         </p>
       ) : null}
       <LoginForm callbackUrl={target} />
