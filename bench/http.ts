@@ -127,10 +127,17 @@ async function load(origin: string, name: string, pathFor: (s: Session) => strin
     url: origin,
     connections: CONNECTIONS,
     duration: seconds,
-    setupClient(client) {
-      const session = all[next++ % all.length]!;
-      client.setRequest({ method: "GET", path: pathFor(session), headers: { cookie: session.cookie } });
-    },
+    // Each connection keeps one person (its context lives as long as the connection). Not
+    // `setupClient` + `client.setRequest`: requests built that way cost the server ten times as much
+    // (measured: 110 against 1 100 req/s on the constant route), which hid the app's own figures.
+    requests: [
+      {
+        setupRequest(request, context: { session?: Session }) {
+          const session = (context.session ??= all[next++ % all.length]!);
+          return { ...request, method: "GET", path: pathFor(session), headers: { ...request.headers, cookie: session.cookie } };
+        },
+      },
+    ],
   });
   return {
     name,

@@ -2,7 +2,7 @@ import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/db/schema";
-import { auth } from "./auth";
+import { sessionFromCookie } from "./auth";
 import { findSessionUser } from "./sessions";
 import type { PublicUser } from "./users";
 
@@ -11,10 +11,10 @@ import type { PublicUser } from "./users";
  * changed role takes effect at the next request whatever the session cookie says.
  */
 const currentSession = cache(async (): Promise<{ hadSession: boolean; user: PublicUser | null; sessionId: string | null }> => {
-  const session = await auth();
-  const id = session?.user?.id;
+  const session = await sessionFromCookie();
+  const id = session?.userId;
   if (!id) return { hadSession: false, user: null, sessionId: null };
-  const sessionId = session.sessionId ?? null;
+  const sessionId = session.sessionId;
   // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
   if (!sessionId) return { hadSession: true, user: null, sessionId: null };
   const { user, revoked } = await findSessionUser(id, sessionId);

@@ -4,14 +4,14 @@ import { loginSchema } from "@/lib/validation";
 import { FakeCredentialsSignin, headersModule, request } from "./request";
 
 /**
- * lib/auth as the app sees it, over the fake request: auth() answers the chosen session, and
+ * lib/auth as the app sees it, over the fake request: sessionFromCookie() answers the chosen session, and
  * signIn checks credentials as lib/auth's Credentials provider does (same schema, same
  * attemptSignIn with its rate limits), so sign-in actions run their real paths. Auth.js itself
  * does not load under Vitest (its ESM imports `next/server` without an extension).
  */
 export function fakeAuthModule() {
   return {
-    auth: async () => request.session,
+    sessionFromCookie: async () => (request.session ? { userId: request.session.user.id, sessionId: request.session.sessionId } : null),
     async signIn(_provider: string, credentials: Record<string, unknown>) {
       const parsed = loginSchema.safeParse(credentials);
       const user = parsed.success ? await attemptSignIn({ ...parsed.data, address: clientAddress(await headersModule.headers()) }) : null;
