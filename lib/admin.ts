@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL, type Subquery } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, lt, or, sql, type SQL, type Subquery } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
@@ -311,9 +311,14 @@ export interface AdminRoomRow {
 /** Rooms with their members, message count and last activity: never a message body. */
 export async function listRooms(filter: { page: number }): Promise<Page<AdminRoomRow>> {
   const db = getDb();
+  // The members come with each room (patient first), in the same query: one round trip fewer.
+  const members = sql<string[]>`(
+    select coalesce(array_agg(case when ${users.role} = 'doctor' then 'Dr ' || ${users.name} else ${users.name} end order by ${users.role} desc), '{}')
+      from ${roomMembers} join ${users} on ${users.id} = ${roomMembers.userId}
+     where ${roomMembers.roomId} = ${chatRooms.id})`;
   const [rows, [total]] = await Promise.all([
     db
-      .select({ id: chatRooms.id, messageCount: chatRooms.lastSeq, lastActivityAt: chatRooms.lastActivityAt, appointmentStatus: appointments.status })
+      .select({ id: chatRooms.id, members, messageCount: chatRooms.lastSeq, lastActivityAt: chatRooms.lastActivityAt, appointmentStatus: appointments.status })
       .from(chatRooms)
       .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
       .orderBy(desc(chatRooms.lastActivityAt), desc(chatRooms.id))
@@ -321,18 +326,7 @@ export async function listRooms(filter: { page: number }): Promise<Page<AdminRoo
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
     countUpTo(db.select({ one: sql`1` }).from(chatRooms).orderBy(desc(chatRooms.lastActivityAt), desc(chatRooms.id)), filter.page),
   ]);
-  const members = rows.length
-    ? await db
-        .select({ roomId: roomMembers.roomId, name: users.name, role: users.role })
-        .from(roomMembers)
-        .innerJoin(users, eq(users.id, roomMembers.userId))
-        .where(inArray(roomMembers.roomId, rows.map((r) => r.id)))
-    : [];
-  return pageOf(
-    rows.map((r) => ({ ...r, members: members.filter((m) => m.roomId === r.id).map((m) => (m.role === "doctor" ? `Dr ${m.name}` : m.name)) })),
-    total?.n ?? 0,
-    filter.page,
-  );
+  return pageOf(rows, total?.n ?? 0, filter.page);
 }
 
 /** An admin account, for `npm run admin:create` (there is no default admin outside the demo data). */
