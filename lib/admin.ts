@@ -57,6 +57,12 @@ function countUpTo(query: { limit: (n: number) => { as: (alias: string) => Subqu
   return getDb().select({ n: count() }).from(query.limit(countLimit(page)).as("counted"));
 }
 
+// Each list's order, used by its page and by its capped count (which then reads the same index).
+const usersNewestFirst = [desc(users.createdAt), desc(users.id)];
+const appointmentsLatestFirst = [desc(appointments.startsAt), desc(appointments.id)];
+const auditNewestFirst = [desc(auditEvents.createdAt), desc(auditEvents.id)];
+const roomsLatestActivityFirst = [desc(chatRooms.lastActivityAt), desc(chatRooms.id)];
+
 const likeOf = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 // ---------------------------------------------------------------- overview
@@ -121,8 +127,8 @@ export async function listUsers(filter: { q?: string; role?: Role; page: number 
     return pageOf(rows, total?.n ?? 0, filter.page);
   }
   const [rows, [total]] = await Promise.all([
-    db.select(columns).from(users).where(where).orderBy(desc(users.createdAt), desc(users.id)).limit(ADMIN_PAGE_SIZE).offset(offset),
-    countUpTo(db.select({ one: sql`1` }).from(users).where(where).orderBy(desc(users.createdAt), desc(users.id)), filter.page),
+    db.select(columns).from(users).where(where).orderBy(...usersNewestFirst).limit(ADMIN_PAGE_SIZE).offset(offset),
+    countUpTo(db.select({ one: sql`1` }).from(users).where(where).orderBy(...usersNewestFirst), filter.page),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -218,10 +224,10 @@ export async function listAppointments(filter: { status?: AppointmentStatus; doc
       .innerJoin(patientUser, eq(patientUser.id, appointments.patientId))
       .innerJoin(doctorUser, eq(doctorUser.id, appointments.doctorId))
       .where(where)
-      .orderBy(desc(appointments.startsAt), desc(appointments.id))
+      .orderBy(...appointmentsLatestFirst)
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
-    countUpTo(db.select({ one: sql`1` }).from(appointments).where(where).orderBy(desc(appointments.startsAt), desc(appointments.id)), filter.page),
+    countUpTo(db.select({ one: sql`1` }).from(appointments).where(where).orderBy(...appointmentsLatestFirst), filter.page),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -287,13 +293,13 @@ export async function listAuditEvents(filter: { action?: string; actor?: string;
       .from(auditEvents)
       .leftJoin(users, eq(users.id, auditEvents.actorId))
       .where(where)
-      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .orderBy(...auditNewestFirst)
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
     // The join only when filtering by actor: counting the whole log need not read users.
     filter.actor
       ? countUpTo(db.select({ one: sql`1` }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where), filter.page)
-      : countUpTo(db.select({ one: sql`1` }).from(auditEvents).where(where).orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)), filter.page),
+      : countUpTo(db.select({ one: sql`1` }).from(auditEvents).where(where).orderBy(...auditNewestFirst), filter.page),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -321,10 +327,10 @@ export async function listRooms(filter: { page: number }): Promise<Page<AdminRoo
       .select({ id: chatRooms.id, members, messageCount: chatRooms.lastSeq, lastActivityAt: chatRooms.lastActivityAt, appointmentStatus: appointments.status })
       .from(chatRooms)
       .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
-      .orderBy(desc(chatRooms.lastActivityAt), desc(chatRooms.id))
+      .orderBy(...roomsLatestActivityFirst)
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
-    countUpTo(db.select({ one: sql`1` }).from(chatRooms).orderBy(desc(chatRooms.lastActivityAt), desc(chatRooms.id)), filter.page),
+    countUpTo(db.select({ one: sql`1` }).from(chatRooms).orderBy(...roomsLatestActivityFirst), filter.page),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
