@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { Logger } from "drizzle-orm/logger";
 import type { DatabaseHandle } from "@/db/client";
+import { isPreparedSql } from "@/db/prepared";
 import * as schema from "@/db/schema";
 
 export interface CapturedQuery {
@@ -76,8 +77,39 @@ export function forbiddenScans(scans: string[]): string[] {
   return scans.filter((s) => LARGE_TABLES.some((t) => s === `Seq Scan on ${t}`));
 }
 
-/** Runs `run` on a capturing copy of `handle` (made the app's database meanwhile) and explains what it ran. */
-export async function planOf(handle: DatabaseHandle, run: () => Promise<unknown>): Promise<{ queries: number; scans: string[] }> {
+/**
+ * The generic plan PostgreSQL may settle on for a prepared statement (one plan for any
+ * parameters, used once it seems no worse than planning each call): PREPARE, then EXPLAIN EXECUTE
+ * under `plan_cache_mode = force_generic_plan`, on one connection. The parameters are written as
+ * literals of the types PostgreSQL inferred, since EXPLAIN EXECUTE takes no bound parameters;
+ * they are the test's and benchmark's own values.
+ */
+export async function explainGeneric(handle: DatabaseHandle, query: CapturedQuery): Promise<PlanNode> {
+  const name = "carebridge_plan_check";
+  const literal = (value: unknown, type: string) => (value === null || value === undefined ? `null::${type}` : `'${String(value).replace(/'/g, "''")}'::${type}`);
+  const steps = async (run: (statement: string) => Promise<Record<string, unknown>[]>) => {
+    await run("set local plan_cache_mode = force_generic_plan");
+    await run(`prepare ${name} as ${query.sql}`);
+    const [row] = await run(`select parameter_types::text[] as types from pg_prepared_statements where name = '${name}'`);
+    const types = (row?.types ?? []) as string[];
+    const [plan] = await run(`explain (format json) execute ${name}${types.length ? `(${types.map((t, i) => literal(query.params[i], t)).join(", ")})` : ""}`);
+    await run(`deallocate ${name}`);
+    return plan?.["QUERY PLAN"];
+  };
+  let value: unknown;
+  if (handle.sql) value = await handle.sql.begin((tx) => steps((statement) => tx.unsafe(statement)));
+  else if (handle.pglite) value = await handle.pglite.transaction((tx) => steps(async (statement) => (await tx.query<Record<string, unknown>>(statement)).rows));
+  const parsed = typeof value === "string" ? JSON.parse(value) : value;
+  const plan = (parsed as { Plan: PlanNode }[] | undefined)?.[0]?.Plan;
+  if (!plan) throw new Error(`no generic plan for: ${query.sql}`);
+  return plan;
+}
+
+/**
+ * Runs `run` on a capturing copy of `handle` (made the app's database meanwhile) and explains what
+ * it ran; for prepared statements, `genericScans` are the scans of their generic plans.
+ */
+export async function planOf(handle: DatabaseHandle, run: () => Promise<unknown>): Promise<{ queries: number; scans: string[]; genericScans: string[] }> {
   const capture = capturingHandle(handle);
   const previous = globalThis.__carebridgeDb;
   globalThis.__carebridgeDb = capture.handle;
@@ -88,6 +120,10 @@ export async function planOf(handle: DatabaseHandle, run: () => Promise<unknown>
   }
   const captured = capture.take();
   const scans: string[] = [];
-  for (const query of captured) scans.push(...scansOf(await explain(handle, query)));
-  return { queries: captured.length, scans };
+  const genericScans: string[] = [];
+  for (const query of captured) {
+    scans.push(...scansOf(await explain(handle, query)));
+    if (isPreparedSql(query.sql)) genericScans.push(...scansOf(await explainGeneric(handle, query)));
+  }
+  return { queries: captured.length, scans, genericScans };
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, lt, ne, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { getDb } from "@/db";
+import { getDb, type Database } from "@/db";
+import { preparedQuery } from "@/db/prepared";
 import { isUniqueViolation } from "@/db/errors";
 import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, type AppointmentStatus, type Role } from "@/db/schema";
 import { unreadAfter } from "./chat-member-state";
@@ -104,21 +105,26 @@ export async function threadPage(input: { roomId: string; userId: string; before
 
 /** What the poll asks for: messages after the last sequence number the client holds. */
 export async function messagesAfter(input: { roomId: string; userId: string; afterSeq: number }): Promise<{ messages: ChatMessage[]; otherReadSeq: number; hasMore: boolean }> {
-  // One query, as it runs every few seconds per open thread: the caller's membership, the other
-  // member's read cursor, and the messages after N (none: one row without a message).
-  const rows = await getDb()
-    .select({ otherReadSeq: them.lastReadSeq, message: messageColumns })
-    .from(me)
-    .innerJoin(them, and(eq(them.roomId, me.roomId), ne(them.userId, me.userId)))
-    .leftJoin(messages, and(eq(messages.roomId, me.roomId), gt(messages.seq, input.afterSeq)))
-    .where(and(eq(me.roomId, input.roomId), eq(me.userId, input.userId)))
-    .orderBy(asc(messages.seq))
-    .limit(POLL_LIMIT + 1);
+  const rows = await messagesAfterQuery().execute(input);
   const [first] = rows;
   if (!first) throw notFoundError("That conversation");
   const found = rows.flatMap((r) => (r.message ? [r.message] : []));
   return { messages: found.slice(0, POLL_LIMIT), otherReadSeq: first.otherReadSeq, hasMore: found.length > POLL_LIMIT };
 }
+
+// One query, as it runs every few seconds per open thread: the caller's membership, the other
+// member's read cursor, and the messages after N (none: one row without a message).
+const messagesAfterQuery = preparedQuery((db) =>
+  db
+    .select({ otherReadSeq: them.lastReadSeq, message: messageColumns })
+    .from(me)
+    .innerJoin(them, and(eq(them.roomId, me.roomId), ne(them.userId, me.userId)))
+    .leftJoin(messages, and(eq(messages.roomId, me.roomId), gt(messages.seq, sql.placeholder("afterSeq"))))
+    .where(and(eq(me.roomId, sql.placeholder("roomId")), eq(me.userId, sql.placeholder("userId"))))
+    .orderBy(asc(messages.seq))
+    .limit(POLL_LIMIT + 1)
+    .prepare("messages_after"),
+);
 
 // ---------------------------------------------------------------- sending
 
@@ -275,8 +281,23 @@ export async function listConversations(input: { userId: string; before?: Conver
   conversations: ConversationSummary[];
   nextCursor: string | null;
 }> {
-  const db = getDb();
   const limit = Math.max(1, Math.min(input.limit ?? CONVERSATIONS_PAGE_SIZE, CONVERSATIONS_PAGE_SIZE));
+  const rows = input.before
+    ? await conversationsBeforeQuery().execute({ userId: input.userId, take: limit + 1, beforeMicros: input.before.activityMicros, beforeRoomId: input.before.roomId })
+    : await conversationsQuery().execute({ userId: input.userId, take: limit + 1 });
+  const page = rows.slice(0, limit);
+  const end = page.at(-1);
+  return {
+    conversations: page.map(({ lastBody, lastCreatedAt, lastSenderId, activityMicros: _, ...row }) => ({
+      ...row,
+      last: lastBody !== null && lastCreatedAt !== null && lastSenderId !== null ? { body: lastBody, createdAt: lastCreatedAt, senderId: lastSenderId } : null,
+    })),
+    nextCursor: rows.length > limit && end ? formatConversationCursor({ activityMicros: end.activityMicros, roomId: end.roomId }) : null,
+  };
+}
+
+/** The conversation list's query: the first page, or (`paged`) the page below a cursor. */
+function conversationPageQuery(db: Database, paged: boolean) {
   const room = db
     .select({ startsAt: appointments.startsAt, status: appointments.status })
     .from(chatRooms)
@@ -289,8 +310,10 @@ export async function listConversations(input: { userId: string; before?: Conver
       id: otherUser.id,
       name: otherUser.name,
       role: otherUser.role,
-      // A scalar subquery: as a join, it was hashed from a scan of every doctor's profile, once per room.
-      specialty: sql<string | null>`(select ${doctorProfiles.specialty} from ${doctorProfiles} where ${doctorProfiles.userId} = ${them.userId})`.as("specialty"),
+      // A scalar subquery: as a join, it was hashed from a scan of every doctor's profile, once per
+      // room. Only for doctors: the profiles table is small enough that PostgreSQL reads it whole
+      // rather than by its key, which cost a doctor's list of patients a third of its time.
+      specialty: sql<string | null>`case when ${otherUser.role} = 'doctor' then (select ${doctorProfiles.specialty} from ${doctorProfiles} where ${doctorProfiles.userId} = ${them.userId}) end`.as("specialty"),
     })
     .from(them)
     .innerJoin(otherUser, eq(otherUser.id, them.userId))
@@ -304,10 +327,10 @@ export async function listConversations(input: { userId: string; before?: Conver
     .orderBy(desc(messages.seq))
     .limit(1)
     .as("last_message");
-  const before = input.before
-    ? sql`(${me.lastActivityAt}, ${me.roomId}) < ('epoch'::timestamptz + ${input.before.activityMicros}::bigint * interval '1 microsecond', ${input.before.roomId}::uuid)`
+  const before = paged
+    ? sql`(${me.lastActivityAt}, ${me.roomId}) < ('epoch'::timestamptz + ${sql.placeholder("beforeMicros")}::bigint * interval '1 microsecond', ${sql.placeholder("beforeRoomId")}::uuid)`
     : undefined;
-  const rows = await db
+  return db
     .select({
       roomId: me.roomId,
       lastActivityAt: me.lastActivityAt,
@@ -324,28 +347,28 @@ export async function listConversations(input: { userId: string; before?: Conver
     .innerJoinLateral(room, sql`true`)
     .innerJoinLateral(other, sql`true`)
     .leftJoinLateral(last, sql`true`)
-    .where(and(eq(me.userId, input.userId), before))
+    .where(and(eq(me.userId, sql.placeholder("userId")), before))
     .orderBy(desc(me.lastActivityAt), desc(me.roomId))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const end = page.at(-1);
-  return {
-    conversations: page.map(({ lastBody, lastCreatedAt, lastSenderId, activityMicros: _, ...row }) => ({
-      ...row,
-      last: lastBody !== null && lastCreatedAt !== null && lastSenderId !== null ? { body: lastBody, createdAt: lastCreatedAt, senderId: lastSenderId } : null,
-    })),
-    nextCursor: rows.length > limit && end ? formatConversationCursor({ activityMicros: end.activityMicros, roomId: end.roomId }) : null,
-  };
+    .limit(sql.placeholder("take"))
+    .prepare(paged ? "conversations_before" : "conversations");
 }
+
+const conversationsQuery = preparedQuery((db) => conversationPageQuery(db, false));
+const conversationsBeforeQuery = preparedQuery((db) => conversationPageQuery(db, true));
 
 /** All unread messages of the user across their rooms: the sum of the counts kept on their member rows. */
 export async function unreadTotal(userId: string): Promise<number> {
-  const [row] = await getDb()
-    .select({ n: sql<number>`coalesce(sum(${roomMembers.unreadCount}), 0)::int` })
-    .from(roomMembers)
-    .where(eq(roomMembers.userId, userId));
+  const [row] = await unreadTotalQuery().execute({ userId });
   return row?.n ?? 0;
 }
+
+const unreadTotalQuery = preparedQuery((db) =>
+  db
+    .select({ n: sql<number>`coalesce(sum(${roomMembers.unreadCount}), 0)::int` })
+    .from(roomMembers)
+    .where(eq(roomMembers.userId, sql.placeholder("userId")))
+    .prepare("unread_total"),
+);
 
 export const RECENT_LIMIT = 5;
 
@@ -366,13 +389,18 @@ export interface RecentMessage {
  * are read, each for its newest few by the primary key, then the top overall.
  */
 export async function recentMessages(userId: string, limit: number = RECENT_LIMIT): Promise<RecentMessage[]> {
-  const db = getDb();
   const take = Math.max(1, limit);
+  return recentMessagesQuery().execute({ userId, take, skip: take - 1 });
+}
+
+const recentMessagesQuery = preparedQuery((db) => {
+  const userId = sql.placeholder("userId");
+  const take = sql.placeholder("take");
   const cutoff = sql`coalesce((
     select ${roomMembers.lastIncomingAt} from ${roomMembers}
      where ${roomMembers.userId} = ${userId} and ${roomMembers.lastIncomingAt} is not null
      order by ${roomMembers.lastIncomingAt} desc
-     limit 1 offset ${take - 1}
+     limit 1 offset ${sql.placeholder("skip")}
   ), '-infinity'::timestamptz)`;
   const perRoom = db
     .select({ seq: messages.seq, body: messages.body, createdAt: messages.createdAt, senderId: messages.senderId })
@@ -395,5 +423,6 @@ export async function recentMessages(userId: string, limit: number = RECENT_LIMI
     .innerJoin(otherUser, eq(otherUser.id, perRoom.senderId))
     .where(and(eq(me.userId, userId), sql`${me.lastIncomingAt} >= ${cutoff}`))
     .orderBy(desc(perRoom.createdAt), desc(perRoom.seq), desc(me.roomId))
-    .limit(take);
-}
+    .limit(take)
+    .prepare("recent_messages");
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, exists, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { preparedQuery } from "@/db/prepared";
 import { revokedSessions, users } from "@/db/schema";
 import { SESSION_MAX_AGE_SECONDS } from "./auth.config";
 import { publicColumns, type PublicUser } from "./users";
@@ -19,17 +20,24 @@ export async function revokeSession(input: { sessionId: string; userId: string }
   await db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, sql`now()`));
 }
 
+const sessionUserQuery = preparedQuery((db) =>
+  db
+    .select({
+      ...publicColumns,
+      revoked: exists(db.select({ one: sql`1` }).from(revokedSessions).where(eq(revokedSessions.sessionId, sql.placeholder("sessionId")))),
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder("userId")))
+    .limit(1)
+    .prepare("session_user"),
+);
+
 /**
  * The account behind a session cookie and whether that session was signed out: one query, run on
  * every request (a round trip fewer than asking each apart).
  */
 export async function findSessionUser(userId: string, sessionId: string): Promise<{ user: PublicUser | null; revoked: boolean }> {
-  const db = getDb();
-  const [row] = await db
-    .select({ ...publicColumns, revoked: exists(db.select({ one: sql`1` }).from(revokedSessions).where(eq(revokedSessions.sessionId, sessionId))) })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
+  const [row] = await sessionUserQuery().execute({ userId, sessionId });
   if (!row) return { user: null, revoked: false };
   const { revoked, ...user } = row;
   return { user, revoked: Boolean(revoked) };

@@ -1,0 +1,35 @@
+import type { Database } from "./client";
+import { getDb } from "./index";
+
+/**
+ * A query that runs on every request, built once per database handle instead of on each call.
+ * Drizzle otherwise rebuilds the SQL text from its query builder every time (a tenth of a JSON
+ * endpoint's CPU in a profile), and with a name postgres.js sends it as a named prepared statement:
+ * parsed once per connection, then only its parameters travel. Values go in as
+ * `sql.placeholder(name)` and come at `execute({ name: value })`.
+ *
+ * PostgreSQL may then run such a statement with a generic plan (one for any parameters) instead of
+ * planning it for each call: bench/plans.ts checks those plans too.
+ *
+ * Kept per handle (a WeakMap), because tests and benchmarks switch the app's database.
+ */
+export function preparedQuery<Q extends { getQuery(): { sql: string } }>(build: (db: Database) => Q): () => Q {
+  const built = new WeakMap<Database, Q>();
+  return () => {
+    const db = getDb();
+    let query = built.get(db);
+    if (query === undefined) {
+      query = build(db);
+      built.set(db, query);
+      preparedSql.add(query.getQuery().sql);
+    }
+    return query;
+  };
+}
+
+const preparedSql = new Set<string>();
+
+/** Whether this SQL text runs as a prepared statement (one built by `preparedQuery`). */
+export function isPreparedSql(sql: string): boolean {
+  return preparedSql.has(sql);
+}
