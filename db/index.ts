@@ -13,7 +13,7 @@ export function databaseHandle(): DatabaseHandle {
   if (!globalThis.__carebridgeDb) {
     const env = readEnv();
     globalThis.__carebridgeDb = env.DATABASE_URL
-      ? openPostgres(env.DATABASE_URL)
+      ? openPostgres(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE })
       : openPglite({ dataDir: dataDir(env) });
   }
   return globalThis.__carebridgeDb;

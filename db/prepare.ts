@@ -1,4 +1,5 @@
 import { count, sql } from "drizzle-orm";
+import { tellPrimaryServing } from "@/lib/serving-signal";
 import { failureMessage } from "./failure-message";
 import { closeDatabase, databaseHandle } from "./index";
 import { seedDemoData } from "./seed";
@@ -49,6 +50,7 @@ export async function prepareDatabaseOrExit(): Promise<void> {
   closeDatabaseOnSignals();
   try {
     await prepareDatabase();
+    tellPrimaryServing();
   } catch (error) {
     // A database in use by another process, a bad environment or an unreachable server:
     // one clear line and stop, rather than serve pages that all fail.

@@ -1,6 +1,8 @@
 /**
  * One HTTP request, body included, within a deadline. The timer is our own: a fetch given only
- * AbortSignal.timeout() was seen to wait forever once that signal had been garbage-collected.
+ * AbortSignal.timeout() was seen to wait forever once that signal had been garbage-collected, and
+ * a fetch aborted while the server was slow once never settled at all (a run hung for minutes with
+ * no request in flight), so the deadline is also raced against the fetch itself.
  */
 export interface Answer {
   status: number;
@@ -14,11 +16,23 @@ export class RequestTimeout extends Error {
 
 export async function request(url: string, init: RequestInit, timeoutMs: number): Promise<Answer> {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new RequestTimeout(`no answer from ${url} within ${timeoutMs} ms`)), timeoutMs);
-  try {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const timeout = new RequestTimeout(`no answer from ${url} within ${timeoutMs} ms`);
+      abort.abort(timeout);
+      reject(timeout);
+    }, timeoutMs);
+  });
+  const answer = (async () => {
     const response = await fetch(url, { redirect: "manual", ...init, signal: abort.signal });
     const text = await response.text();
     return { status: response.status, type: response.headers.get("content-type") ?? "", text };
+  })();
+  // Whichever loses is settled anyway (or never): its rejection must not go unhandled.
+  answer.catch(() => {});
+  try {
+    return await Promise.race([answer, deadline]);
   } finally {
     clearTimeout(timer);
   }

@@ -3,14 +3,16 @@
  * when another process holds the data folder (before building or touching anything), builds when
  * the build is missing or older than the sources, then runs `next start`, which migrates and
  * seeds on first start (instrumentation.ts) and closes the database cleanly on Ctrl+C or SIGTERM.
+ * With WEB_CONCURRENCY above 1 (PostgreSQL only) it runs that many server processes on one port.
  */
 import "./load-env";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { lockHolder } from "@/db/lock";
 import { authSecret, dataDir, readEnv, type Env } from "@/lib/env";
+import { serveNext } from "./server-processes";
 
 const root = process.cwd();
 const nextBin = createRequire(path.join(root, "package.json")).resolve("next/dist/bin/next");
@@ -66,12 +68,7 @@ function main() {
     if (build.status !== 0) exitWith("The build failed; see the messages above.");
   }
 
-  const port = process.env.PORT ?? "3000";
-  const server = spawn(process.execPath, [nextBin, "start", "-p", port], { stdio: "inherit", env: childEnv });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => server.kill(signal));
-  }
-  server.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 143)));
+  serveNext({ nextBin, port: process.env.PORT ?? "3000", processes: env.WEB_CONCURRENCY, env: childEnv });
 }
 
 main();
