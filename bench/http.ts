@@ -3,16 +3,17 @@
  * database, 50 connections each signed in as a different user (session cookies minted with the
  * server's secret), 20 s per endpoint, the constant route first as the framework's ceiling.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import autocannon from "autocannon";
 import { openPostgres } from "@/db/client";
 import type { benchPeople, DatasetSize } from "./dataset";
-import { sessionCookie } from "./server";
+import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from "./cpu";
+import { sessionCookie, startApp } from "./server";
 
 export interface LoadResult {
   name: string;
@@ -24,9 +25,22 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /** Server processes answering (npm start's WEB_CONCURRENCY). */
+  processes: number;
+  /** CPU ms per request spent by the server, PostgreSQL and the load generator. */
+  cpuMsPerRequest: CpuSnapshot;
 }
 
 const CONNECTIONS = 50;
+
+const ENDPOINTS: { key: string; name: string; path: (s: Session) => string; constant?: boolean }[] = [
+  { key: "constant", name: "constant JSON (ceiling)", path: () => "/api/bench/constant", constant: true },
+  { key: "poll", name: "thread poll ?after=N", path: (s) => `/api/rooms/${s.roomId}/messages?after=${s.lastSeq}` },
+  { key: "unread", name: "unread total", path: () => "/api/unread" },
+  { key: "conversations", name: "conversation list", path: () => "/api/conversations" },
+];
+/** BENCH_HTTP_ENDPOINTS: some of the keys above (comma-separated), to load only those. */
+const ONLY_ENDPOINTS = process.env.BENCH_HTTP_ENDPOINTS ? new Set(process.env.BENCH_HTTP_ENDPOINTS.split(",")) : null;
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
 
 export async function freePort(): Promise<number> {
@@ -69,26 +83,6 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startServer(databaseUrl: string, secret: string): Promise<{ origin: string; stop: () => Promise<void> }> {
-  const dir = appDir();
-  const env = { ...process.env, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: databaseUrl, AUTH_SECRET: secret };
-  if (!fs.existsSync(path.join(dir, ".next", "BUILD_ID"))) {
-    console.log(`Building ${dir} (no build found)…`);
-    const build = spawnSync(process.execPath, [nextBin(dir), "build"], { cwd: dir, stdio: "inherit", env });
-    if (build.status !== 0) throw new Error("next build failed");
-  }
-  const port = await freePort();
-  const child = spawn(process.execPath, [nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: dir, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
-  const origin = `http://127.0.0.1:${port}`;
-  try {
-    await waitForOk(`${origin}/api/bench/constant`, 60_000, child);
-  } catch (error) {
-    await stopProcess(child);
-    throw error;
-  }
-  return { origin, stop: () => stopProcess(child) };
-}
-
 interface Session {
   cookie: string;
   roomId: string;
@@ -121,10 +115,11 @@ async function sessions(databaseUrl: string, secret: string, people: ReturnType<
   }
 }
 
-async function load(origin: string, name: string, pathFor: (s: Session) => string, all: Session[], seconds: number, constant = false): Promise<LoadResult> {
+async function load(server: { origin: string; pid: number; processes: number }, name: string, pathFor: (s: Session) => string, all: Session[], seconds: number, constant = false): Promise<LoadResult> {
   let next = 0;
+  const before = cpuSnapshot(server.pid);
   const result = await autocannon({
-    url: origin,
+    url: server.origin,
     connections: CONNECTIONS,
     duration: seconds,
     // Each connection keeps one person (its context lives as long as the connection). Not
@@ -139,40 +134,61 @@ async function load(origin: string, name: string, pathFor: (s: Session) => strin
       },
     ],
   });
+  const after = cpuSnapshot(server.pid);
   return {
     name,
     path: pathFor(all[0]!),
     constant,
+    processes: server.processes,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0])),
+    cpuMsPerRequest: cpuPerRequest(before, after, result.requests.total),
   };
 }
 
 export async function loadEndpoints(input: { databaseUrl: string; people: ReturnType<typeof benchPeople>; size: DatasetSize }): Promise<LoadResult[]> {
   const secret = crypto.randomBytes(33).toString("base64");
   const all = await sessions(input.databaseUrl, secret, input.people, input.size);
-  const server = await startServer(input.databaseUrl, secret);
-  const endpoints: { name: string; path: (s: Session) => string; constant?: boolean }[] = [
-    { name: "constant JSON (ceiling)", path: () => "/api/bench/constant", constant: true },
-    { name: "thread poll ?after=N", path: (s) => `/api/rooms/${s.roomId}/messages?after=${s.lastSeq}` },
-    { name: "unread total", path: () => "/api/unread" },
-    { name: "conversation list", path: () => "/api/conversations" },
-  ];
+  const results: LoadResult[] = [];
+  for (const processes of PROCESS_COUNTS) results.push(...(await loadOneServer({ databaseUrl: input.databaseUrl, secret, all, processes })));
+  return results;
+}
+
+/**
+ * The server as `npm start` runs it with WEB_CONCURRENCY = 1, then one process per core:
+ * BENCH_HTTP_PROCESSES (comma-separated counts) to choose. A Node.js process answers on one core.
+ */
+const PROCESS_COUNTS = (process.env.BENCH_HTTP_PROCESSES ?? `1,${os.availableParallelism()}`)
+  .split(",")
+  .map(Number)
+  .filter((n, i, all) => Number.isInteger(n) && n > 0 && all.indexOf(n) === i);
+
+async function loadOneServer(input: { databaseUrl: string; secret: string; all: Session[]; processes: number }): Promise<LoadResult[]> {
+  const { all, processes } = input;
+  // BENCH_SERVER_NODE_ARGS: Node flags for a one-process server (run as `next start`), e.g.
+  // `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean);
+  const server = await startApp({ databaseUrl: input.databaseUrl, secret: input.secret, ...(nodeArgs && processes === 1 ? { nodeArgs } : { processes }) });
+  const endpoints = ENDPOINTS.filter((e) => ONLY_ENDPOINTS === null || ONLY_ENDPOINTS.has(e.key));
   try {
     for (const e of endpoints) {
       const response = await fetch(`${server.origin}${e.path(all[0]!)}`, { headers: { cookie: all[0]!.cookie } });
       if (response.status !== 200) throw new Error(`${e.name} answered ${response.status}: ${await response.text()}`);
     }
-    console.log(`\nHTTP load (${CONNECTIONS} connections, ${SECONDS} s each) on ${server.origin}:`);
+    console.log(`\nHTTP load on ${processes} server process${processes === 1 ? "" : "es"} (${CONNECTIONS} connections, ${SECONDS} s each) on ${server.origin}:`);
     const results: LoadResult[] = [];
     for (const e of endpoints) {
-      await load(server.origin, e.name, e.path, all, 3, e.constant); // warm-up
-      const r = await load(server.origin, e.name, e.path, all, SECONDS, e.constant);
-      console.log(`  ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms} ms, statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`);
+      await load({ ...server, processes }, e.name, e.path, all, 3, e.constant); // warm-up
+      const r = await load({ ...server, processes }, e.name, e.path, all, SECONDS, e.constant);
+      const cpu = r.cpuMsPerRequest;
+      console.log(
+        `  ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms} ms, statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors; ` +
+          `CPU ms per request: server ${cpu.server.toFixed(2)}, PostgreSQL ${cpu.postgres.toFixed(2)}, load generator ${cpu.generator.toFixed(2)}`,
+      );
       results.push(r);
     }
     return results;

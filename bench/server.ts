@@ -42,11 +42,17 @@ export interface AppServer {
   stderr(): string;
 }
 
-/** Builds once if there is no build, then runs `next start` on a free port against `databaseUrl`. */
+/**
+ * Builds once if there is no build, then runs `next start` on a free port against `databaseUrl`;
+ * with `processes`, runs it as `npm start` does (scripts/start.ts, WEB_CONCURRENCY processes).
+ */
 export async function startApp(input: {
   databaseUrl: string;
   secret: string;
   env?: Record<string, string>;
+  /** Flags for the server's Node.js (before next's own arguments; not with `processes`). */
+  nodeArgs?: string[];
+  processes?: number;
   captureStderr?: boolean;
 }): Promise<AppServer> {
   const dir = appDir();
@@ -57,9 +63,12 @@ export async function startApp(input: {
     if (build.status !== 0) throw new Error("next build failed");
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const args = input.processes
+    ? ["--import", "tsx", path.join(dir, "scripts/start.ts")]
+    : [...(input.nodeArgs ?? []), nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"];
+  const child = spawn(process.execPath, args, {
     cwd: dir,
-    env,
+    env: input.processes ? { ...env, PORT: String(port), WEB_CONCURRENCY: String(input.processes) } : env,
     stdio: ["ignore", "ignore", input.captureStderr ? "pipe" : "inherit"],
     detached: true,
   });
