@@ -2,6 +2,9 @@
  * CPU time spent by the parts of an HTTP load run, from /proc: the app server (its process tree),
  * PostgreSQL (every process named postgres) and the load generator (this process). On a two-core
  * machine the three share the cores, so the figures per request say which one limits throughput.
+ * Every process named postgres on the machine counts (run it on an otherwise idle server), and a
+ * process that ends between two snapshots takes its CPU time with it (the pool's connections
+ * stay open through a run).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";

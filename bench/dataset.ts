@@ -74,6 +74,13 @@ function uuidOf(seed: string): string {
 
 /** SQL for the final message count of room r. */
 const finalCount = (r: string) => `(10 + (${r} * 37) % 61)`;
+
+/** How many messages the whole data set holds once grown (the sum of `finalCount` over its rooms). */
+export function finalMessageCount(size: DatasetSize): number {
+  let total = 0;
+  for (let r = 1; r <= size.rooms; r++) total += 10 + ((r * 37) % 61);
+  return total;
+}
 /** SQL for the message count of room r after the first phase. */
 const firstCount = (r: string) => `greatest(1, ${finalCount(r)} / 10)`;
 

@@ -5,7 +5,6 @@
  */
 import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -13,6 +12,9 @@ import autocannon from "autocannon";
 import { openPostgres } from "@/db/client";
 import type { benchPeople, DatasetSize } from "./dataset";
 import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from "./cpu";
+import { freePort } from "./free-port";
+
+export { freePort };
 import { sessionCookie, startApp } from "./server";
 
 export interface LoadResult {
@@ -43,16 +45,6 @@ const ENDPOINTS: { key: string; name: string; path: (s: Session) => string; cons
 const ONLY_ENDPOINTS = process.env.BENCH_HTTP_ENDPOINTS ? new Set(process.env.BENCH_HTTP_ENDPOINTS.split(",")) : null;
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The app folder whose build is served: BENCH_APP_DIR, or this repository. */
 export const appDir = () => path.resolve(process.env.BENCH_APP_DIR ?? process.cwd());

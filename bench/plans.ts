@@ -80,25 +80,36 @@ export function forbiddenScans(scans: string[]): string[] {
 /**
  * The generic plan PostgreSQL may settle on for a prepared statement (one plan for any
  * parameters, used once it seems no worse than planning each call): PREPARE, then EXPLAIN EXECUTE
- * under `plan_cache_mode = force_generic_plan`, on one connection. The parameters are written as
- * literals of the types PostgreSQL inferred, since EXPLAIN EXECUTE takes no bound parameters;
- * they are the test's and benchmark's own values.
+ * under `plan_cache_mode = force_generic_plan`, on one connection, which is left as it was found
+ * (the statement deallocated, the setting reset) even when the EXPLAIN fails. EXPLAIN EXECUTE takes
+ * no bound parameters, so they are written as literals of the types PostgreSQL inferred: enough for
+ * the test's and benchmark's own values (uuids, numbers, text), not for dates, arrays or JSON.
  */
 export async function explainGeneric(handle: DatabaseHandle, query: CapturedQuery): Promise<PlanNode> {
   const name = "carebridge_plan_check";
   const literal = (value: unknown, type: string) => (value === null || value === undefined ? `null::${type}` : `'${String(value).replace(/'/g, "''")}'::${type}`);
-  const steps = async (run: (statement: string) => Promise<Record<string, unknown>[]>) => {
-    await run("set local plan_cache_mode = force_generic_plan");
-    await run(`prepare ${name} as ${query.sql}`);
-    const [row] = await run(`select parameter_types::text[] as types from pg_prepared_statements where name = '${name}'`);
-    const types = (row?.types ?? []) as string[];
-    const [plan] = await run(`explain (format json) execute ${name}${types.length ? `(${types.map((t, i) => literal(query.params[i], t)).join(", ")})` : ""}`);
-    await run(`deallocate ${name}`);
-    return plan?.["QUERY PLAN"];
+  const session = handle.sql ? await handle.sql.reserve() : null;
+  const run = async (statement: string): Promise<Record<string, unknown>[]> => {
+    if (session) return session.unsafe(statement);
+    if (handle.pglite) return (await handle.pglite.query<Record<string, unknown>>(statement)).rows;
+    throw new Error("a handle with neither a postgres.js client nor PGlite");
   };
   let value: unknown;
-  if (handle.sql) value = await handle.sql.begin((tx) => steps((statement) => tx.unsafe(statement)));
-  else if (handle.pglite) value = await handle.pglite.transaction((tx) => steps(async (statement) => (await tx.query<Record<string, unknown>>(statement)).rows));
+  try {
+    await run("set plan_cache_mode = force_generic_plan");
+    await run(`prepare ${name} as ${query.sql}`);
+    try {
+      const [row] = await run(`select parameter_types::text[] as types from pg_prepared_statements where name = '${name}'`);
+      const types = (row?.types ?? []) as string[];
+      const args = types.length ? `(${types.map((t, i) => literal(query.params[i], t)).join(", ")})` : "";
+      const [plan] = await run(`explain (format json) execute ${name}${args}`);
+      value = plan?.["QUERY PLAN"];
+    } finally {
+      await run(`deallocate ${name}`);
+    }
+  } finally {
+    await run("reset plan_cache_mode").finally(() => session?.release());
+  }
   const parsed = typeof value === "string" ? JSON.parse(value) : value;
   const plan = (parsed as { Plan: PlanNode }[] | undefined)?.[0]?.Plan;
   if (!plan) throw new Error(`no generic plan for: ${query.sql}`);

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { openPostgres, type DatabaseHandle } from "@/db/client";
 import { hashPassword } from "@/lib/password";
-import { benchPeople, FULL_SIZE, generateBase, growMessages, type DatasetSize } from "./dataset";
+import { benchPeople, finalMessageCount, FULL_SIZE, generateBase, growMessages, type DatasetSize } from "./dataset";
 import { loadEndpoints, type LoadResult } from "./http";
 import { forbiddenScans, planOf } from "./plans";
 import { productQueries } from "./product-queries";
@@ -85,13 +85,19 @@ async function messageCount(handle: DatabaseHandle): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** The message count when the database already holds the whole data set (a kept one), else null. */
+/**
+ * The message count when the database already holds the whole data set (one kept from an earlier
+ * run), else null. A data set whose growth was cut short is refused rather than measured as whole.
+ */
 async function holdsFullDataset(handle: DatabaseHandle, size: DatasetSize): Promise<number | null> {
   const [table] = await handle.sql!.unsafe("select to_regclass('public.chat_rooms') is not null as present");
   if (!table?.present) return null;
   const [rooms] = await handle.sql!.unsafe("select count(*)::int as n from chat_rooms");
   if (Number(rooms?.n) !== size.rooms) return null;
-  return messageCount(handle);
+  const messages = await messageCount(handle);
+  const expected = finalMessageCount(size);
+  if (messages !== expected) throw new Error(`The database holds ${messages} messages, not the data set's ${expected}: give an empty database, or one kept whole.`);
+  return messages;
 }
 
 async function main() {

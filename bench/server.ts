@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { openPostgres } from "@/db/client";
+import { buildIsCurrent } from "@/scripts/build-state";
 import { appDir, freePort, nextBin, stopProcess, waitForOk } from "./http";
 
 export const SESSION_COOKIE = "authjs.session-token";
@@ -57,8 +58,9 @@ export async function startApp(input: {
 }): Promise<AppServer> {
   const dir = appDir();
   const env = { ...process.env, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: input.databaseUrl, AUTH_SECRET: input.secret, ...input.env };
-  if (!fs.existsSync(path.join(dir, ".next", "BUILD_ID"))) {
-    console.log(`Building ${dir} (no build found)…`);
+  // npm start would build a stale app itself, silently and within the wait for its first answer.
+  if (!buildIsCurrent(dir)) {
+    console.log(`Building ${dir} (no build, or the sources changed)…`);
     const build = spawnSync(process.execPath, [nextBin(dir), "build"], { cwd: dir, stdio: "inherit", env });
     if (build.status !== 0) throw new Error("next build failed");
   }

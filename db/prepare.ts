@@ -1,4 +1,5 @@
 import { count, sql } from "drizzle-orm";
+import { EXIT_ON_SIGNAL } from "@/lib/exit-codes";
 import { tellPrimaryServing } from "@/lib/serving-signal";
 import { failureMessage } from "./failure-message";
 import { closeDatabase, databaseHandle } from "./index";
@@ -40,7 +41,7 @@ export function closeDatabaseOnSignals(): void {
       setTimeout(() => process.exit(1), 5_000).unref();
       closeDatabase()
         .catch((error: unknown) => console.error("Error while closing the database:", error))
-        .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+        .finally(() => process.exit(EXIT_ON_SIGNAL[signal]));
     });
   }
 }

@@ -4,9 +4,10 @@ import { getDb } from "./index";
 /**
  * A query that runs on every request, built once per database handle instead of on each call.
  * Drizzle otherwise rebuilds the SQL text from its query builder every time (a tenth of a JSON
- * endpoint's CPU in a profile), and with a name postgres.js sends it as a named prepared statement:
- * parsed once per connection, then only its parameters travel. Values go in as
- * `sql.placeholder(name)` and come at `execute({ name: value })`.
+ * endpoint's CPU in a profile). Drizzle's `.prepare(name)` also turns on postgres.js's own
+ * prepared statements (it names them itself, per connection; the name given only switches them
+ * on, and PGlite ignores it): parsed once per connection, then only the parameters travel. Values
+ * go in as `sql.placeholder(name)` and come at `execute({ name: value })`.
  *
  * PostgreSQL may then run such a statement with a generic plan (one for any parameters) instead of
  * planning it for each call: bench/plans.ts checks those plans too.

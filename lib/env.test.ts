@@ -24,7 +24,7 @@ function envError(source: Vars): EnvError {
 describe("readEnv", () => {
   it("defaults to the embedded database in .data", () => {
     const env = readEnv({});
-    expect(env).toEqual({ CAREBRIDGE_DATA_DIR: ".data", NODE_ENV: "development", SESSION_IDLE_MINUTES: 30, REGISTRATIONS_PER_HOUR: 10, DATABASE_POOL_SIZE: 4, WEB_CONCURRENCY: 1 });
+    expect(env).toEqual({ CAREBRIDGE_DATA_DIR: ".data", NODE_ENV: "development", SESSION_IDLE_MINUTES: 30, REGISTRATIONS_PER_HOUR: 10, DATABASE_POOL_SIZE: 4 });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.AUTH_SECRET).toBeUndefined();
   });
@@ -71,7 +71,6 @@ describe("readEnv", () => {
       SESSION_IDLE_MINUTES: 30,
       REGISTRATIONS_PER_HOUR: 10,
       DATABASE_POOL_SIZE: 4,
-      WEB_CONCURRENCY: 1,
     });
     // A blank secret with a server is a missing secret, not a short one.
     expect(envError({ DATABASE_URL: URL_, AUTH_SECRET: "   " }).message).toMatch(/AUTH_SECRET is required/);
@@ -82,15 +81,6 @@ describe("readEnv", () => {
     expect(envError({ SESSION_IDLE_MINUTES: "1" }).message).toMatch(/^SESSION_IDLE_MINUTES:/);
     expect(envError({ SESSION_IDLE_MINUTES: "ten" }).message).toMatch(/^SESSION_IDLE_MINUTES:/);
     expect(envError({ REGISTRATIONS_PER_HOUR: "0" }).message).toMatch(/^REGISTRATIONS_PER_HOUR:/);
-  });
-
-  it("runs several server processes only on a PostgreSQL server", () => {
-    expect(readEnv({ DATABASE_URL: URL_, AUTH_SECRET: SECRET, WEB_CONCURRENCY: "4" }).WEB_CONCURRENCY).toBe(4);
-    expect(readEnv({ WEB_CONCURRENCY: "1" }).WEB_CONCURRENCY).toBe(1);
-    expect(envError({ WEB_CONCURRENCY: "2" }).message).toMatch(/^WEB_CONCURRENCY above 1 needs DATABASE_URL/);
-    for (const bad of ["0", "1.5", "many", "65"]) {
-      expect(envError({ DATABASE_URL: URL_, AUTH_SECRET: SECRET, WEB_CONCURRENCY: bad }).message).toMatch(/^WEB_CONCURRENCY:/);
-    }
   });
 
   it("reads the connection pool size, and refuses nonsense", () => {

@@ -20,8 +20,6 @@ const envSchema = z.object({
    * connection, so a few carry the load with fewer round trips than many (see bench/README.md).
    */
   DATABASE_POOL_SIZE: z.coerce.number().int("DATABASE_POOL_SIZE must be a whole number of connections").min(1).max(100).default(4),
-  /** Server processes `npm start` runs on one port (one per core uses every core). */
-  WEB_CONCURRENCY: z.coerce.number().int("WEB_CONCURRENCY must be a whole number of processes").min(1).max(64).default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -43,7 +41,6 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
     SESSION_IDLE_MINUTES: blankToUndefined(source.SESSION_IDLE_MINUTES),
     REGISTRATIONS_PER_HOUR: blankToUndefined(source.REGISTRATIONS_PER_HOUR),
     DATABASE_POOL_SIZE: blankToUndefined(source.DATABASE_POOL_SIZE),
-    WEB_CONCURRENCY: blankToUndefined(source.WEB_CONCURRENCY),
   });
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
@@ -51,11 +48,6 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
   if (parsed.data.DATABASE_URL && !parsed.data.AUTH_SECRET) {
     throw new EnvError(
       "AUTH_SECRET is required when DATABASE_URL is set. Generate one with: openssl rand -base64 33",
-    );
-  }
-  if (!parsed.data.DATABASE_URL && parsed.data.WEB_CONCURRENCY > 1) {
-    throw new EnvError(
-      "WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database belongs to one process. Use a PostgreSQL server for more.",
     );
   }
   return parsed.data;

@@ -4,19 +4,45 @@
  * whole machine; the processes keep no state of their own (sessions are cookies, everything else
  * is in PostgreSQL), so any of them may answer any request.
  *
- * Signals reach every process, which closes its database and exits. A process that stops by
- * itself after it was serving (its database ready: it says so over IPC) is replaced; one that
- * stops before (the database is unreachable, say: it has said why) stops the others, and the exit
- * code is passed on.
+ * A process counts as serving once its database is ready (it says so over IPC). Signals reach
+ * every process, which closes its database and exits. A process that stops by itself is replaced
+ * while others serve: at once if it had served, after a growing pause if it could not start (the
+ * database restarting, say). If none serves (a failed first start: it has said why), they all
+ * stop and its exit code is passed on; so they do when serving processes keep crashing.
  */
 import { spawn } from "node:child_process";
 import cluster, { type Worker } from "node:cluster";
+import { z } from "zod";
+import { EXIT_ON_SIGNAL, isStopSignal, type StopSignal } from "@/lib/exit-codes";
 import { isServingMessage } from "@/lib/serving-signal";
 
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-/** More replacements than this within the window: something is wrong for good, so stop. */
-const MAX_RESTARTS = 5;
-const RESTART_WINDOW_MS = 60_000;
+/** More crashes of serving processes than this within the window: something is wrong for good. */
+const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 60_000;
+/** Pause before replacing a process that could not start: doubling from the first, up to the last. */
+const RETRY_START_MS = [1_000, 30_000] as const;
+
+const processCountSchema = z.coerce
+  .number({ error: "WEB_CONCURRENCY must be a whole number of processes" })
+  .int("WEB_CONCURRENCY must be a whole number of processes")
+  .min(1, "WEB_CONCURRENCY must be at least 1")
+  .max(1024, "WEB_CONCURRENCY must be at most 1024");
+
+/**
+ * How many server processes `npm start` runs: WEB_CONCURRENCY (default 1). Read here only, not
+ * with the rest of the environment, so `next dev`, `next start` and the scripts never refuse a
+ * value a platform set for someone else. Above 1 needs PostgreSQL: the embedded database belongs
+ * to one process.
+ */
+export function serverProcessCount(env: Readonly<Record<string, string | undefined>>): { ok: true; processes: number } | { ok: false; message: string } {
+  const given = env.WEB_CONCURRENCY?.trim();
+  const parsed = processCountSchema.safeParse(given ? given : 1);
+  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
+  if (parsed.data > 1 && !env.DATABASE_URL?.trim()) {
+    return { ok: false, message: "WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database belongs to one process. Use a PostgreSQL server for more." };
+  }
+  return { ok: true, processes: parsed.data };
+}
 
 export interface ServeOptions {
   nextBin: string;
@@ -35,7 +61,7 @@ function serveOne({ nextBin, port, env }: ServeOptions): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => server.kill(signal));
   }
-  server.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? SIGNAL_EXIT.SIGINT : SIGNAL_EXIT.SIGTERM)));
+  server.on("exit", (code, signal) => process.exit(code ?? (isStopSignal(signal) ? EXIT_ON_SIGNAL[signal] : 1)));
 }
 
 function serveCluster({ nextBin, port, processes, env }: ServeOptions): void {
@@ -43,21 +69,35 @@ function serveCluster({ nextBin, port, processes, env }: ServeOptions): void {
   cluster.setupPrimary({ exec: nextBin, args: ["start", "-p", port], execArgv: [] });
   const live = new Set<Worker>();
   const serving = new WeakSet<Worker>();
-  const restarts: number[] = [];
+  const crashes: number[] = [];
+  const pendingForks = new Set<NodeJS.Timeout>();
+  let failedStarts = 0;
   let stopping: { code: number } | null = null;
 
   const fork = () => {
     const worker = cluster.fork(env);
     live.add(worker);
     worker.on("message", (message: unknown) => {
-      if (isServingMessage(message)) serving.add(worker);
+      if (!isServingMessage(message)) return;
+      serving.add(worker);
+      failedStarts = 0;
     });
   };
-  const stopAll = (signal: NodeJS.Signals, code: number) => {
+  const forkAfter = (ms: number) => {
+    const timer = setTimeout(() => {
+      pendingForks.delete(timer);
+      fork();
+    }, ms);
+    pendingForks.add(timer);
+  };
+  const stopAll = (signal: StopSignal, code: number) => {
     stopping ??= { code };
+    for (const timer of pendingForks) clearTimeout(timer);
+    pendingForks.clear();
     if (live.size === 0) process.exit(stopping.code);
     for (const worker of live) worker.process.kill(signal);
   };
+  const servingCount = () => [...live].filter((w) => serving.has(w)).length;
 
   cluster.on("exit", (worker, code, signal) => {
     live.delete(worker);
@@ -65,24 +105,37 @@ function serveCluster({ nextBin, port, processes, env }: ServeOptions): void {
       if (live.size === 0) process.exit(stopping.code);
       return;
     }
+    const pid = worker.process.pid;
+    // Ctrl+C or a service manager's stop reached this process before the primary heard of it.
+    const stopSignal = isStopSignal(signal) ? signal : code === EXIT_ON_SIGNAL.SIGINT ? "SIGINT" : code === EXIT_ON_SIGNAL.SIGTERM ? "SIGTERM" : null;
+    if (stopSignal) {
+      stopAll(stopSignal, EXIT_ON_SIGNAL[stopSignal]);
+      return;
+    }
     if (!serving.has(worker)) {
-      stopAll("SIGTERM", code || 1);
+      if (servingCount() === 0 && pendingForks.size === 0) {
+        stopAll("SIGTERM", code || 1);
+        return;
+      }
+      const pause = Math.min(RETRY_START_MS[0] * 2 ** failedStarts++, RETRY_START_MS[1]);
+      console.error(`Server process ${pid} could not start (exit code ${code}); trying again in ${pause / 1000} s.`);
+      forkAfter(pause);
       return;
     }
     const now = Date.now();
-    restarts.push(now);
-    while (restarts.length && restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift();
-    if (restarts.length > MAX_RESTARTS) {
-      console.error(`\nCarebridge stops: server processes stopped ${restarts.length} times within a minute.\n`);
+    crashes.push(now);
+    while (crashes.length && crashes[0]! < now - CRASH_WINDOW_MS) crashes.shift();
+    if (crashes.length > MAX_CRASHES) {
+      console.error(`\nCarebridge stops: server processes stopped ${crashes.length} times within a minute.\n`);
       stopAll("SIGTERM", 1);
       return;
     }
-    console.error(`Server process ${worker.process.pid} stopped (${signal ?? `exit code ${code}`}); starting another.`);
+    console.error(`Server process ${pid} stopped (${signal ?? `exit code ${code}`}); starting another.`);
     fork();
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => stopAll(signal, SIGNAL_EXIT[signal]));
+    process.on(signal, () => stopAll(signal, EXIT_ON_SIGNAL[signal]));
   }
   console.log(`Starting ${processes} server processes on port ${port}.`);
   for (let i = 0; i < processes; i++) fork();

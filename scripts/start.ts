@@ -7,37 +7,15 @@
  */
 import "./load-env";
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { lockHolder } from "@/db/lock";
 import { authSecret, dataDir, readEnv, type Env } from "@/lib/env";
-import { serveNext } from "./server-processes";
+import { buildIsCurrent } from "./build-state";
+import { serverProcessCount, serveNext } from "./server-processes";
 
 const root = process.cwd();
 const nextBin = createRequire(path.join(root, "package.json")).resolve("next/dist/bin/next");
-const SOURCES = ["app", "components", "lib", "db", "types", "public", "proxy.ts", "instrumentation.ts", "instrumentation-client.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
-
-function newestMtime(entry: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  return newest;
-}
-
-function buildIsCurrent(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return false;
-  const built = fs.statSync(buildId).mtimeMs;
-  return SOURCES.every((s) => newestMtime(path.join(root, s)) <= built);
-}
-
 function exitWith(message: string): never {
   console.error(`\n${message}\n`);
   process.exit(1);
@@ -50,7 +28,10 @@ function main() {
   } catch (error) {
     exitWith(`Carebridge cannot start: ${(error as Error).message}`);
   }
+  const processCount = serverProcessCount(process.env);
+  if (!processCount.ok) exitWith(`Carebridge cannot start: ${processCount.message}`);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1" };
+  delete childEnv.WEB_CONCURRENCY;
   if (!env.DATABASE_URL) {
     const holder = lockHolder(dataDir(env));
     if (holder !== null) {
@@ -62,13 +43,13 @@ function main() {
     childEnv.AUTH_SECRET = authSecret(env);
   }
 
-  if (!buildIsCurrent()) {
+  if (!buildIsCurrent(root)) {
     console.log("Building Carebridge (first start, or the sources changed)…");
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...childEnv, NEXT_MANUAL_SIG_HANDLE: undefined } });
     if (build.status !== 0) exitWith("The build failed; see the messages above.");
   }
 
-  serveNext({ nextBin, port: process.env.PORT ?? "3000", processes: env.WEB_CONCURRENCY, env: childEnv });
+  serveNext({ nextBin, port: process.env.PORT ?? "3000", processes: processCount.processes, env: childEnv });
 }
 
 main();

@@ -1,0 +1,8 @@
+/** The exit code of a process that stopped on a signal, as a shell reports it (128 + its number). */
+export const EXIT_ON_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
+
+export type StopSignal = keyof typeof EXIT_ON_SIGNAL;
+
+export function isStopSignal(signal: string | null | undefined): signal is StopSignal {
+  return signal === "SIGINT" || signal === "SIGTERM";
+}
