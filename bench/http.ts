@@ -12,9 +12,6 @@ import autocannon from "autocannon";
 import { openPostgres } from "@/db/client";
 import type { benchPeople, DatasetSize } from "./dataset";
 import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from "./cpu";
-import { freePort } from "./free-port";
-
-export { freePort };
 import { sessionCookie, startApp } from "./server";
 
 export interface LoadResult {

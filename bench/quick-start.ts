@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import vm from "node:vm";
 import zlib from "node:zlib";
-import { appDir, freePort, stopProcess, waitForOk } from "./http";
+import { freePort } from "./free-port";
+import { appDir, stopProcess, waitForOk } from "./http";
 
 export async function timeQuickStart(): Promise<{ ms: number; built: boolean; dataDir: "empty" }> {
   const dir = appDir();

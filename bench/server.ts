@@ -9,7 +9,8 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { openPostgres } from "@/db/client";
 import { buildIsCurrent } from "@/scripts/build-state";
-import { appDir, freePort, nextBin, stopProcess, waitForOk } from "./http";
+import { freePort } from "./free-port";
+import { appDir, nextBin, stopProcess, waitForOk } from "./http";
 
 export const SESSION_COOKIE = "authjs.session-token";
 

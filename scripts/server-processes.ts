@@ -13,7 +13,7 @@
 import { spawn } from "node:child_process";
 import cluster, { type Worker } from "node:cluster";
 import { z } from "zod";
-import { EXIT_ON_SIGNAL, isStopSignal, type StopSignal } from "@/lib/exit-codes";
+import { EXIT_ON_SIGNAL, isStopSignal, stopSignalOf, type StopSignal } from "@/lib/exit-codes";
 import { isServingMessage } from "@/lib/serving-signal";
 
 /** More crashes of serving processes than this within the window: something is wrong for good. */
@@ -107,7 +107,7 @@ function serveCluster({ nextBin, port, processes, env }: ServeOptions): void {
     }
     const pid = worker.process.pid;
     // Ctrl+C or a service manager's stop reached this process before the primary heard of it.
-    const stopSignal = isStopSignal(signal) ? signal : code === EXIT_ON_SIGNAL.SIGINT ? "SIGINT" : code === EXIT_ON_SIGNAL.SIGTERM ? "SIGTERM" : null;
+    const stopSignal = stopSignalOf(code, signal);
     if (stopSignal) {
       stopAll(stopSignal, EXIT_ON_SIGNAL[stopSignal]);
       return;
