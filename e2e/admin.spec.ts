@@ -58,11 +58,14 @@ test("an admin deactivates a signed-in patient, whose next page load lands on si
   await dialog.getByRole("button", { name: "Deactivate" }).click();
   await expect(row).toContainText("Deactivated");
 
-  await patient.goto("/patient/appointments");
-  await expect(patient).toHaveURL(/\/login/);
-  await expect(patient.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await expect(patient.getByRole("status").filter({ hasText: "Your session has ended." })).toBeVisible();
-  await expectAccessible(patient);
+  // A new page of the same session: the open one may already be leaving for sign-in by itself
+  // (the live stream tells it), which would interrupt a navigation started there.
+  const nextLoad = await patient.context().newPage();
+  await nextLoad.goto("/patient/appointments");
+  await expect(nextLoad).toHaveURL(/\/login/);
+  await expect(nextLoad.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(nextLoad.getByRole("status").filter({ hasText: "Your session has ended." })).toBeVisible();
+  await expectAccessible(nextLoad);
 
   // The audit log shows it.
   await admin.goto(`/admin/audit?action=admin.user_deactivated`);
