@@ -26,7 +26,15 @@ export default defineConfig({
         ...devices["Desktop Chrome"],
         launchOptions: {
           executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+          ],
         },
       },
     },
@@ -35,7 +43,13 @@ export default defineConfig({
     // The same production start a person runs (npm start), on a fresh embedded database.
     command: `rm -rf ${E2E_DATA_DIR} && npm start`,
     // Every test registers its own patients from one address: far more than a person would.
-    env: { PORT: String(E2E_PORT), CAREBRIDGE_DATA_DIR: E2E_DATA_DIR, DATABASE_URL: "", AUTH_SECRET: "", REGISTRATIONS_PER_HOUR: "10000" },
+    env: {
+      PORT: String(E2E_PORT),
+      CAREBRIDGE_DATA_DIR: E2E_DATA_DIR,
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+      REGISTRATIONS_PER_HOUR: "10000",
+    },
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: !process.env.CI,
     timeout: 240_000,

@@ -14,7 +14,12 @@ export async function signOutAction(): Promise<void> {
   const current = await getCurrentSession();
   if (current) {
     await revokeSession({ sessionId: current.sessionId, userId: current.user.id });
-    await recordAudit({ actorId: current.user.id, action: "auth.sign_out", targetType: "user", targetId: current.user.id });
+    await recordAudit({
+      actorId: current.user.id,
+      action: "auth.sign_out",
+      targetType: "user",
+      targetId: current.user.id,
+    });
   }
   await signOut({ redirect: false });
   // This session's other tabs stop receiving live updates (their streams end and, finding no

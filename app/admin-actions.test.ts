@@ -8,7 +8,17 @@ import { requestAppointmentAction } from "@/app/(patient)/patient/actions";
 import { changeAppointmentAction } from "@/app/appointment-actions";
 import { markReadAction, sendMessageAction } from "@/app/chat/actions";
 import { DEMO_ADMIN_EMAIL, DEMO_DOCTORS, DEMO_PATIENTS, seedDemoData } from "@/db/seed";
-import { appointments, auditEvents, chatRooms, doctorProfiles, messages, roomMembers, users, workingHours, type AppointmentStatus } from "@/db/schema";
+import {
+  appointments,
+  auditEvents,
+  chatRooms,
+  doctorProfiles,
+  messages,
+  roomMembers,
+  users,
+  workingHours,
+  type AppointmentStatus,
+} from "@/db/schema";
 import { createAdmin, createDoctor } from "@/lib/admin";
 import { changePassword, findUserByEmail, findUserById, type PublicUser } from "@/lib/users";
 import { setupTestDatabase } from "@/test/db";
@@ -70,11 +80,18 @@ let slot = 0;
 const freshInstant = () => new Date(Date.UTC(2031, 5, 2, 9, 0) + ++slot * 30 * 60_000);
 
 async function makePatient(name = "Tara Target"): Promise<string> {
-  const [row] = await db().insert(users).values({ name, email: `target-${unique()}@example.test`, passwordHash: "not-a-real-hash", role: "patient" }).returning({ id: users.id });
+  const [row] = await db()
+    .insert(users)
+    .values({ name, email: `target-${unique()}@example.test`, passwordHash: "not-a-real-hash", role: "patient" })
+    .returning({ id: users.id });
   return row!.id;
 }
 
-async function makeAppointment(patientId: string, doctorId: string, status: AppointmentStatus = "requested"): Promise<string> {
+async function makeAppointment(
+  patientId: string,
+  doctorId: string,
+  status: AppointmentStatus = "requested",
+): Promise<string> {
   const [row] = await db()
     .insert(appointments)
     .values({ patientId, doctorId, startsAt: freshInstant(), status, reason: "A test visit." })
@@ -84,10 +101,12 @@ async function makeAppointment(patientId: string, doctorId: string, status: Appo
 
 async function makeRoom(appointmentId: string, patientId: string, doctorId: string): Promise<string> {
   const [room] = await db().insert(chatRooms).values({ appointmentId }).returning({ id: chatRooms.id });
-  await db().insert(roomMembers).values([
-    { roomId: room!.id, userId: patientId },
-    { roomId: room!.id, userId: doctorId },
-  ]);
+  await db()
+    .insert(roomMembers)
+    .values([
+      { roomId: room!.id, userId: patientId },
+      { roomId: room!.id, userId: doctorId },
+    ]);
   return room!.id;
 }
 
@@ -97,13 +116,26 @@ async function snapshot() {
   const one = async <T>(rows: Promise<T[]>) => (await rows)[0];
   return {
     users: await d
-      .select({ id: users.id, email: users.email, role: users.role, active: users.active, mustChangePassword: users.mustChangePassword, passwordHash: users.passwordHash, updatedAt: users.updatedAt })
+      .select({
+        id: users.id,
+        email: users.email,
+        role: users.role,
+        active: users.active,
+        mustChangePassword: users.mustChangePassword,
+        passwordHash: users.passwordHash,
+        updatedAt: users.updatedAt,
+      })
       .from(users)
       .orderBy(asc(users.id)),
     profiles: await d.select().from(doctorProfiles).orderBy(asc(doctorProfiles.userId)),
     workingHours: await one(d.select({ n: count() }).from(workingHours)),
     appointments: await d
-      .select({ id: appointments.id, status: appointments.status, decisionNote: appointments.decisionNote, updatedAt: appointments.updatedAt })
+      .select({
+        id: appointments.id,
+        status: appointments.status,
+        decisionNote: appointments.decisionNote,
+        updatedAt: appointments.updatedAt,
+      })
       .from(appointments)
       .orderBy(asc(appointments.id)),
     rooms: await d.select().from(chatRooms).orderBy(asc(chatRooms.id)),
@@ -156,7 +188,12 @@ const raw = (value: unknown) => value as never;
 
 // ---------------------------------------------------------------- authorization table
 
-const ACTIONS = ["createDoctorAction", "setUserActiveAction (deactivate)", "setUserActiveAction (reactivate)", "adminCancelAppointmentAction"] as const;
+const ACTIONS = [
+  "createDoctorAction",
+  "setUserActiveAction (deactivate)",
+  "setUserActiveAction (reactivate)",
+  "adminCancelAppointmentAction",
+] as const;
 const CALLERS: Caller[] = ["anonymous", "patient", "doctor", "admin"];
 let cellsChecked = 0;
 
@@ -197,7 +234,10 @@ async function cellFor(action: (typeof ACTIONS)[number]): Promise<Cell> {
           const [row] = await db().select({ active: users.active }).from(users).where(eq(users.id, userId));
           expect(row!.active).toBe(active);
           const [event] = await db().select().from(auditEvents).where(eq(auditEvents.targetId, userId));
-          expect(event).toMatchObject({ action: active ? "admin.user_reactivated" : "admin.user_deactivated", actorId: people.admin.id });
+          expect(event).toMatchObject({
+            action: active ? "admin.user_reactivated" : "admin.user_deactivated",
+            actorId: people.admin.id,
+          });
         },
       };
     }
@@ -220,12 +260,19 @@ async function cellFor(action: (typeof ACTIONS)[number]): Promise<Cell> {
 
 describe("authorization table: admin actions for anonymous, patient, doctor and admin", () => {
   afterAll(() => {
-    console.log(`authorization table: ${cellsChecked} of ${ACTIONS.length * CALLERS.length} cells checked (${ACTIONS.length} actions x ${CALLERS.length} callers)`);
+    console.log(
+      `authorization table: ${cellsChecked} of ${ACTIONS.length * CALLERS.length} cells checked (${ACTIONS.length} actions x ${CALLERS.length} callers)`,
+    );
   });
 
   for (const action of ACTIONS) {
     for (const caller of CALLERS) {
-      const expected = caller === "admin" ? "succeeds" : caller === "anonymous" ? "session ended, nothing changed" : "not found, nothing changed";
+      const expected =
+        caller === "admin"
+          ? "succeeds"
+          : caller === "anonymous"
+            ? "session ended, nothing changed"
+            : "not found, nothing changed";
       it(`${action} as ${caller}: ${expected}`, async () => {
         const cell = await cellFor(action);
         signInAs(caller);
@@ -268,15 +315,26 @@ describe("an account with a temporary password", () => {
 
     const attempts: [string, () => Promise<unknown>][] = [
       ["changeAppointmentAction accept", () => changeAppointmentAction({ appointmentId: requested, action: "accept" })],
-      ["changeAppointmentAction decline", () => changeAppointmentAction({ appointmentId: requested, action: "decline", note: "Not today." })],
-      ["sendMessageAction", () => sendMessageAction({ roomId, clientId: crypto.randomUUID(), body: "Hello from a temporary password." })],
+      [
+        "changeAppointmentAction decline",
+        () => changeAppointmentAction({ appointmentId: requested, action: "decline", note: "Not today." }),
+      ],
+      [
+        "sendMessageAction",
+        () => sendMessageAction({ roomId, clientId: crypto.randomUUID(), body: "Hello from a temporary password." }),
+      ],
       ["markReadAction", () => markReadAction({ roomId, seq: 0 })],
       [
         "saveWorkingHoursAction",
         () =>
           saveWorkingHoursAction({
             timeZone: "Europe/London",
-            days: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, enabled: weekday === 1, start: "08:00", end: "12:00" })),
+            days: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+              weekday,
+              enabled: weekday === 1,
+              start: "08:00",
+              end: "12:00",
+            })),
           }),
       ],
     ];
@@ -298,18 +356,31 @@ describe("an account with a temporary password", () => {
     signInAs((await findUserById(patientId))!);
     const form = formOf({ doctorId: people.doctor.id, startsAt: freshInstant().toISOString(), reason: "A check-up." });
     expect(await unchanged(() => requestAppointmentAction(null, form))).toEqual({ ok: false, message: CHANGE_FIRST });
-    expect(await unchanged(() => changeAppointmentAction({ appointmentId: own, action: "cancel" }))).toEqual({ ok: false, message: CHANGE_FIRST });
+    expect(await unchanged(() => changeAppointmentAction({ appointmentId: own, action: "cancel" }))).toEqual({
+      ok: false,
+      message: CHANGE_FIRST,
+    });
   });
 
   it("stops an admin's admin actions", async () => {
-    const { id } = await createAdmin({ name: "Ines Interim", email: `interim-${unique()}@ops.test`, password: "Interim-admin-55" });
+    const { id } = await createAdmin({
+      name: "Ines Interim",
+      email: `interim-${unique()}@ops.test`,
+      password: "Interim-admin-55",
+    });
     await db().update(users).set({ mustChangePassword: true }).where(eq(users.id, id));
     signInAs((await findUserById(id))!);
     const target = await makePatient();
     const appointmentId = await makeAppointment(people.patient.id, people.doctor.id, "requested");
     const fields = doctorFields();
-    expect(await unchanged(() => setUserActiveAction({ userId: target, active: false }))).toEqual({ ok: false, message: CHANGE_FIRST });
-    expect(await unchanged(() => adminCancelAppointmentAction({ appointmentId, reason: "Closed." }))).toEqual({ ok: false, message: CHANGE_FIRST });
+    expect(await unchanged(() => setUserActiveAction({ userId: target, active: false }))).toEqual({
+      ok: false,
+      message: CHANGE_FIRST,
+    });
+    expect(await unchanged(() => adminCancelAppointmentAction({ appointmentId, reason: "Closed." }))).toEqual({
+      ok: false,
+      message: CHANGE_FIRST,
+    });
     const created = await unchanged(() => createDoctorAction(null, formOf(fields)));
     expect(created).toMatchObject({ ok: false, message: CHANGE_FIRST });
     expect(created!.values).not.toHaveProperty("temporaryPassword");
@@ -334,11 +405,36 @@ describe("createDoctorAction with bad input", () => {
     ["an unknown time zone", { timeZone: "Mars/Olympus_Mons" }, "timeZone", "Choose a time zone from the list."],
     ["an 8 MB time zone", { timeZone: HUGE }, "timeZone", "Choose a time zone from the list."],
     ["a missing temporary password", { temporaryPassword: "" }, "temporaryPassword", "Use at least 10 characters."],
-    ["the temporary password 'password'", { temporaryPassword: "password" }, "temporaryPassword", "Use at least 10 characters."],
-    ["a temporary password of one letter", { temporaryPassword: "aaaaaaaaaaaa" }, "temporaryPassword", "Mix letters with digits or symbols."],
-    ["a temporary password of digits only", { temporaryPassword: "1234567890" }, "temporaryPassword", "Mix letters with digits or symbols."],
-    ["a temporary password of two characters", { temporaryPassword: "aaaaaaaaa1" }, "temporaryPassword", "Use more different characters."],
-    ["an 8 MB temporary password", { temporaryPassword: `Ab1-${HUGE}` }, "temporaryPassword", "Use at most 200 characters."],
+    [
+      "the temporary password 'password'",
+      { temporaryPassword: "password" },
+      "temporaryPassword",
+      "Use at least 10 characters.",
+    ],
+    [
+      "a temporary password of one letter",
+      { temporaryPassword: "aaaaaaaaaaaa" },
+      "temporaryPassword",
+      "Mix letters with digits or symbols.",
+    ],
+    [
+      "a temporary password of digits only",
+      { temporaryPassword: "1234567890" },
+      "temporaryPassword",
+      "Mix letters with digits or symbols.",
+    ],
+    [
+      "a temporary password of two characters",
+      { temporaryPassword: "aaaaaaaaa1" },
+      "temporaryPassword",
+      "Use more different characters.",
+    ],
+    [
+      "an 8 MB temporary password",
+      { temporaryPassword: `Ab1-${HUGE}` },
+      "temporaryPassword",
+      "Use at most 200 characters.",
+    ],
   ];
 
   for (const [label, overrides, field, message] of cases) {
@@ -379,7 +475,13 @@ describe("createDoctorAction with bad input", () => {
       ok: false,
       message: "An account with this email already exists.",
       fieldErrors: { email: ["An account with this email already exists."] },
-      values: { name: fields.name, email: fields.email, specialty: fields.specialty, bio: fields.bio, timeZone: fields.timeZone },
+      values: {
+        name: fields.name,
+        email: fields.email,
+        specialty: fields.specialty,
+        bio: fields.bio,
+        timeZone: fields.timeZone,
+      },
     });
     expect(JSON.stringify(result)).not.toContain(fields.temporaryPassword);
   });
@@ -388,7 +490,11 @@ describe("createDoctorAction with bad input", () => {
     const fields = doctorFields({ email: `Mixed.Case-${unique()}@Example.TEST`, timeZone: "" });
     const path = await redirectOf(createDoctorAction(null, formOf(fields)));
     const id = /^\/admin\/users\?created=(.+)$/.exec(path)![1]!;
-    expect(await findUserById(id)).toMatchObject({ email: fields.email!.toLowerCase(), role: "doctor", mustChangePassword: true });
+    expect(await findUserById(id)).toMatchObject({
+      email: fields.email!.toLowerCase(),
+      role: "doctor",
+      mustChangePassword: true,
+    });
     const [profile] = await db().select().from(doctorProfiles).where(eq(doctorProfiles.userId, id));
     expect(profile).toMatchObject({ specialty: "Rheumatology", timeZone: "Europe/London" });
     expect(revalidatePath).toHaveBeenCalledWith("/admin", "layout");
@@ -408,14 +514,20 @@ describe("setUserActiveAction with bad input", () => {
       { userId: crypto.randomUUID(), active: false },
     ];
     for (const input of inputs) {
-      expect(await unchanged(() => setUserActiveAction(raw(input))), JSON.stringify(input).slice(0, 60)).toMatchObject({ ok: false, message: "That user was not found." });
+      expect(await unchanged(() => setUserActiveAction(raw(input))), JSON.stringify(input).slice(0, 60)).toMatchObject({
+        ok: false,
+        message: "That user was not found.",
+      });
     }
   });
 
   it("refuses a missing or non-boolean 'active', changing nothing", async () => {
     const userId = await makePatient();
     for (const input of [{ userId }, { userId, active: "false" }, { userId, active: 0 }, { userId, active: null }]) {
-      expect(await unchanged(() => setUserActiveAction(raw(input)))).toMatchObject({ ok: false, message: "Say whether the account should be active." });
+      expect(await unchanged(() => setUserActiveAction(raw(input)))).toMatchObject({
+        ok: false,
+        message: "Say whether the account should be active.",
+      });
     }
   });
 
@@ -430,7 +542,11 @@ describe("setUserActiveAction with bad input", () => {
   });
 
   it("refuses the admin's own account and another admin's, changing nothing", async () => {
-    const other = await createAdmin({ name: "Otto Other", email: `otto-${unique()}@ops.test`, password: "Otto-admin-771" });
+    const other = await createAdmin({
+      name: "Otto Other",
+      email: `otto-${unique()}@ops.test`,
+      password: "Otto-admin-771",
+    });
     expect(await unchanged(() => setUserActiveAction({ userId: people.admin.id, active: false }))).toEqual({
       ok: false,
       message: "You cannot change your own account's access here.",
@@ -455,7 +571,10 @@ describe("adminCancelAppointmentAction with bad input", () => {
       { appointmentId: people.patient.id, reason: "Closed." },
     ];
     for (const input of inputs) {
-      expect(await unchanged(() => adminCancelAppointmentAction(raw(input)))).toMatchObject({ ok: false, message: "That appointment was not found." });
+      expect(await unchanged(() => adminCancelAppointmentAction(raw(input)))).toMatchObject({
+        ok: false,
+        message: "That appointment was not found.",
+      });
     }
   });
 
@@ -487,12 +606,17 @@ describe("adminCancelAppointmentAction with bad input", () => {
 
   it("cleans the reason: control characters removed, spaces trimmed, 500 characters allowed", async () => {
     const first = await makeAppointment(people.patient.id, people.doctor.id, "requested");
-    expect(await adminCancelAppointmentAction({ appointmentId: first, reason: "  The clinic\u0000 is closed.  " })).toEqual({ ok: true, data: undefined });
+    expect(
+      await adminCancelAppointmentAction({ appointmentId: first, reason: "  The clinic\u0000 is closed.  " }),
+    ).toEqual({ ok: true, data: undefined });
     const [row] = await db().select().from(appointments).where(eq(appointments.id, first));
     expect(row).toMatchObject({ status: "cancelled", decisionNote: "The clinic is closed." });
 
     const second = await makeAppointment(people.patient.id, people.doctor.id, "accepted");
-    expect(await adminCancelAppointmentAction({ appointmentId: second, reason: "r".repeat(500) })).toEqual({ ok: true, data: undefined });
+    expect(await adminCancelAppointmentAction({ appointmentId: second, reason: "r".repeat(500) })).toEqual({
+      ok: true,
+      data: undefined,
+    });
     const [other] = await db().select().from(appointments).where(eq(appointments.id, second));
     expect(other!.decisionNote).toHaveLength(500);
   });

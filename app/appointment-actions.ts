@@ -12,12 +12,20 @@ const changeSchema = appointmentDecisionSchema.extend({
 });
 
 /** Accept, decline, cancel or complete an appointment; lib/appointments decides who may. */
-export async function changeAppointmentAction(input: z.input<typeof changeSchema>): Promise<ActionResult<TransitionResult>> {
+export async function changeAppointmentAction(
+  input: z.input<typeof changeSchema>,
+): Promise<ActionResult<TransitionResult>> {
   const result = await runAction({
     roles: ["patient", "doctor"],
     schema: changeSchema,
     input,
-    run: (user, data) => transitionAppointment({ actorId: user.id, appointmentId: data.appointmentId, action: data.action, note: data.note }),
+    run: (user, data) =>
+      transitionAppointment({
+        actorId: user.id,
+        appointmentId: data.appointmentId,
+        action: data.action,
+        note: data.note,
+      }),
   });
   if (result.ok) revalidatePath("/", "layout");
   return result;

@@ -33,10 +33,17 @@ import {
 
 vi.mock("@/lib/auth", async () => (await import("@/test/matrix/auth-module")).fakeAuthModule());
 vi.mock("next-auth", async () => (await import("@/test/matrix/request")).nextAuthModule);
-vi.mock("next/navigation", async (importOriginal) => ({ ...(await importOriginal<object>()), ...(await import("@/test/matrix/request")).navigation }));
+vi.mock("next/navigation", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  ...(await import("@/test/matrix/request")).navigation,
+}));
 vi.mock("next/headers", async () => (await import("@/test/matrix/request")).headersModule);
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn(), updateTag: vi.fn() }));
-vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<object>()), connection: async () => {}, after: () => {} }));
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  connection: async () => {},
+  after: () => {},
+}));
 
 const t = setupTestDatabase();
 const db = () => t.handle.db;
@@ -51,19 +58,30 @@ beforeAll(async () => {
   room = await makeRoom(db(), people.patient.id, people.doctor.id);
   const doctor = await findUserById(people.doctor.id);
   expect(doctor?.role).toBe("doctor");
-  const { timeZone } = (await db().query.doctorProfiles.findFirst({ where: (p, { eq: is }) => is(p.userId, people.doctor.id) }))!;
+  const { timeZone } = (await db().query.doctorProfiles.findFirst({
+    where: (p, { eq: is }) => is(p.userId, people.doctor.id),
+  }))!;
   slots = await freeSlotPool(people.doctor.id, timeZone, 2 * CALLERS.length);
 });
 
 // ---------------------------------------------------------------- outcomes and rules
 
 /** What a caller gets, in one vocabulary for pages, actions and handlers. */
-type Outcome = "allowed" | "not found" | "sign in" | "session ended" | "change password" | `redirect ${string}` | `refused: ${string}` | `status ${number}`;
+type Outcome =
+  | "allowed"
+  | "not found"
+  | "sign in"
+  | "session ended"
+  | "change password"
+  | `redirect ${string}`
+  | `refused: ${string}`
+  | `status ${number}`;
 type Kind = "page" | "action" | "handler";
 
 const roleOf = (c: Exclude<Caller, "anonymous">): Role => userOf(people, c)!.role;
 /** The owner a flagged caller stands for. */
-const ownerOf = (c: Caller): Caller => (c === "doctorWithTemporaryPassword" ? "doctor" : c === "deactivatedPatient" ? "patient" : c);
+const ownerOf = (c: Caller): Caller =>
+  c === "doctorWithTemporaryPassword" ? "doctor" : c === "deactivatedPatient" ? "patient" : c;
 
 /**
  * The house rule (lib/authz): no session → sign in; a deactivated account → its session ended;
@@ -121,9 +139,16 @@ const PAGES: PageRow[] = [
   { file: "(patient)/patient/(home)/page.tsx", rule: patient },
   { file: "(patient)/patient/appointments/page.tsx", rule: patient },
   { file: "(patient)/patient/doctors/(list)/page.tsx", rule: patient },
-  { file: "(patient)/patient/doctors/[doctorId]/page.tsx", rule: patient, params: () => ({ doctorId: people.doctor.id }) },
+  {
+    file: "(patient)/patient/doctors/[doctorId]/page.tsx",
+    rule: patient,
+    params: () => ({ doctorId: people.doctor.id }),
+  },
   // Any signed-in account, a temporary password included: this is where it gets changed.
-  { file: "account/password/page.tsx", rule: (c) => (c === "doctorWithTemporaryPassword" ? "allowed" : access("page", c, "any")) },
+  {
+    file: "account/password/page.tsx",
+    rule: (c) => (c === "doctorWithTemporaryPassword" ? "allowed" : access("page", c, "any")),
+  },
   { file: "chat/(list)/page.tsx", rule: (c) => access("page", c, ["patient", "doctor"]) },
   { file: "chat/[roomId]/page.tsx", rule: member, params: () => ({ roomId: room.roomId }) },
 ];
@@ -136,7 +161,11 @@ const LAYOUTS: PageRow[] = [
   { file: "chat/[roomId]/layout.tsx", rule: member, params: () => ({ roomId: room.roomId }) },
   // Only answers 404 for an unknown doctor (see the hostile suite); the patient layout above it
   // and the page itself decide who may look.
-  { file: "(patient)/patient/doctors/[doctorId]/layout.tsx", rule: () => "allowed", params: () => ({ doctorId: people.doctor.id }) },
+  {
+    file: "(patient)/patient/doctors/[doctorId]/layout.tsx",
+    rule: () => "allowed",
+    params: () => ({ doctorId: people.doctor.id }),
+  },
 ];
 
 /** Layouts that neither read data nor check anyone: nothing to authorize. */
@@ -166,8 +195,10 @@ async function renderOutcome(row: PageRow): Promise<Outcome> {
   const params = Promise.resolve(row.params?.() ?? {});
   try {
     const children = "the page";
-    let element = (await component({ params, searchParams: Promise.resolve({}), children })) as ReactElement<Record<string, unknown>> | string | null;
-    while (typeof element === "object" && element?.type === RoleLayout) element = (await RoleLayout(element.props as Parameters<typeof RoleLayout>[0])) as typeof element;
+    let element = (await component({ params, searchParams: Promise.resolve({}), children })) as
+      ReactElement<Record<string, unknown>> | string | null;
+    while (typeof element === "object" && element?.type === RoleLayout)
+      element = (await RoleLayout(element.props as Parameters<typeof RoleLayout>[0])) as typeof element;
     expect(element === children || (typeof element === "object" && element !== null)).toBe(true);
     return "allowed";
   } catch (error) {
@@ -205,7 +236,12 @@ const ROUTES: RouteRow[] = [
     },
   },
   { file: "api/unread/route.ts", method: "GET", rule: signedIn, request: () => ({ url: "/api/unread" }) },
-  { file: "api/recent-messages/route.ts", method: "GET", rule: signedIn, request: () => ({ url: "/api/recent-messages" }) },
+  {
+    file: "api/recent-messages/route.ts",
+    method: "GET",
+    rule: signedIn,
+    request: () => ({ url: "/api/recent-messages" }),
+  },
   {
     file: "api/rooms/[roomId]/messages/route.ts",
     method: "GET",
@@ -220,44 +256,76 @@ const ROUTES: RouteRow[] = [
     file: "api/rooms/[roomId]/messages/route.ts",
     method: "POST",
     rule: roomMember,
-    request: () => ({ url: `/api/rooms/${room.roomId}/messages`, params: { roomId: room.roomId }, body: { clientId: crypto.randomUUID(), body: "Sent through the API." } }),
+    request: () => ({
+      url: `/api/rooms/${room.roomId}/messages`,
+      params: { roomId: room.roomId },
+      body: { clientId: crypto.randomUUID(), body: "Sent through the API." },
+    }),
     async allowed(response, caller) {
       expect(response.status).toBe(201);
       const { message } = (await response.json()) as { message: { id?: string; seq: number; body: string } };
       expect(message.body).toBe("Sent through the API.");
-      const [row] = await db().select().from(messages).where(eq(messages.roomId, room.roomId)).orderBy(desc(messages.seq)).limit(1);
+      const [row] = await db()
+        .select()
+        .from(messages)
+        .where(eq(messages.roomId, room.roomId))
+        .orderBy(desc(messages.seq))
+        .limit(1);
       expect(row).toMatchObject({ seq: message.seq, senderId: callerId(caller), body: "Sent through the API." });
     },
   },
   // Live updates are for patients and doctors; an admin has no rooms to hear about.
-  { file: "api/events/route.ts", method: "GET", rule: (c) => access("handler", c, ["patient", "doctor"]), request: () => ({ url: "/api/events" }) },
+  {
+    file: "api/events/route.ts",
+    method: "GET",
+    rule: (c) => access("handler", c, ["patient", "doctor"]),
+    request: () => ({ url: "/api/events" }),
+  },
 ];
 
 /** Auth.js's own endpoints: sign-in, sign-out and the session, open to all by design. */
 const EXEMPT_ROUTES: Record<string, string> = {
-  "api/auth/[...nextauth]/route.ts": "Auth.js's endpoints (public by design; Auth.js does not load under Vitest, the e2e sign-in journeys run them)",
-  "api/[...path]/route.ts": "a JSON 404 for any /api path no handler serves; reads nothing (app/api/[...path]/route.test.ts)",
+  "api/auth/[...nextauth]/route.ts":
+    "Auth.js's endpoints (public by design; Auth.js does not load under Vitest, the e2e sign-in journeys run them)",
+  "api/[...path]/route.ts":
+    "a JSON 404 for any /api path no handler serves; reads nothing (app/api/[...path]/route.test.ts)",
 };
 
 const ORIGIN = "http://localhost:3000";
 
 async function handlerOutcome(row: RouteRow): Promise<{ outcome: Outcome; response: Response }> {
-  const handler = (await load(row.file))[row.method] as (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  const handler = (await load(row.file))[row.method] as (
+    request: NextRequest,
+    context: { params: Promise<Record<string, string>> },
+  ) => Promise<Response>;
   const spec = row.request();
   const abort = new AbortController();
-  const init: ConstructorParameters<typeof NextRequest>[1] = { method: row.method, signal: abort.signal, headers: { host: "localhost:3000", origin: ORIGIN } };
+  const init: ConstructorParameters<typeof NextRequest>[1] = {
+    method: row.method,
+    signal: abort.signal,
+    headers: { host: "localhost:3000", origin: ORIGIN },
+  };
   if (spec.body !== undefined) {
     init.body = JSON.stringify(spec.body);
     init.headers = { ...init.headers, "content-type": "application/json" };
   }
-  const response = await handler(new NextRequest(new URL(spec.url, ORIGIN), init), { params: Promise.resolve(spec.params ?? {}) });
+  const response = await handler(new NextRequest(new URL(spec.url, ORIGIN), init), {
+    params: Promise.resolve(spec.params ?? {}),
+  });
   if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
     // A stream: its status says it all; hang up as a browser tab would.
     abort.abort();
     await response.body?.cancel().catch(() => {});
   }
   const status = response.status;
-  const outcome: Outcome = status >= 200 && status < 300 ? "allowed" : status === 401 ? "sign in" : status === 404 ? "not found" : `status ${status}`;
+  const outcome: Outcome =
+    status >= 200 && status < 300
+      ? "allowed"
+      : status === 401
+        ? "sign in"
+        : status === 404
+          ? "not found"
+          : `status ${status}`;
   return { outcome, response };
 }
 
@@ -289,20 +357,33 @@ const form = (fields: Record<string, string>) => {
   for (const [k, v] of Object.entries(fields)) data.set(k, v);
   return data;
 };
-const statusOf = async (id: string) => (await db().select({ status: appointments.status }).from(appointments).where(eq(appointments.id, id)))[0]?.status;
+const statusOf = async (id: string) =>
+  (await db().select({ status: appointments.status }).from(appointments).where(eq(appointments.id, id)))[0]?.status;
 const callerId = (caller: Caller) => userOf(people, caller)!.id;
 let slotIndex = 0;
 
-const appointmentTransition = (action: "accept" | "decline" | "cancel" | "complete", status: "requested" | "accepted", when: "future" | "past", note?: string) =>
+const appointmentTransition =
+  (
+    action: "accept" | "decline" | "cancel" | "complete",
+    status: "requested" | "accepted",
+    when: "future" | "past",
+    note?: string,
+  ) =>
   async (): Promise<ActionCell> => {
-    const appointmentId = await makeAppointment(db(), { patientId: people.patient.id, doctorId: people.doctor.id, status, when });
+    const appointmentId = await makeAppointment(db(), {
+      patientId: people.patient.id,
+      doctorId: people.doctor.id,
+      status,
+      when,
+    });
     const target = { accept: "accepted", decline: "declined", cancel: "cancelled", complete: "completed" }[action];
     return {
       call: (fn) => fn({ appointmentId, action, note } as never),
       async allowed(result) {
         expect(result).toMatchObject({ ok: true, data: { id: appointmentId, status: target } });
         expect(await statusOf(appointmentId)).toBe(target);
-        if (action === "accept") expect(await db().select().from(chatRooms).where(eq(chatRooms.appointmentId, appointmentId))).toHaveLength(1);
+        if (action === "accept")
+          expect(await db().select().from(chatRooms).where(eq(chatRooms.appointmentId, appointmentId))).toHaveLength(1);
       },
     };
   };
@@ -383,12 +464,21 @@ const ACTIONS: ActionRow[] = [
     async cell(caller) {
       const startsAt = slots[slotIndex++]!;
       return {
-        call: (fn) => fn(null as never, form({ doctorId: people.doctor.id, startsAt: startsAt.toISOString(), reason: "A check-up." }) as never),
+        call: (fn) =>
+          fn(
+            null as never,
+            form({ doctorId: people.doctor.id, startsAt: startsAt.toISOString(), reason: "A check-up." }) as never,
+          ),
         success: /^\/patient\/appointments\?requested=[0-9a-f-]{36}$/,
         async allowed(result) {
           const id = String(result).split("requested=")[1]!;
           const [row] = await db().select().from(appointments).where(eq(appointments.id, id));
-          expect(row).toMatchObject({ patientId: callerId(caller), doctorId: people.doctor.id, status: "requested", reason: "A check-up." });
+          expect(row).toMatchObject({
+            patientId: callerId(caller),
+            doctorId: people.doctor.id,
+            status: "requested",
+            reason: "A check-up.",
+          });
           expect(row!.startsAt.getTime()).toBe(startsAt.getTime());
         },
       };
@@ -401,8 +491,15 @@ const ACTIONS: ActionRow[] = [
     async cell(caller) {
       const user = userOf(people, caller);
       const before = user ? await workingHoursOf(user.id) : [];
-      const profile = user ? await db().query.doctorProfiles.findFirst({ where: (p, { eq: is }) => is(p.userId, user.id) }) : undefined;
-      const days = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, enabled: weekday === 7, start: "06:00", end: "06:30" }));
+      const profile = user
+        ? await db().query.doctorProfiles.findFirst({ where: (p, { eq: is }) => is(p.userId, user.id) })
+        : undefined;
+      const days = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+        weekday,
+        enabled: weekday === 7,
+        start: "06:00",
+        end: "06:30",
+      }));
       return {
         call: (fn) => fn({ timeZone: "Pacific/Auckland", days } as never),
         async allowed(result) {
@@ -423,7 +520,17 @@ const ACTIONS: ActionRow[] = [
       const email = `matrix-${unique()}@example.test`;
       return {
         call: (fn) =>
-          fn(null as never, form({ name: "Mira Matrix", email, specialty: "Dermatology", bio: "", timeZone: "Europe/London", temporaryPassword: "Matrix-temp-5521" }) as never),
+          fn(
+            null as never,
+            form({
+              name: "Mira Matrix",
+              email,
+              specialty: "Dermatology",
+              bio: "",
+              timeZone: "Europe/London",
+              temporaryPassword: "Matrix-temp-5521",
+            }) as never,
+          ),
         success: /^\/admin\/users\?created=[0-9a-f-]{36}$/,
         async allowed() {
           expect(await findUserByEmail(email)).toMatchObject({ role: "doctor", mustChangePassword: true });
@@ -438,7 +545,12 @@ const ACTIONS: ActionRow[] = [
     async cell() {
       const [target] = await db()
         .insert(users)
-        .values({ name: "Tess Target", email: `target-${unique()}@example.test`, passwordHash: "not-a-hash", role: "patient" })
+        .values({
+          name: "Tess Target",
+          email: `target-${unique()}@example.test`,
+          passwordHash: "not-a-hash",
+          role: "patient",
+        })
         .returning({ id: users.id });
       return {
         call: (fn) => fn({ userId: target!.id, active: false } as never),
@@ -471,13 +583,22 @@ const ACTIONS: ActionRow[] = [
     rule: (c) => (c === "anonymous" || c === "deactivatedPatient" ? "sign in" : "allowed"),
     async cell(caller) {
       const user = userOf(people, caller);
-      const [saved] = user ? await db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id)) : [];
+      const [saved] = user
+        ? await db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id))
+        : [];
       const newPassword = `Matrix-new-${unique()}`;
       return {
-        call: (fn) => fn(null as never, form({ currentPassword: DEMO_PASSWORD, newPassword, confirmPassword: newPassword }) as never),
+        call: (fn) =>
+          fn(
+            null as never,
+            form({ currentPassword: DEMO_PASSWORD, newPassword, confirmPassword: newPassword }) as never,
+          ),
         success: /^\/(patient|doctor|admin)\?passwordChanged=1$/,
         async allowed() {
-          const [row] = await db().select({ hash: users.passwordHash, mustChange: users.mustChangePassword }).from(users).where(eq(users.id, user!.id));
+          const [row] = await db()
+            .select({ hash: users.passwordHash, mustChange: users.mustChangePassword })
+            .from(users)
+            .where(eq(users.id, user!.id));
           expect(row!.hash).not.toBe(saved!.hash);
           expect(row!.mustChange).toBe(false);
         },
@@ -526,7 +647,8 @@ const ACTIONS: ActionRow[] = [
     async cell() {
       const email = `register-${unique()}@example.test`;
       return {
-        call: (fn) => fn(null as never, form({ name: "Remy Register", email, password: "Register-pass-8812" }) as never),
+        call: (fn) =>
+          fn(null as never, form({ name: "Remy Register", email, password: "Register-pass-8812" }) as never),
         success: /^\/patient$/,
         async allowed() {
           expect(await findUserByEmail(email)).toMatchObject({ role: "patient", active: true });
@@ -553,7 +675,11 @@ function outcomeOfResult(result: unknown): Outcome {
 
 let cells = 0;
 const gapsSeen: string[] = [];
-const exists = async (file: string) => load(file).then(() => true, () => false);
+const exists = async (file: string) =>
+  load(file).then(
+    () => true,
+    () => false,
+  );
 
 function expectCell(key: string, expected: Outcome, actual: Outcome) {
   const gap = KNOWN_GAPS[key];
@@ -570,7 +696,10 @@ describe("authorization matrix", () => {
     console.log(
       `authorization matrix: ${cells} cells checked of ${rows * CALLERS.length} (${PAGES.length} pages, ${LAYOUTS.length} layouts, ${ROUTES.length} handler methods, ${ACTIONS.length} server-action rows × ${CALLERS.length} callers)`,
     );
-    if (gapsSeen.length) console.log(`authorization matrix: ${gapsSeen.length} cells differ from the house rule:\n  ${gapsSeen.join("\n  ")}`);
+    if (gapsSeen.length)
+      console.log(
+        `authorization matrix: ${gapsSeen.length} cells differ from the house rule:\n  ${gapsSeen.join("\n  ")}`,
+      );
   });
 
   for (const row of [...PAGES, ...LAYOUTS]) {
@@ -591,14 +720,18 @@ describe("authorization matrix", () => {
     for (const caller of CALLERS) {
       it(`${row.method} ${row.file} as ${caller}`, async (ctx) => {
         const entryModule = (await exists(row.file)) ? await load(row.file) : {};
-        if (typeof entryModule[row.method] !== "function") return ctx.skip(`${row.method} ${row.file} is not written yet`);
+        if (typeof entryModule[row.method] !== "function")
+          return ctx.skip(`${row.method} ${row.file} is not written yet`);
         const undo = await actAs(db(), people, caller);
         const before = await tableDigests(db());
         try {
           const { outcome, response } = await handlerOutcome(row);
           expectCell(`${row.file} ${row.method} as ${caller}`, row.rule(caller), outcome);
           if (outcome === "allowed") await row.allowed?.(response, caller);
-          else expect(withoutTables(await tableDigests(db()), ["rate_limits"])).toEqual(withoutTables(before, ["rate_limits"]));
+          else
+            expect(withoutTables(await tableDigests(db()), ["rate_limits"])).toEqual(
+              withoutTables(before, ["rate_limits"]),
+            );
         } finally {
           await undo();
         }
@@ -632,7 +765,9 @@ describe("authorization matrix", () => {
           if (outcome === "allowed") await cell.allowed(result);
           else {
             // Refused: nothing written (a counted attempt aside), nobody signed out.
-            expect(withoutTables(await tableDigests(db()), ["rate_limits"])).toEqual(withoutTables(before, ["rate_limits"]));
+            expect(withoutTables(await tableDigests(db()), ["rate_limits"])).toEqual(
+              withoutTables(before, ["rate_limits"]),
+            );
             expect(request.signOuts).toBe(signOuts);
           }
         } finally {
@@ -648,24 +783,29 @@ describe("authorization matrix", () => {
     const found = appEntryPoints();
     const rows = new Set([...PAGES, ...LAYOUTS].map((r) => r.file));
     const missing: string[] = [];
-    for (const file of [...found.pages, ...found.layouts]) if (!rows.has(file) && !(file in STATIC_LAYOUTS)) missing.push(`${file}: no row`);
+    for (const file of [...found.pages, ...found.layouts])
+      if (!rows.has(file) && !(file in STATIC_LAYOUTS)) missing.push(`${file}: no row`);
     for (const file of found.routes) {
       if (file in EXEMPT_ROUTES) continue;
       const entryModule = await load(file);
       for (const method of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
-        if (typeof entryModule[method] === "function" && !ROUTES.some((r) => r.file === file && r.method === method)) missing.push(`${method} ${file}: no row`);
+        if (typeof entryModule[method] === "function" && !ROUTES.some((r) => r.file === file && r.method === method))
+          missing.push(`${method} ${file}: no row`);
       }
     }
     for (const file of found.actionModules) {
       const entryModule = await load(file);
       for (const [name, value] of Object.entries(entryModule)) {
-        if (typeof value === "function" && !ACTIONS.some((r) => r.file === file && r.name === name)) missing.push(`${file} ${name}: no row`);
+        if (typeof value === "function" && !ACTIONS.some((r) => r.file === file && r.name === name))
+          missing.push(`${file} ${name}: no row`);
       }
     }
     // And no row for a file that is gone (handlers still being written aside).
     const written = new Set([...found.pages, ...found.layouts, ...found.routes, ...found.actionModules]);
-    for (const row of [...PAGES, ...LAYOUTS, ...ACTIONS]) if (!written.has(row.file)) missing.push(`${row.file}: row for a file that does not exist`);
-    for (const file of serverActionModulesOutsideApp()) missing.push(`${file}: server actions outside app/ (move them, or teach the matrix to look there)`);
+    for (const row of [...PAGES, ...LAYOUTS, ...ACTIONS])
+      if (!written.has(row.file)) missing.push(`${row.file}: row for a file that does not exist`);
+    for (const file of serverActionModulesOutsideApp())
+      missing.push(`${file}: server actions outside app/ (move them, or teach the matrix to look there)`);
     expect(missing, "every entry point needs a row in the authorization matrix").toEqual([]);
     expect(found.pages.length).toBeGreaterThanOrEqual(20);
   });

@@ -17,7 +17,12 @@ const t = setupTestDatabase();
 async function patient(): Promise<string> {
   const [row] = await t.handle.db
     .insert(users)
-    .values({ name: "Sam Signout", email: `sam-${crypto.randomUUID()}@example.test`, passwordHash: "x", role: "patient" })
+    .values({
+      name: "Sam Signout",
+      email: `sam-${crypto.randomUUID()}@example.test`,
+      passwordHash: "x",
+      role: "patient",
+    })
     .returning({ id: users.id });
   return row!.id;
 }
@@ -33,7 +38,14 @@ describe("signing out", () => {
     expect(request.session).toBeNull();
     request.session = cookie;
     expect(await getCurrentUser()).toBeNull();
-    expect((await t.handle.db.select({ n: count() }).from(revokedSessions).where(eq(revokedSessions.sessionId, cookie.sessionId)))[0]?.n).toBe(1);
+    expect(
+      (
+        await t.handle.db
+          .select({ n: count() })
+          .from(revokedSessions)
+          .where(eq(revokedSessions.sessionId, cookie.sessionId))
+      )[0]?.n,
+    ).toBe(1);
   });
 
   it("leaves the account's other sessions signed in, and tells only this session's streams", async () => {

@@ -63,7 +63,12 @@ async function makePeople(url: string, secret: string): Promise<{ pairs: Pair[];
       return { id: userId, role, cookie: await sessionCookie(secret, { id: userId, role }) };
     };
     const pairs: Pair[] = [];
-    for (let i = 1; i <= PAIRS; i++) pairs.push({ roomId: id(`r${i}`), patient: await person(`p${i}`, "patient"), doctor: await person(`d${i}`, "doctor") });
+    for (let i = 1; i <= PAIRS; i++)
+      pairs.push({
+        roomId: id(`r${i}`),
+        patient: await person(`p${i}`, "patient"),
+        doctor: await person(`d${i}`, "doctor"),
+      });
     const crowd: Person[] = [];
     for (let i = PAIRS + 1; i <= PAIRS + MANY; i++) crowd.push(await person(`p${i}`, "patient"));
     return { pairs, crowd };
@@ -75,8 +80,12 @@ async function makePeople(url: string, secret: string): Promise<{ pairs: Pair[];
 // ---------------------------------------------------------------- clients
 
 /** Opens the user's event stream (everything but "ready" to `onEvent`); resolves once subscribed. */
-const openStream = (origin: string, cookie: string, onEvent: (event: { type: string; roomId?: string }) => void, signal: AbortSignal) =>
-  openEventStream(origin, cookie, (event) => event.type !== "ready" && onEvent(event), signal);
+const openStream = (
+  origin: string,
+  cookie: string,
+  onEvent: (event: { type: string; roomId?: string }) => void,
+  signal: AbortSignal,
+) => openEventStream(origin, cookie, (event) => event.type !== "ready" && onEvent(event), signal);
 
 interface Tally {
   sentAt: Map<string, number>;
@@ -101,7 +110,9 @@ function receiver(origin: string, pair: Pair, tally: Tally, startSeq: number) {
     try {
       do {
         again = false;
-        const response = await fetch(`${origin}/api/rooms/${pair.roomId}/messages?after=${lastSeq}`, { headers: { cookie: pair.doctor.cookie } });
+        const response = await fetch(`${origin}/api/rooms/${pair.roomId}/messages?after=${lastSeq}`, {
+          headers: { cookie: pair.doctor.cookie },
+        });
         if (!response.ok) continue;
         const { messages } = (await response.json()) as { messages: { seq: number; clientId: string }[] };
         const now = performance.now();
@@ -148,7 +159,9 @@ let databaseUrl = "";
 async function roomSeqs(pairs: Pair[]): Promise<Map<string, number>> {
   const handle = openPostgres(databaseUrl, { max: 1 });
   try {
-    const rows = await handle.sql!<{ id: string; last_seq: number }[]>`select id, last_seq from chat_rooms where id = any(${pairs.map((p) => p.roomId)}::uuid[])`;
+    const rows = await handle.sql!<
+      { id: string; last_seq: number }[]
+    >`select id, last_seq from chat_rooms where id = any(${pairs.map((p) => p.roomId)}::uuid[])`;
     return new Map(rows.map((r) => [r.id, r.last_seq]));
   } finally {
     await handle.close();
@@ -177,23 +190,49 @@ interface RunFigures {
   memory: { server: string; beforeMb: number; connectedMb: number; afterMb: number; streamsAfter: number }[];
 }
 
-async function run(mode: RunFigures["mode"], a: AppServer, b: AppServer, pairs: Pair[], seconds = SECONDS): Promise<RunFigures> {
-  const tally: Tally = { sentAt: new Map(), latencies: [], received: new Set(), duplicates: 0, sendErrors: 0, sendMs: [] };
+async function run(
+  mode: RunFigures["mode"],
+  a: AppServer,
+  b: AppServer,
+  pairs: Pair[],
+  seconds = SECONDS,
+): Promise<RunFigures> {
+  const tally: Tally = {
+    sentAt: new Map(),
+    latencies: [],
+    received: new Set(),
+    duplicates: 0,
+    sendErrors: 0,
+    sendMs: [],
+  };
   const before = [rssMb(a.pid), rssMb(b.pid)];
   const abort = new AbortController();
   const startSeqs = await roomSeqs(pairs);
-  const receivers = pairs.map((pair) => ({ pair, r: receiver(b.origin, pair, tally, startSeqs.get(pair.roomId) ?? 0) }));
+  const receivers = pairs.map((pair) => ({
+    pair,
+    r: receiver(b.origin, pair, tally, startSeqs.get(pair.roomId) ?? 0),
+  }));
   const pollTimers: NodeJS.Timeout[] = [];
   if (mode === "push") {
     // 200 clients: the doctors listen on B, the patients keep their own streams open on A.
     await Promise.all([
-      ...receivers.map(({ pair, r }) => openStream(b.origin, pair.doctor.cookie, (e) => e.type === "message" && e.roomId === pair.roomId && void r.pull(), abort.signal)),
+      ...receivers.map(({ pair, r }) =>
+        openStream(
+          b.origin,
+          pair.doctor.cookie,
+          (e) => e.type === "message" && e.roomId === pair.roomId && void r.pull(),
+          abort.signal,
+        ),
+      ),
       ...pairs.map((pair) => openStream(a.origin, pair.patient.cookie, () => {}, abort.signal)),
     ]);
   } else {
     for (const { r } of receivers) {
       // Each browser polls on its own phase.
-      const start = setTimeout(() => pollTimers.push(setInterval(() => void r.pull(), REFETCH.thread)), Math.random() * REFETCH.thread);
+      const start = setTimeout(
+        () => pollTimers.push(setInterval(() => void r.pull(), REFETCH.thread)),
+        Math.random() * REFETCH.thread,
+      );
       pollTimers.push(start);
     }
   }
@@ -238,7 +277,13 @@ async function run(mode: RunFigures["mode"], a: AppServer, b: AppServer, pairs: 
     p99: percentile(sorted, 99),
     sendP50: percentile(sendSorted, 50),
     sendP99: percentile(sendSorted, 99),
-    memory: ["A", "B"].map((server, i) => ({ server, beforeMb: before[i]!, connectedMb: connected[i]!, afterMb: after[i]!, streamsAfter: streams[i]! })),
+    memory: ["A", "B"].map((server, i) => ({
+      server,
+      beforeMb: before[i]!,
+      connectedMb: connected[i]!,
+      afterMb: after[i]!,
+      streamsAfter: streams[i]!,
+    })),
   };
 }
 
@@ -255,7 +300,16 @@ async function crowdMemory(a: AppServer, crowd: Person[]) {
   const streams = await liveStreams(a);
   abort.abort();
   await sleep(5_000);
-  return { clients: crowd.length, connectMs, beforeMb: before, connectedMb: connected, perConnectionKb: ((connected - before) * 1024) / crowd.length, streamsWhileConnected: streams, streamsAfter: await liveStreams(a), afterMb: rssMb(a.pid) };
+  return {
+    clients: crowd.length,
+    connectMs,
+    beforeMb: before,
+    connectedMb: connected,
+    perConnectionKb: ((connected - before) * 1024) / crowd.length,
+    streamsWhileConnected: streams,
+    streamsAfter: await liveStreams(a),
+    afterMb: rssMb(a.pid),
+  };
 }
 
 async function main() {
@@ -271,7 +325,9 @@ async function main() {
     servers.push(a, b);
     // Warm both up (first requests load routes, fill pools and caches), then measure.
     await run("push", a, b, pairs, 5);
-    console.log(`Delivery: ${RATE} messages/s for ${SECONDS} s from ${PAIRS} patients on A (${a.origin}) to ${PAIRS} doctors on B (${b.origin}).`);
+    console.log(
+      `Delivery: ${RATE} messages/s for ${SECONDS} s from ${PAIRS} patients on A (${a.origin}) to ${PAIRS} doctors on B (${b.origin}).`,
+    );
 
     const push = await run("push", a, b, pairs);
     const polling = await run("polling", a, b, pairs);
@@ -279,15 +335,57 @@ async function main() {
     console.log(
       "\n" +
         table(
-          ["mode", "sent", "received", "lost", "duplicated", "send errors", "p50 ms", "p95 ms", "p99 ms", "POST p50 ms", "POST p99 ms"],
-          [push, polling].map((r) => [r.mode, String(r.sent), String(r.received), String(r.lost), String(r.duplicated), String(r.sendErrors), fmt(r.p50), fmt(r.p95), fmt(r.p99), fmt(r.sendP50), fmt(r.sendP99)]),
+          [
+            "mode",
+            "sent",
+            "received",
+            "lost",
+            "duplicated",
+            "send errors",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "POST p50 ms",
+            "POST p99 ms",
+          ],
+          [push, polling].map((r) => [
+            r.mode,
+            String(r.sent),
+            String(r.received),
+            String(r.lost),
+            String(r.duplicated),
+            String(r.sendErrors),
+            fmt(r.p50),
+            fmt(r.p95),
+            fmt(r.p99),
+            fmt(r.sendP50),
+            fmt(r.sendP99),
+          ]),
         ),
     );
     console.log(
       "\n" +
         table(
-          ["mode", "server", "RSS before MB", "connected MB", "after clients left MB", "growth MB", "live streams after"],
-          [push, polling].flatMap((r) => r.memory.map((m) => [r.mode, m.server, fmt(m.beforeMb), fmt(m.connectedMb), fmt(m.afterMb), fmt(m.afterMb - m.beforeMb), String(m.streamsAfter)])),
+          [
+            "mode",
+            "server",
+            "RSS before MB",
+            "connected MB",
+            "after clients left MB",
+            "growth MB",
+            "live streams after",
+          ],
+          [push, polling].flatMap((r) =>
+            r.memory.map((m) => [
+              r.mode,
+              m.server,
+              fmt(m.beforeMb),
+              fmt(m.connectedMb),
+              fmt(m.afterMb),
+              fmt(m.afterMb - m.beforeMb),
+              String(m.streamsAfter),
+            ]),
+          ),
         ),
     );
     const many = await crowdMemory(a, crowd);
@@ -295,8 +393,15 @@ async function main() {
       `\n${many.clients} streams on one instance: connected in ${(many.connectMs / 1000).toFixed(1)} s, RSS ${fmt(many.beforeMb)} → ${fmt(many.connectedMb)} MB ` +
         `(${many.perConnectionKb.toFixed(0)} kB per connection), ${many.streamsWhileConnected} live streams; after they left: ${many.streamsAfter} streams, ${fmt(many.afterMb)} MB.`,
     );
-    const ok = push.p95 < 150 && push.p99 < 300 && push.lost === 0 && push.duplicated === 0 && push.memory.every((m) => m.afterMb - m.beforeMb < 50 && m.streamsAfter === 0);
-    console.log(`\nTarget (push p95 < 150 ms, p99 < 300 ms, nothing lost or duplicated, < 50 MB growth, no stream left): ${ok ? "met" : "NOT met"}.`);
+    const ok =
+      push.p95 < 150 &&
+      push.p99 < 300 &&
+      push.lost === 0 &&
+      push.duplicated === 0 &&
+      push.memory.every((m) => m.afterMb - m.beforeMb < 50 && m.streamsAfter === 0);
+    console.log(
+      `\nTarget (push p95 < 150 ms, p99 < 300 ms, nothing lost or duplicated, < 50 MB growth, no stream left): ${ok ? "met" : "NOT met"}.`,
+    );
   } finally {
     for (const s of servers) await s.stop();
     await db.drop();

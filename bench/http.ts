@@ -42,7 +42,6 @@ const ENDPOINTS: { key: string; name: string; path: (s: Session) => string; cons
 const ONLY_ENDPOINTS = process.env.BENCH_HTTP_ENDPOINTS ? new Set(process.env.BENCH_HTTP_ENDPOINTS.split(",")) : null;
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
 
-
 /** The app folder whose build is served: BENCH_APP_DIR, or this repository. */
 export const appDir = () => path.resolve(process.env.BENCH_APP_DIR ?? process.cwd());
 export const nextBin = (dir: string) => createRequire(path.join(dir, "package.json")).resolve("next/dist/bin/next");
@@ -50,7 +49,8 @@ export const nextBin = (dir: string) => createRequire(path.join(dir, "package.js
 export async function waitForOk(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before answering ${url}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`the server exited (${child.exitCode}) before answering ${url}`);
     try {
       const response = await fetch(url, { redirect: "manual" });
       if (response.status < 500) return;
@@ -79,10 +79,19 @@ interface Session {
 }
 
 /** 50 people: patients 1001… (three rooms each) and a few ordinary doctors (about 240 rooms each). */
-async function sessions(databaseUrl: string, secret: string, people: ReturnType<typeof benchPeople>, size: DatasetSize): Promise<Session[]> {
+async function sessions(
+  databaseUrl: string,
+  secret: string,
+  people: ReturnType<typeof benchPeople>,
+  size: DatasetSize,
+): Promise<Session[]> {
   const chosen: { id: string; role: "patient" | "doctor" }[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
-    chosen.push(i % 10 === 9 ? { id: people.doctor(2 + Math.floor(i / 10)), role: "doctor" } : { id: people.patient(1001 + i), role: "patient" });
+    chosen.push(
+      i % 10 === 9
+        ? { id: people.doctor(2 + Math.floor(i / 10)), role: "doctor" }
+        : { id: people.patient(1001 + i), role: "patient" },
+    );
   }
   const db = openPostgres(databaseUrl, { max: 1 });
   try {
@@ -104,7 +113,14 @@ async function sessions(databaseUrl: string, secret: string, people: ReturnType<
   }
 }
 
-async function load(server: { origin: string; pid: number; processes: number }, name: string, pathFor: (s: Session) => string, all: Session[], seconds: number, constant = false): Promise<LoadResult> {
+async function load(
+  server: { origin: string; pid: number; processes: number },
+  name: string,
+  pathFor: (s: Session) => string,
+  all: Session[],
+  seconds: number,
+  constant = false,
+): Promise<LoadResult> {
   let next = 0;
   const before = cpuSnapshot(server.pid);
   const result = await autocannon({
@@ -118,7 +134,12 @@ async function load(server: { origin: string; pid: number; processes: number }, 
       {
         setupRequest(request, context: { session?: Session }) {
           const session = (context.session ??= all[next++ % all.length]!);
-          return { ...request, method: "GET", path: pathFor(session), headers: { ...request.headers, cookie: session.cookie } };
+          return {
+            ...request,
+            method: "GET",
+            path: pathFor(session),
+            headers: { ...request.headers, cookie: session.cookie },
+          };
         },
       },
     ],
@@ -134,16 +155,23 @@ async function load(server: { origin: string; pid: number; processes: number }, 
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0])),
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
+    ),
     cpuMsPerRequest: cpuPerRequest(before, after, result.requests.total),
   };
 }
 
-export async function loadEndpoints(input: { databaseUrl: string; people: ReturnType<typeof benchPeople>; size: DatasetSize }): Promise<LoadResult[]> {
+export async function loadEndpoints(input: {
+  databaseUrl: string;
+  people: ReturnType<typeof benchPeople>;
+  size: DatasetSize;
+}): Promise<LoadResult[]> {
   const secret = crypto.randomBytes(33).toString("base64");
   const all = await sessions(input.databaseUrl, secret, input.people, input.size);
   const results: LoadResult[] = [];
-  for (const processes of PROCESS_COUNTS) results.push(...(await loadOneServer({ databaseUrl: input.databaseUrl, secret, all, processes })));
+  for (const processes of PROCESS_COUNTS)
+    results.push(...(await loadOneServer({ databaseUrl: input.databaseUrl, secret, all, processes })));
   return results;
 }
 
@@ -156,19 +184,30 @@ const PROCESS_COUNTS = (process.env.BENCH_HTTP_PROCESSES ?? `1,${os.availablePar
   .map(Number)
   .filter((n, i, all) => Number.isInteger(n) && n > 0 && all.indexOf(n) === i);
 
-async function loadOneServer(input: { databaseUrl: string; secret: string; all: Session[]; processes: number }): Promise<LoadResult[]> {
+async function loadOneServer(input: {
+  databaseUrl: string;
+  secret: string;
+  all: Session[];
+  processes: number;
+}): Promise<LoadResult[]> {
   const { all, processes } = input;
   // BENCH_SERVER_NODE_ARGS: Node flags for a one-process server (run as `next start`), e.g.
   // `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean);
-  const server = await startApp({ databaseUrl: input.databaseUrl, secret: input.secret, ...(nodeArgs && processes === 1 ? { nodeArgs } : { processes }) });
+  const server = await startApp({
+    databaseUrl: input.databaseUrl,
+    secret: input.secret,
+    ...(nodeArgs && processes === 1 ? { nodeArgs } : { processes }),
+  });
   const endpoints = ENDPOINTS.filter((e) => ONLY_ENDPOINTS === null || ONLY_ENDPOINTS.has(e.key));
   try {
     for (const e of endpoints) {
       const response = await fetch(`${server.origin}${e.path(all[0]!)}`, { headers: { cookie: all[0]!.cookie } });
       if (response.status !== 200) throw new Error(`${e.name} answered ${response.status}: ${await response.text()}`);
     }
-    console.log(`\nHTTP load on ${processes} server process${processes === 1 ? "" : "es"} (${CONNECTIONS} connections, ${SECONDS} s each) on ${server.origin}:`);
+    console.log(
+      `\nHTTP load on ${processes} server process${processes === 1 ? "" : "es"} (${CONNECTIONS} connections, ${SECONDS} s each) on ${server.origin}:`,
+    );
     const results: LoadResult[] = [];
     for (const e of endpoints) {
       await load({ ...server, processes }, e.name, e.path, all, 3, e.constant); // warm-up

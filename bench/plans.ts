@@ -64,7 +64,9 @@ export function scansOf(plan: PlanNode): string[] {
   const out: string[] = [];
   const walk = (node: PlanNode) => {
     if (node["Relation Name"]) {
-      out.push(`${node["Node Type"]} on ${node["Relation Name"]}${node["Index Name"] ? ` (${node["Index Name"]})` : ""}`);
+      out.push(
+        `${node["Node Type"]} on ${node["Relation Name"]}${node["Index Name"] ? ` (${node["Index Name"]})` : ""}`,
+      );
     }
     for (const child of node.Plans ?? []) walk(child);
   };
@@ -87,7 +89,8 @@ export function forbiddenScans(scans: string[]): string[] {
  */
 export async function explainGeneric(handle: DatabaseHandle, query: CapturedQuery): Promise<PlanNode> {
   const name = "carebridge_plan_check";
-  const literal = (value: unknown, type: string) => (value === null || value === undefined ? `null::${type}` : `'${String(value).replace(/'/g, "''")}'::${type}`);
+  const literal = (value: unknown, type: string) =>
+    value === null || value === undefined ? `null::${type}` : `'${String(value).replace(/'/g, "''")}'::${type}`;
   const session = handle.sql ? await handle.sql.reserve() : null;
   const run = async (statement: string): Promise<Record<string, unknown>[]> => {
     if (session) return session.unsafe(statement);
@@ -99,7 +102,9 @@ export async function explainGeneric(handle: DatabaseHandle, query: CapturedQuer
     await run("set plan_cache_mode = force_generic_plan");
     await run(`prepare ${name} as ${query.sql}`);
     try {
-      const [row] = await run(`select parameter_types::text[] as types from pg_prepared_statements where name = '${name}'`);
+      const [row] = await run(
+        `select parameter_types::text[] as types from pg_prepared_statements where name = '${name}'`,
+      );
       const types = (row?.types ?? []) as string[];
       const args = types.length ? `(${types.map((t, i) => literal(query.params[i], t)).join(", ")})` : "";
       const [plan] = await run(`explain (format json) execute ${name}${args}`);
@@ -120,7 +125,10 @@ export async function explainGeneric(handle: DatabaseHandle, query: CapturedQuer
  * Runs `run` on a capturing copy of `handle` (made the app's database meanwhile) and explains what
  * it ran; for prepared statements, `genericScans` are the scans of their generic plans.
  */
-export async function planOf(handle: DatabaseHandle, run: () => Promise<unknown>): Promise<{ queries: number; scans: string[]; genericScans: string[] }> {
+export async function planOf(
+  handle: DatabaseHandle,
+  run: () => Promise<unknown>,
+): Promise<{ queries: number; scans: string[]; genericScans: string[] }> {
   const capture = capturingHandle(handle);
   const previous = globalThis.__carebridgeDb;
   globalThis.__carebridgeDb = capture.handle;

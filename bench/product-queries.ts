@@ -3,7 +3,13 @@
  * the real lib/ functions, for a user with few rooms and for the doctor with many.
  */
 import { listAppointments, listAuditEvents, listRooms, listUsers, overview } from "@/lib/admin";
-import { doctorAcceptedAppointments, doctorHistory, doctorPendingRequests, listDoctors, patientAppointments } from "@/lib/appointments";
+import {
+  doctorAcceptedAppointments,
+  doctorHistory,
+  doctorPendingRequests,
+  listDoctors,
+  patientAppointments,
+} from "@/lib/appointments";
 import { listConversations, messagesAfter, recentMessages, roomForMember, threadPage, unreadTotal } from "@/lib/chat";
 import { conversationCursorSchema } from "@/lib/schemas/conversations";
 import { findSessionUser } from "@/lib/sessions";
@@ -41,13 +47,23 @@ export async function productQueries(people: QueryPeople, busyLabel = "many room
       { name: "session user lookup", who, run: () => findSessionUser(userId, SESSION_ID) },
       { name: "conversation list", who, run: () => listConversations({ userId }) },
       ...(secondPage
-        ? [{ name: "conversation list page 2", who, run: () => listConversations({ userId, before: conversationCursorSchema.parse(secondPage) }) }]
+        ? [
+            {
+              name: "conversation list page 2",
+              who,
+              run: () => listConversations({ userId, before: conversationCursorSchema.parse(secondPage) }),
+            },
+          ]
         : []),
       { name: "unread total", who, run: () => unreadTotal(userId) },
       { name: "recent messages", who, run: () => recentMessages(userId) },
       { name: "room for member", who, run: () => roomForMember({ roomId, userId }) },
       { name: "thread page of 50", who, run: () => threadPage({ roomId, userId }) },
-      { name: "thread page before N", who, run: () => threadPage({ roomId, userId, beforeSeq: Math.max(1, lastSeq - 5) }) },
+      {
+        name: "thread page before N",
+        who,
+        run: () => threadPage({ roomId, userId, beforeSeq: Math.max(1, lastSeq - 5) }),
+      },
       { name: "poll after N", who, run: () => messagesAfter({ roomId, userId, afterSeq: lastSeq }) },
     );
   }
@@ -62,7 +78,11 @@ export async function productQueries(people: QueryPeople, busyLabel = "many room
     { name: "admin users search", who: "admin", run: () => listUsers({ q: "patient 123", page: 1 }) },
     { name: "admin users page 50", who: "admin", run: () => listUsers({ role: "patient", page: 50 }) },
     { name: "admin appointments", who: "admin", run: () => listAppointments({ page: 1 }) },
-    { name: "admin appointments by status", who: "admin", run: () => listAppointments({ status: "requested", page: 1 }) },
+    {
+      name: "admin appointments by status",
+      who: "admin",
+      run: () => listAppointments({ status: "requested", page: 1 }),
+    },
     { name: "admin audit", who: "admin", run: () => listAuditEvents({ page: 1 }) },
     { name: "admin audit by action", who: "admin", run: () => listAuditEvents({ action: "appointment.", page: 1 }) },
     { name: "admin rooms", who: "admin", run: () => listRooms({ page: 1 }) },

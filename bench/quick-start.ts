@@ -17,7 +17,12 @@ export async function timeQuickStart(): Promise<{ ms: number; built: boolean; da
   const builtBefore = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "carebridge-quickstart-"));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, CAREBRIDGE_DATA_DIR: dataDir, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CAREBRIDGE_DATA_DIR: dataDir,
+    PORT: String(port),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
   const started = Date.now();
@@ -34,10 +39,16 @@ export async function timeQuickStart(): Promise<{ ms: number; built: boolean; da
 }
 
 /** Every script a first visit of the route loads: the root main files and the route's entries. */
-export function chatPageFirstLoadJs(route = "/chat/[roomId]/page"): { files: number; bytes: number; gzipBytes: number } {
+export function chatPageFirstLoadJs(route = "/chat/[roomId]/page"): {
+  files: number;
+  bytes: number;
+  gzipBytes: number;
+} {
   const next = path.join(appDir(), ".next");
   const serverDir = path.join(next, "server", "app", ...route.split("/").filter(Boolean));
-  const buildManifest = JSON.parse(fs.readFileSync(path.join(serverDir, "build-manifest.json"), "utf8")) as { rootMainFiles: string[] };
+  const buildManifest = JSON.parse(fs.readFileSync(path.join(serverDir, "build-manifest.json"), "utf8")) as {
+    rootMainFiles: string[];
+  };
   const sandbox: { __RSC_MANIFEST?: Record<string, { entryJSFiles?: Record<string, string[]> }> } = {};
   vm.runInNewContext(fs.readFileSync(`${serverDir}_client-reference-manifest.js`, "utf8"), { globalThis: sandbox });
   const entries = sandbox.__RSC_MANIFEST?.[route]?.entryJSFiles ?? {};

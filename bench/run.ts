@@ -40,7 +40,9 @@ async function timed<T>(label: string, run: () => Promise<T>): Promise<number> {
 }
 
 /** One run of a single connection for generation, with room to sort in memory. */
-async function generator(url: string): Promise<{ run: (statement: string) => Promise<unknown>; close: () => Promise<void> }> {
+async function generator(
+  url: string,
+): Promise<{ run: (statement: string) => Promise<unknown>; close: () => Promise<void> }> {
   const handle = openPostgres(url, { max: 1 });
   for (const setting of ["work_mem = '256MB'", "maintenance_work_mem = '512MB'", "synchronous_commit = off"]) {
     await handle.sql!.unsafe(`set ${setting}`);
@@ -75,7 +77,9 @@ async function measureQueries(handle: DatabaseHandle, size: DatasetSize, label: 
   }
   console.log(`\nQueries at ${label} (p50/p95 over ${RUNS} runs, ms):`);
   for (const f of figures) {
-    console.log(`  ${f.name} [${f.who}]: ${f.p50.toFixed(2)} / ${f.p95.toFixed(2)}  ${f.queries} SQL; ${f.scans.join(", ")}`);
+    console.log(
+      `  ${f.name} [${f.who}]: ${f.p50.toFixed(2)} / ${f.p95.toFixed(2)}  ${f.queries} SQL; ${f.scans.join(", ")}`,
+    );
   }
   return figures;
 }
@@ -96,7 +100,10 @@ async function holdsFullDataset(handle: DatabaseHandle, size: DatasetSize): Prom
   if (Number(rooms?.n) !== size.rooms) return null;
   const messages = await messageCount(handle);
   const expected = finalMessageCount(size);
-  if (messages !== expected) throw new Error(`The database holds ${messages} messages, not the data set's ${expected}: give an empty database, or one kept whole.`);
+  if (messages !== expected)
+    throw new Error(
+      `The database holds ${messages} messages, not the data set's ${expected}: give an empty database, or one kept whole.`,
+    );
   return messages;
 }
 
@@ -124,10 +131,13 @@ async function main() {
       generation.migrateMs = await timed("migrations", () => handle.migrate());
       const gen = await generator(scratch.url);
       const hash = await hashPassword("carebridge-demo");
-      generation.baseMs = await timed("users, appointments, rooms, 10% of messages, audit", () => generateBase(gen.run, size, hash));
+      generation.baseMs = await timed("users, appointments, rooms, 10% of messages, audit", () =>
+        generateBase(gen.run, size, hash),
+      );
       generation.vacuumSmallMs = await timed("vacuum analyze", () => gen.run("vacuum analyze"));
       const small = await messageCount(handle);
-      if (STAGES.has("queries")) queriesSmall = await measureQueries(handle, size, `${small.toLocaleString("en")} messages`);
+      if (STAGES.has("queries"))
+        queriesSmall = await measureQueries(handle, size, `${small.toLocaleString("en")} messages`);
       generation.growMs = await timed("the other 90% of messages", () => growMessages(gen.run, size));
       generation.vacuumLargeMs = await timed("vacuum analyze", () => gen.run("vacuum analyze"));
       await gen.close();
@@ -137,10 +147,18 @@ async function main() {
     // Migrations added since the data set was kept (none on a fresh one).
     await handle.migrate();
     const large = await messageCount(handle);
-    if (STAGES.has("queries")) queriesLarge = await measureQueries(handle, size, `${large.toLocaleString("en")} messages`);
+    if (STAGES.has("queries"))
+      queriesLarge = await measureQueries(handle, size, `${large.toLocaleString("en")} messages`);
     results.queries = queriesLarge.map((l) => {
       const s = queriesSmall.find((q) => q.name === l.name && q.who === l.who);
-      return { name: l.name, who: l.who, sqlStatements: l.queries, small: s && { p50: s.p50, p95: s.p95, seqScans: s.seqScans }, large: { p50: l.p50, p95: l.p95, seqScans: l.seqScans }, scans: l.scans };
+      return {
+        name: l.name,
+        who: l.who,
+        sqlStatements: l.queries,
+        small: s && { p50: s.p50, p95: s.p95, seqScans: s.seqScans },
+        large: { p50: l.p50, p95: l.p95, seqScans: l.seqScans },
+        scans: l.scans,
+      };
     });
     if (STAGES.has("http")) {
       load = await loadEndpoints({ databaseUrl: scratch.url, people, size });
@@ -163,18 +181,31 @@ async function main() {
 }
 
 function report(results: Record<string, unknown>, small: QueryFigures[], large: QueryFigures[], load: LoadResult[]) {
-  const dataset = results.dataset as { messagesSmall?: number; messagesLarge: number; generation?: { totalMs: number } } | undefined;
+  const dataset = results.dataset as
+    { messagesSmall?: number; messagesLarge: number; generation?: { totalMs: number } } | undefined;
   if (dataset?.generation) {
-    console.log(`\nData set generated in ${(dataset.generation.totalMs / 1000).toFixed(1)} s (${dataset.messagesLarge.toLocaleString("en")} messages).`);
+    console.log(
+      `\nData set generated in ${(dataset.generation.totalMs / 1000).toFixed(1)} s (${dataset.messagesLarge.toLocaleString("en")} messages).`,
+    );
   }
   if (large.length) {
     const rows = large.map((l) => {
       const s = small.find((q) => q.name === l.name && q.who === l.who);
       const seq = [...new Set([...(s?.seqScans ?? []), ...l.seqScans])];
       const ok = l.p95 < 5 && seq.length === 0 ? "ok" : "MISS";
-      return [l.name, l.who, s ? `${s.p50.toFixed(2)} / ${s.p95.toFixed(2)}` : "-", `${l.p50.toFixed(2)} / ${l.p95.toFixed(2)}`, String(l.queries), seq.join(", ") || "none", ok];
+      return [
+        l.name,
+        l.who,
+        s ? `${s.p50.toFixed(2)} / ${s.p95.toFixed(2)}` : "-",
+        `${l.p50.toFixed(2)} / ${l.p95.toFixed(2)}`,
+        String(l.queries),
+        seq.join(", ") || "none",
+        ok,
+      ];
     });
-    console.log(`\n${table(["query", "for", `p50 / p95 ms @${dataset?.messagesSmall ?? "?"}`, `p50 / p95 ms @${dataset?.messagesLarge ?? "?"}`, "SQL", "seq scans on large tables", "target"], rows)}`);
+    console.log(
+      `\n${table(["query", "for", `p50 / p95 ms @${dataset?.messagesSmall ?? "?"}`, `p50 / p95 ms @${dataset?.messagesLarge ?? "?"}`, "SQL", "seq scans on large tables", "target"], rows)}`,
+    );
   }
   if (load.length) {
     const rows = load.map((l) => {
@@ -191,13 +222,26 @@ function report(results: Record<string, unknown>, small: QueryFigures[], large: 
         `${cpu.server.toFixed(2)} / ${cpu.postgres.toFixed(2)} / ${cpu.generator.toFixed(2)}`,
       ];
     });
-    const header = ["processes", "endpoint", "req/s", "of constant", "p99", "errors", "target", "CPU ms per request: server / PostgreSQL / load"];
+    const header = [
+      "processes",
+      "endpoint",
+      "req/s",
+      "of constant",
+      "p99",
+      "errors",
+      "target",
+      "CPU ms per request: server / PostgreSQL / load",
+    ];
     console.log(`\n${table(header, rows)}`);
   }
   const start = results.quickStart as { ms: number; built: boolean } | undefined;
-  if (start) console.log(`\nQuick start (empty embedded database → first page): ${(start.ms / 1000).toFixed(1)} s${start.built ? " (including a build)" : ""}`);
+  if (start)
+    console.log(
+      `\nQuick start (empty embedded database → first page): ${(start.ms / 1000).toFixed(1)} s${start.built ? " (including a build)" : ""}`,
+    );
   const js = results.chatPageFirstLoadJs as { gzipBytes: number } | undefined;
-  if (js) console.log(`First-load JS of /chat/[roomId]: ${(js.gzipBytes / 1024).toFixed(1)} kB gzipped (target < 200 kB)`);
+  if (js)
+    console.log(`First-load JS of /chat/[roomId]: ${(js.gzipBytes / 1024).toFixed(1)} kB gzipped (target < 200 kB)`);
 }
 
 main().catch((error: unknown) => {

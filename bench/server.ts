@@ -58,7 +58,14 @@ export async function startApp(input: {
   captureStderr?: boolean;
 }): Promise<AppServer> {
   const dir = appDir();
-  const env = { ...process.env, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: input.databaseUrl, AUTH_SECRET: input.secret, ...input.env };
+  const env = {
+    ...process.env,
+    NODE_ENV: "production" as const,
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: input.databaseUrl,
+    AUTH_SECRET: input.secret,
+    ...input.env,
+  };
   // npm start would build a stale app itself, silently and within the wait for its first answer.
   if (!buildIsCurrent(dir)) {
     console.log(`Building ${dir} (no build, or the sources changed)…`);
@@ -84,12 +91,26 @@ export async function startApp(input: {
     await stopProcess(child);
     throw error;
   }
-  return { origin, pid: child.pid!, stop: () => stopProcess(child), running: () => child.exitCode === null && child.signalCode === null, stderr: () => stderr };
+  return {
+    origin,
+    pid: child.pid!,
+    stop: () => stopProcess(child),
+    running: () => child.exitCode === null && child.signalCode === null,
+    stderr: () => stderr,
+  };
 }
 
 /** A session cookie for `userId`, as Auth.js would set after sign-in. */
-export async function sessionCookie(secret: string, user: { id: string; role: "patient" | "doctor" | "admin" }): Promise<string> {
-  const token = await encode({ token: { sub: user.id, role: user.role, sid: crypto.randomUUID() }, secret, salt: SESSION_COOKIE, maxAge: 12 * 3600 });
+export async function sessionCookie(
+  secret: string,
+  user: { id: string; role: "patient" | "doctor" | "admin" },
+): Promise<string> {
+  const token = await encode({
+    token: { sub: user.id, role: user.role, sid: crypto.randomUUID() },
+    secret,
+    salt: SESSION_COOKIE,
+    maxAge: 12 * 3600,
+  });
   return `${SESSION_COOKIE}=${token}`;
 }
 
@@ -114,7 +135,12 @@ export function rssMb(pid: number): number {
  * Reads a user's live-update stream (/api/events) as the browser's EventSource would, passing each
  * event to `onEvent`; resolves once the server says the stream is subscribed ("ready").
  */
-export async function openEventStream(origin: string, cookie: string, onEvent: (event: { type: string; roomId?: string; seq?: number }) => void, signal: AbortSignal): Promise<void> {
+export async function openEventStream(
+  origin: string,
+  cookie: string,
+  onEvent: (event: { type: string; roomId?: string; seq?: number }) => void,
+  signal: AbortSignal,
+): Promise<void> {
   const response = await fetch(`${origin}/api/events`, { headers: { cookie, accept: "text/event-stream" }, signal });
   if (!response.ok || !response.body) throw new Error(`/api/events answered ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -35,7 +35,13 @@ const NAV: Record<Role, NavItem[]> = {
   ],
 };
 
-export async function AppShell({ user, children }: { user: Pick<PublicUser, "id" | "name" | "role">; children: ReactNode }) {
+export async function AppShell({
+  user,
+  children,
+}: {
+  user: Pick<PublicUser, "id" | "name" | "role">;
+  children: ReactNode;
+}) {
   // Admins never see message counts: they have no conversations.
   const initialUnread = user.role === "admin" ? null : await unreadTotal(user.id);
   return (
@@ -43,7 +49,10 @@ export async function AppShell({ user, children }: { user: Pick<PublicUser, "id"
       <TimeZoneSync serverTimeZone={await viewerTimeZone()} />
       {user.role === "admin" ? null : <LiveUpdates meId={user.id} />}
       <IdleSignOut idleMinutes={readEnv().SESSION_IDLE_MINUTES} />
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">

@@ -48,7 +48,8 @@ export function IdleSignOut({ idleMinutes }: { idleMinutes: number }) {
       title="Are you still there?"
       description={
         <>
-          For your privacy you will be signed out in <span aria-live="polite">{secondsLeft} seconds</span> because nothing has happened for a while.
+          For your privacy you will be signed out in <span aria-live="polite">{secondsLeft} seconds</span> because
+          nothing has happened for a while.
         </>
       }
     >

@@ -39,7 +39,8 @@ export function LiveUpdates({ meId }: { meId: string }) {
   const router = useRouter();
   useEffect(() => {
     const counters = () => {
-      for (const key of [keys.unread(), keys.conversations(), keys.recentMessages()]) void queryClient.invalidateQueries({ queryKey: key });
+      for (const key of [keys.unread(), keys.conversations(), keys.recentMessages()])
+        void queryClient.invalidateQueries({ queryKey: key });
     };
     const apply = (event: RealtimeEvent) => {
       switch (event.type) {

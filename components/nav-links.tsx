@@ -15,7 +15,11 @@ export interface NavItem {
 export function NavLinks({ items, initialUnread }: { items: NavItem[]; initialUnread: number | null }) {
   const pathname = usePathname();
   const hasUnread = initialUnread !== null;
-  return hasUnread ? <WithUnread items={items} pathname={pathname} initialUnread={initialUnread} /> : <Links items={items} pathname={pathname} unread={0} />;
+  return hasUnread ? (
+    <WithUnread items={items} pathname={pathname} initialUnread={initialUnread} />
+  ) : (
+    <Links items={items} pathname={pathname} unread={0} />
+  );
 }
 
 function WithUnread({ items, pathname, initialUnread }: { items: NavItem[]; pathname: string; initialUnread: number }) {

@@ -41,7 +41,10 @@ export function useUnreadTitle(total: number): void {
 export function UnreadBadge({ total }: { total: number }) {
   if (total <= 0) return null;
   return (
-    <span className="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white" data-testid="unread-badge">
+    <span
+      className="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white"
+      data-testid="unread-badge"
+    >
       {total > 99 ? "99+" : total}
       <span className="sr-only"> unread</span>
     </span>

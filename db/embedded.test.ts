@@ -76,40 +76,46 @@ describe("the embedded database across processes", () => {
     expect(fs.existsSync(lockFileOf(dir))).toBe(false);
   });
 
-  it("refuses a second process while the first holds the folder, and loses none of the first one's writes", TEST, async (ctx) => {
-    const { expect } = ctx;
-    const { dir, start } = scenario(ctx);
-    const holder = start(["hold", dir]);
-    await holder.waitFor("ready", STARTUP_MS);
-    holder.send("insert before@example.com");
-    await holder.waitFor("inserted before@example.com");
+  it(
+    "refuses a second process while the first holds the folder, and loses none of the first one's writes",
+    TEST,
+    async (ctx) => {
+      const { expect } = ctx;
+      const { dir, start } = scenario(ctx);
+      const holder = start(["hold", dir]);
+      await holder.waitFor("ready", STARTUP_MS);
+      holder.send("insert before@example.com");
+      await holder.waitFor("inserted before@example.com");
 
-    // Another process (this one) through the function the app uses.
-    let caught: unknown;
-    try {
-      openPglite({ dataDir: dir });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(DatabaseInUseError);
-    expect((caught as Error).message).toContain(`in use by process ${holder.pid}`);
+      // Another process (this one) through the function the app uses.
+      let caught: unknown;
+      try {
+        openPglite({ dataDir: dir });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(DatabaseInUseError);
+      expect((caught as Error).message).toContain(`in use by process ${holder.pid}`);
 
-    // And a separate child fails the same way, before touching the data.
-    const intruder = start(["write", dir, "intruder@example.com"]);
-    expect((await intruder.exited).code).toBe(3);
-    expect(intruder.output()).toContain(`failed DatabaseInUseError: The embedded database in ${dir} is in use by process ${holder.pid}.`);
-    expect(intruder.output()).not.toContain("written");
+      // And a separate child fails the same way, before touching the data.
+      const intruder = start(["write", dir, "intruder@example.com"]);
+      expect((await intruder.exited).code).toBe(3);
+      expect(intruder.output()).toContain(
+        `failed DatabaseInUseError: The embedded database in ${dir} is in use by process ${holder.pid}.`,
+      );
+      expect(intruder.output()).not.toContain("written");
 
-    // The holder keeps working after the refused attempts, and all of it is kept.
-    holder.send("insert after-1@example.com");
-    holder.send("insert after-2@example.com");
-    await holder.waitFor("inserted after-2@example.com");
-    holder.send("close");
-    expect((await holder.exited).code).toBe(0);
-    expect(fs.existsSync(lockFileOf(dir))).toBe(false);
+      // The holder keeps working after the refused attempts, and all of it is kept.
+      holder.send("insert after-1@example.com");
+      holder.send("insert after-2@example.com");
+      await holder.waitFor("inserted after-2@example.com");
+      holder.send("close");
+      expect((await holder.exited).code).toBe(0);
+      expect(fs.existsSync(lockFileOf(dir))).toBe(false);
 
-    expect(await emailsIn(dir)).toEqual(["after-1@example.com", "after-2@example.com", "before@example.com"]);
-  });
+      expect(await emailsIn(dir)).toEqual(["after-1@example.com", "after-2@example.com", "before@example.com"]);
+    },
+  );
 
   it("closes the database and removes the lock on SIGTERM", TEST, async (ctx) => {
     const { expect } = ctx;

@@ -4,7 +4,12 @@ export function pgError(error: unknown): { code?: string; constraint?: string } 
   for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
     const e = current as { code?: unknown; constraint?: unknown; constraint_name?: unknown; cause?: unknown };
     if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) {
-      const constraint = typeof e.constraint === "string" ? e.constraint : typeof e.constraint_name === "string" ? e.constraint_name : undefined;
+      const constraint =
+        typeof e.constraint === "string"
+          ? e.constraint
+          : typeof e.constraint_name === "string"
+            ? e.constraint_name
+            : undefined;
       return { code: e.code, constraint };
     }
     current = e.cause;

@@ -43,7 +43,12 @@ function describeServer(databaseUrl: string | undefined) {
   try {
     const url = new URL(databaseUrl ?? "");
     const host = url.hostname || "localhost";
-    return { host, where: `${host}:${url.port || "5432"}`, user: decodeURIComponent(url.username) || "(none)", database: decodeURIComponent(url.pathname.slice(1)) || "(none)" };
+    return {
+      host,
+      where: `${host}:${url.port || "5432"}`,
+      user: decodeURIComponent(url.username) || "(none)",
+      database: decodeURIComponent(url.pathname.slice(1)) || "(none)",
+    };
   } catch {
     return { host: "(unknown)", where: "(the server in DATABASE_URL)", user: "(unknown)", database: "(unknown)" };
   }

@@ -15,7 +15,8 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const lockContent = () => JSON.parse(fs.readFileSync(lockFileOf(dir), "utf8")) as { pid: number; started: string | null };
+const lockContent = () =>
+  JSON.parse(fs.readFileSync(lockFileOf(dir), "utf8")) as { pid: number; started: string | null };
 
 /** The start time field the lock records for a pid (Linux /proc). */
 function startTimeOf(pid: number): string {
@@ -49,7 +50,11 @@ describe("the embedded database lock", () => {
   it("takes and releases the lock in this process", () => {
     expect(lockHolder(dir)).toBeNull();
     const release = acquireLock(dir);
-    expect(lockContent()).toEqual({ pid: process.pid, started: startTimeOf(process.pid), token: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(lockContent()).toEqual({
+      pid: process.pid,
+      started: startTimeOf(process.pid),
+      token: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     // This process's own lock is not reported as held by someone else.
     expect(lockHolder(dir)).toBeNull();
     // A second open of the same folder in this same process is refused too.
@@ -116,7 +121,9 @@ describe("the embedded database lock", () => {
     await first.waitFor("locked");
     const second = startFixture("hold-lock.ts", [dir]);
     expect((await second.exited).code).toBe(3);
-    expect(second.output()).toContain(`failed DatabaseInUseError: The embedded database in ${dir} is in use by process ${first.pid}.`);
+    expect(second.output()).toContain(
+      `failed DatabaseInUseError: The embedded database in ${dir} is in use by process ${first.pid}.`,
+    );
     expect(lockHolder(dir)).toBe(first.pid);
   });
 

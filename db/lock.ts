@@ -139,7 +139,11 @@ export function acquireLock(dataDir: string): () => void {
   if (heldHere.has(dir)) throw new DatabaseInUseError(process.pid, dataDir);
   fs.mkdirSync(dir, { recursive: true });
   const file = lockFileOf(dir);
-  const me: LockOwner = { pid: process.pid, started: processStartTime(process.pid), token: crypto.randomBytes(16).toString("hex") };
+  const me: LockOwner = {
+    pid: process.pid,
+    started: processStartTime(process.pid),
+    token: crypto.randomBytes(16).toString("hex"),
+  };
   const content = JSON.stringify(me);
 
   for (let attempt = 0; attempt < 200; attempt++) {

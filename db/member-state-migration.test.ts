@@ -16,13 +16,16 @@ const MIGRATION = "0006_member_state";
 /** A migrations folder holding only the migrations before `tag`, as a database made before it was. */
 function foldersBefore(tag: string): string {
   const source = migrationsFolder();
-  const journal = JSON.parse(fs.readFileSync(path.join(source, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const journal = JSON.parse(fs.readFileSync(path.join(source, "meta/_journal.json"), "utf8")) as {
+    entries: { tag: string }[];
+  };
   const at = journal.entries.findIndex((e) => e.tag === tag);
   if (at < 0) throw new Error(`no migration ${tag}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "carebridge-migrations-"));
   fs.mkdirSync(path.join(dir, "meta"));
   const earlier = journal.entries.slice(0, at);
-  for (const entry of earlier) fs.copyFileSync(path.join(source, `${entry.tag}.sql`), path.join(dir, `${entry.tag}.sql`));
+  for (const entry of earlier)
+    fs.copyFileSync(path.join(source, `${entry.tag}.sql`), path.join(dir, `${entry.tag}.sql`));
   fs.writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify({ ...journal, entries: earlier }));
   return dir;
 }
@@ -70,21 +73,45 @@ describe(`migration ${MIGRATION}`, () => {
 
     await handle.migrate();
 
-    const { rows } = await pg.query<{ room: string; member: string; unread: number; activity: string; incoming: string | null }>(`
+    const { rows } = await pg.query<{
+      room: string;
+      member: string;
+      unread: number;
+      activity: string;
+      incoming: string | null;
+    }>(`
       select right(room_id::text, 2) as room, right(user_id::text, 1) as member, unread_count as unread,
              to_char(last_activity_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as activity,
              to_char(last_incoming_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as incoming
         from room_members order by room_id, user_id`);
     expect(rows).toEqual([
       // Room 10: the doctor (cursor 4) has the patient's 5 unread; the patient (cursor 1) the doctor's 2 and 3.
-      { room: "10", member: "1", unread: 1, activity: "2030-01-01T08:05:00.123456", incoming: "2030-01-01T08:05:00.123000" },
-      { room: "10", member: "2", unread: 2, activity: "2030-01-01T08:05:00.123456", incoming: "2030-01-01T08:03:00.000000" },
+      {
+        room: "10",
+        member: "1",
+        unread: 1,
+        activity: "2030-01-01T08:05:00.123456",
+        incoming: "2030-01-01T08:05:00.123000",
+      },
+      {
+        room: "10",
+        member: "2",
+        unread: 2,
+        activity: "2030-01-01T08:05:00.123456",
+        incoming: "2030-01-01T08:03:00.000000",
+      },
       // Room 11: nothing sent yet.
       { room: "11", member: "1", unread: 0, activity: "2029-12-30T00:00:00.000000", incoming: null },
       { room: "11", member: "3", unread: 0, activity: "2029-12-30T00:00:00.000000", incoming: null },
       // Room 12: only the doctor wrote; the doctor's own messages are never unread nor incoming for them.
       { room: "12", member: "1", unread: 0, activity: "2029-12-31T12:00:00.500000", incoming: null },
-      { room: "12", member: "2", unread: 2, activity: "2029-12-31T12:00:00.500000", incoming: "2029-12-31T12:00:00.500000" },
+      {
+        room: "12",
+        member: "2",
+        unread: 2,
+        activity: "2029-12-31T12:00:00.500000",
+        incoming: "2029-12-31T12:00:00.500000",
+      },
     ]);
     // Every migration from an empty embedded database: slow, and slower on a busy machine.
   }, 120_000);

@@ -30,13 +30,21 @@ let counter = 0;
 const uniqueEmail = (prefix = "user") => `${prefix}-${++counter}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
 async function makeUser(role: Role = "patient", email = uniqueEmail(role)): Promise<string> {
-  const [row] = await db().insert(users).values({ email, name: `A ${role}`, passwordHash: "x", role }).returning({ id: users.id });
+  const [row] = await db()
+    .insert(users)
+    .values({ email, name: `A ${role}`, passwordHash: "x", role })
+    .returning({ id: users.id });
   return row!.id;
 }
 
 const AT = new Date("2030-03-04T10:00:00Z");
 
-async function makeAppointment(values: { patientId: string; doctorId: string; startsAt?: Date; status?: "requested" | "accepted" }) {
+async function makeAppointment(values: {
+  patientId: string;
+  doctorId: string;
+  startsAt?: Date;
+  status?: "requested" | "accepted";
+}) {
   const [row] = await db()
     .insert(appointments)
     .values({ startsAt: AT, reason: "A check-up.", ...values })
@@ -48,19 +56,28 @@ async function makeAppointment(values: { patientId: string; doctorId: string; st
 async function makeRoom() {
   const patientId = await makeUser("patient");
   const doctorId = await makeUser("doctor");
-  const appointmentId = await makeAppointment({ patientId, doctorId, startsAt: new Date(AT.getTime() + ++counter * 3_600_000), status: "accepted" });
+  const appointmentId = await makeAppointment({
+    patientId,
+    doctorId,
+    startsAt: new Date(AT.getTime() + ++counter * 3_600_000),
+    status: "accepted",
+  });
   const [room] = await db().insert(chatRooms).values({ appointmentId }).returning({ id: chatRooms.id });
-  await db().insert(roomMembers).values([
-    { roomId: room!.id, userId: patientId },
-    { roomId: room!.id, userId: doctorId },
-  ]);
+  await db()
+    .insert(roomMembers)
+    .values([
+      { roomId: room!.id, userId: patientId },
+      { roomId: room!.id, userId: doctorId },
+    ]);
   return { roomId: room!.id, appointmentId, patientId, doctorId };
 }
 
 describe("migrations", () => {
   it("keep rate-limit buckets out of the write-ahead log, and everything else in it", async () => {
     const rows = rowsOf<{ relname: string; relpersistence: string }>(
-      await db().execute(sql`select relname, relpersistence from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace`),
+      await db().execute(
+        sql`select relname, relpersistence from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace`,
+      ),
     );
     expect(rows.filter((r) => r.relpersistence === "u").map((r) => r.relname)).toEqual(["rate_limits"]);
   });
@@ -71,38 +88,76 @@ describe("migrations", () => {
     );
     const tables = rowsOf<{ table_name: string }>(result).map((r) => r.table_name);
     expect(tables).toEqual(
-      expect.arrayContaining(["users", "doctor_profiles", "working_hours", "appointments", "chat_rooms", "room_members", "messages", "audit_events"]),
+      expect.arrayContaining([
+        "users",
+        "doctor_profiles",
+        "working_hours",
+        "appointments",
+        "chat_rooms",
+        "room_members",
+        "messages",
+        "audit_events",
+      ]),
     );
   });
 
   it("are all recorded as applied", async () => {
-    const journal = JSON.parse(fs.readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8")) as { entries: unknown[] };
-    const [row] = rowsOf<{ n: number }>(await db().execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+    const journal = JSON.parse(
+      fs.readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8"),
+    ) as { entries: unknown[] };
+    const [row] = rowsOf<{ n: number }>(
+      await db().execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`),
+    );
     expect(row!.n).toBe(journal.entries.length);
   });
 });
 
 describe("users", () => {
   it("refuses a role outside patient, doctor and admin", async () => {
-    const insert = db().execute(sql`insert into users (email, name, password_hash, role) values (${uniqueEmail()}, 'N', 'x', 'nurse')`);
+    const insert = db().execute(
+      sql`insert into users (email, name, password_hash, role) values (${uniqueEmail()}, 'N', 'x', 'nurse')`,
+    );
     expect(await failure(insert)).toEqual({ code: CHECK, constraint: "users_role_check" });
   });
 
   it("refuses a second account whose email differs only in letter case", async () => {
     const email = uniqueEmail("case");
     await makeUser("patient", email);
-    expect(await failure(makeUser("doctor", email.toUpperCase()))).toEqual({ code: UNIQUE, constraint: "users_email_lower_key" });
+    expect(await failure(makeUser("doctor", email.toUpperCase()))).toEqual({
+      code: UNIQUE,
+      constraint: "users_email_lower_key",
+    });
     expect(await failure(makeUser("patient", email))).toEqual({ code: UNIQUE, constraint: "users_email_lower_key" });
-    const same = await db().select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`);
+    const same = await db()
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`);
     expect(same).toHaveLength(1);
   });
 
   it("bounds the name and email lengths", async () => {
     const values = (name: string, email: string) => ({ email, name, passwordHash: "x", role: "patient" as const });
-    expect(await failure(db().insert(users).values(values("", uniqueEmail())))).toEqual({ code: CHECK, constraint: "users_name_length" });
-    expect(await failure(db().insert(users).values(values("n".repeat(101), uniqueEmail())))).toEqual({ code: CHECK, constraint: "users_name_length" });
-    expect(await failure(db().insert(users).values(values("N", `${"e".repeat(243)}@example.com`)))).toEqual({ code: CHECK, constraint: "users_email_length" });
-    await db().insert(users).values(values("n".repeat(100), uniqueEmail()));
+    expect(await failure(db().insert(users).values(values("", uniqueEmail())))).toEqual({
+      code: CHECK,
+      constraint: "users_name_length",
+    });
+    expect(
+      await failure(
+        db()
+          .insert(users)
+          .values(values("n".repeat(101), uniqueEmail())),
+      ),
+    ).toEqual({ code: CHECK, constraint: "users_name_length" });
+    expect(
+      await failure(
+        db()
+          .insert(users)
+          .values(values("N", `${"e".repeat(243)}@example.com`)),
+      ),
+    ).toEqual({ code: CHECK, constraint: "users_email_length" });
+    await db()
+      .insert(users)
+      .values(values("n".repeat(100), uniqueEmail()));
   });
 });
 
@@ -117,11 +172,17 @@ describe("appointments", () => {
   });
 
   it("refuses one where the patient is the doctor", async () => {
-    expect(await failure(makeAppointment({ patientId: doctorId, doctorId }))).toEqual({ code: CHECK, constraint: "appointments_distinct_people" });
+    expect(await failure(makeAppointment({ patientId: doctorId, doctorId }))).toEqual({
+      code: CHECK,
+      constraint: "appointments_distinct_people",
+    });
   });
 
   it("refuses a reason of 0 or 501 characters and takes 500", async () => {
-    const insert = (reason: string) => db().insert(appointments).values({ patientId, doctorId, startsAt: new Date("2030-05-01T09:00:00Z"), reason, status: "declined" });
+    const insert = (reason: string) =>
+      db()
+        .insert(appointments)
+        .values({ patientId, doctorId, startsAt: new Date("2030-05-01T09:00:00Z"), reason, status: "declined" });
     expect(await failure(insert(""))).toEqual({ code: CHECK, constraint: "appointments_reason_length" });
     expect(await failure(insert("r".repeat(501)))).toEqual({ code: CHECK, constraint: "appointments_reason_length" });
     await insert("r".repeat(500));
@@ -135,7 +196,9 @@ describe("appointments", () => {
   });
 
   it("refuses an empty decision note", async () => {
-    const insert = db().insert(appointments).values({ patientId, doctorId, startsAt: AT, reason: "Why", status: "declined", decisionNote: "" });
+    const insert = db()
+      .insert(appointments)
+      .values({ patientId, doctorId, startsAt: AT, reason: "Why", status: "declined", decisionNote: "" });
     expect(await failure(insert)).toEqual({ code: CHECK, constraint: "appointments_note_length" });
   });
 
@@ -146,11 +209,15 @@ describe("appointments", () => {
     const second = await makeAppointment({ patientId: otherPatientId, doctorId, startsAt });
 
     await db().update(appointments).set({ status: "accepted" }).where(eq(appointments.id, first));
-    expect(await failure(db().update(appointments).set({ status: "accepted" }).where(eq(appointments.id, second)))).toEqual({
+    expect(
+      await failure(db().update(appointments).set({ status: "accepted" }).where(eq(appointments.id, second))),
+    ).toEqual({
       code: UNIQUE,
       constraint: "appointments_doctor_accepted_slot_key",
     });
-    expect(await failure(makeAppointment({ patientId: otherPatientId, doctorId, startsAt, status: "accepted" }))).toEqual({
+    expect(
+      await failure(makeAppointment({ patientId: otherPatientId, doctorId, startsAt, status: "accepted" })),
+    ).toEqual({
       code: UNIQUE,
       constraint: "appointments_doctor_accepted_slot_key",
     });
@@ -158,7 +225,12 @@ describe("appointments", () => {
     // Another doctor, or another time, is free; and once the first is cancelled the slot is too.
     const otherDoctor = await makeUser("doctor");
     await makeAppointment({ patientId: otherPatientId, doctorId: otherDoctor, startsAt, status: "accepted" });
-    await makeAppointment({ patientId: otherPatientId, doctorId, startsAt: new Date(startsAt.getTime() + 1_800_000), status: "accepted" });
+    await makeAppointment({
+      patientId: otherPatientId,
+      doctorId,
+      startsAt: new Date(startsAt.getTime() + 1_800_000),
+      status: "accepted",
+    });
     await db().update(appointments).set({ status: "cancelled" }).where(eq(appointments.id, first));
     await db().update(appointments).set({ status: "accepted" }).where(eq(appointments.id, second));
   });
@@ -173,17 +245,26 @@ describe("appointments", () => {
 describe("chat", () => {
   it("refuses a second room for the same appointment", async () => {
     const { appointmentId } = await makeRoom();
-    expect(await failure(db().insert(chatRooms).values({ appointmentId }))).toEqual({ code: UNIQUE, constraint: "chat_rooms_appointment_key" });
+    expect(await failure(db().insert(chatRooms).values({ appointmentId }))).toEqual({
+      code: UNIQUE,
+      constraint: "chat_rooms_appointment_key",
+    });
   });
 
   it("refuses two messages with the same sequence number in a room", async () => {
     const { roomId, patientId, doctorId } = await makeRoom();
-    await db().insert(messages).values({ roomId, seq: 1, senderId: patientId, clientId: crypto.randomUUID(), body: "Hello" });
-    const again = db().insert(messages).values({ roomId, seq: 1, senderId: doctorId, clientId: crypto.randomUUID(), body: "Hi" });
+    await db()
+      .insert(messages)
+      .values({ roomId, seq: 1, senderId: patientId, clientId: crypto.randomUUID(), body: "Hello" });
+    const again = db()
+      .insert(messages)
+      .values({ roomId, seq: 1, senderId: doctorId, clientId: crypto.randomUUID(), body: "Hi" });
     expect(await failure(again)).toEqual({ code: UNIQUE, constraint: "messages_room_id_seq_pk" });
     // The same number in another room is fine.
     const other = await makeRoom();
-    await db().insert(messages).values({ roomId: other.roomId, seq: 1, senderId: other.doctorId, clientId: crypto.randomUUID(), body: "Hi" });
+    await db()
+      .insert(messages)
+      .values({ roomId: other.roomId, seq: 1, senderId: other.doctorId, clientId: crypto.randomUUID(), body: "Hi" });
   });
 
   it("refuses the same client id twice from one sender in a room", async () => {
@@ -199,17 +280,22 @@ describe("chat", () => {
   it("refuses a message from someone who is not a member of the room", async () => {
     const { roomId } = await makeRoom();
     const outsider = await makeUser("patient");
-    const insert = db().insert(messages).values({ roomId, seq: 1, senderId: outsider, clientId: crypto.randomUUID(), body: "Let me in" });
+    const insert = db()
+      .insert(messages)
+      .values({ roomId, seq: 1, senderId: outsider, clientId: crypto.randomUUID(), body: "Let me in" });
     expect(await failure(insert)).toEqual({ code: FOREIGN_KEY, constraint: "messages_member_fk" });
     // A member of another room is an outsider here too.
     const other = await makeRoom();
-    const cross = db().insert(messages).values({ roomId, seq: 1, senderId: other.patientId, clientId: crypto.randomUUID(), body: "Wrong room" });
+    const cross = db()
+      .insert(messages)
+      .values({ roomId, seq: 1, senderId: other.patientId, clientId: crypto.randomUUID(), body: "Wrong room" });
     expect(await failure(cross)).toEqual({ code: FOREIGN_KEY, constraint: "messages_member_fk" });
   });
 
   it("refuses a body of 0 or 2001 characters and takes 2000", async () => {
     const { roomId, patientId } = await makeRoom();
-    const insert = (seq: number, body: string) => db().insert(messages).values({ roomId, seq, senderId: patientId, clientId: crypto.randomUUID(), body });
+    const insert = (seq: number, body: string) =>
+      db().insert(messages).values({ roomId, seq, senderId: patientId, clientId: crypto.randomUUID(), body });
     expect(await failure(insert(1, ""))).toEqual({ code: CHECK, constraint: "messages_body_length" });
     expect(await failure(insert(1, "b".repeat(2001)))).toEqual({ code: CHECK, constraint: "messages_body_length" });
     await insert(1, "b".repeat(2000));
@@ -217,7 +303,9 @@ describe("chat", () => {
 
   it("refuses a sequence number below 1", async () => {
     const { roomId, patientId } = await makeRoom();
-    const insert = db().insert(messages).values({ roomId, seq: 0, senderId: patientId, clientId: crypto.randomUUID(), body: "Zero" });
+    const insert = db()
+      .insert(messages)
+      .values({ roomId, seq: 0, senderId: patientId, clientId: crypto.randomUUID(), body: "Zero" });
     expect(await failure(insert)).toEqual({ code: CHECK, constraint: "messages_seq_positive" });
   });
 });
@@ -225,10 +313,15 @@ describe("chat", () => {
 describe("audit_events", () => {
   it("is append-only: UPDATE, DELETE and TRUNCATE are refused", async () => {
     const actorId = await makeUser("admin");
-    const [event] = await db().insert(auditEvents).values({ actorId, action: "test.original", detail: { n: 1 } }).returning({ id: auditEvents.id });
+    const [event] = await db()
+      .insert(auditEvents)
+      .values({ actorId, action: "test.original", detail: { n: 1 } })
+      .returning({ id: auditEvents.id });
     const id = event!.id;
 
-    expect((await failure(db().update(auditEvents).set({ action: "test.rewritten" }).where(eq(auditEvents.id, id)))).code).toBe("42501");
+    expect(
+      (await failure(db().update(auditEvents).set({ action: "test.rewritten" }).where(eq(auditEvents.id, id)))).code,
+    ).toBe("42501");
     expect((await failure(db().delete(auditEvents).where(eq(auditEvents.id, id)))).code).toBe("42501");
     expect((await failure(db().execute(sql`delete from audit_events`))).code).toBe("42501");
     expect((await failure(db().execute(sql`truncate audit_events`))).code).toBe("42501");
@@ -239,8 +332,8 @@ describe("audit_events", () => {
 
   it("names the rule in the error", async () => {
     await db().insert(auditEvents).values({ actorId: null, action: "test.any" });
-    await expect(db().execute(sql`update audit_events set action = 'x'`)).rejects.toSatisfy(
-      (error: unknown) => /audit_events is append-only/.test(String((error as { cause?: unknown }).cause ?? error)),
+    await expect(db().execute(sql`update audit_events set action = 'x'`)).rejects.toSatisfy((error: unknown) =>
+      /audit_events is append-only/.test(String((error as { cause?: unknown }).cause ?? error)),
     );
   });
 });

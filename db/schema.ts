@@ -85,7 +85,10 @@ export const doctorProfiles = pgTable(
   },
   (t) => [
     index("doctor_profiles_specialty_idx").on(t.specialty),
-    check("doctor_profiles_specialty_length", sql`char_length(${t.specialty}) between 1 and ${sql.raw(String(LIMITS.specialtyMax))}`),
+    check(
+      "doctor_profiles_specialty_length",
+      sql`char_length(${t.specialty}) between 1 and ${sql.raw(String(LIMITS.specialtyMax))}`,
+    ),
     check("doctor_profiles_bio_length", sql`char_length(${t.bio}) <= ${sql.raw(String(LIMITS.bioMax))}`),
   ],
 );
@@ -104,7 +107,10 @@ export const workingHours = pgTable(
   (t) => [
     primaryKey({ columns: [t.doctorId, t.weekday] }),
     check("working_hours_weekday", sql`${t.weekday} between 1 and 7`),
-    check("working_hours_range", sql`${t.startMinute} >= 0 and ${t.endMinute} <= 1440 and ${t.startMinute} < ${t.endMinute}`),
+    check(
+      "working_hours_range",
+      sql`${t.startMinute} >= 0 and ${t.endMinute} <= 1440 and ${t.startMinute} < ${t.endMinute}`,
+    ),
   ],
 );
 
@@ -146,8 +152,14 @@ export const appointments = pgTable(
       .where(sql`${t.status} in ('requested', 'accepted')`),
     check("appointments_status_check", sql`${t.status} in (${inList(APPOINTMENT_STATUSES)})`),
     check("appointments_distinct_people", sql`${t.patientId} <> ${t.doctorId}`),
-    check("appointments_reason_length", sql`char_length(${t.reason}) between 1 and ${sql.raw(String(LIMITS.reasonMax))}`),
-    check("appointments_note_length", sql`${t.decisionNote} is null or char_length(${t.decisionNote}) between 1 and ${sql.raw(String(LIMITS.noteMax))}`),
+    check(
+      "appointments_reason_length",
+      sql`char_length(${t.reason}) between 1 and ${sql.raw(String(LIMITS.reasonMax))}`,
+    ),
+    check(
+      "appointments_note_length",
+      sql`${t.decisionNote} is null or char_length(${t.decisionNote}) between 1 and ${sql.raw(String(LIMITS.noteMax))}`,
+    ),
   ],
 );
 
@@ -251,13 +263,17 @@ export const auditEvents = pgTable(
  * Token buckets for abuse limits (failed sign-ins, registrations, message sends), kept in the
  * database so every app instance counts against the same bucket.
  */
-export const rateLimits = pgTable("rate_limits", {
-  key: text("key").primaryKey(),
-  tokens: doublePrecision("tokens").notNull(),
-  /** Whether the latest attempt got a token: the upsert's answer. */
-  allowed: boolean("allowed").notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index("rate_limits_updated_idx").on(t.updatedAt)]);
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    tokens: doublePrecision("tokens").notNull(),
+    /** Whether the latest attempt got a token: the upsert's answer. */
+    allowed: boolean("allowed").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("rate_limits_updated_idx").on(t.updatedAt)],
+);
 
 /**
  * Sessions ended by signing out. Sessions are JWT cookies, valid until they expire: a request still

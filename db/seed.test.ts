@@ -19,7 +19,9 @@ describe("demo data", () => {
   it("loads the accounts, every status and five rooms of ten messages", async () => {
     expect(await seedDemoData(t.handle.db)).toBe(true);
     const db = t.handle.db;
-    const names = (await db.select({ name: users.name, role: users.role }).from(users)).map((u) => `${u.role}:${u.name}`);
+    const names = (await db.select({ name: users.name, role: users.role }).from(users)).map(
+      (u) => `${u.role}:${u.name}`,
+    );
     expect(names).toContain("doctor:Emily Davis");
     expect(names).toContain("patient:Carol Anderson");
     expect(names.filter((n) => n.startsWith("admin:"))).toHaveLength(1);

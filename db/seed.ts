@@ -3,16 +3,46 @@ import { recountRoomMembers } from "@/lib/chat-member-state";
 import { hashPassword } from "@/lib/password";
 import { addDays, localDateOf, zonedToUtc, type LocalDate } from "@/lib/time";
 import type { Database } from "./client";
-import { appointments, auditEvents, chatRooms, doctorProfiles, messages, roomMembers, users, workingHours, type AppointmentStatus } from "./schema";
+import {
+  appointments,
+  auditEvents,
+  chatRooms,
+  doctorProfiles,
+  messages,
+  roomMembers,
+  users,
+  workingHours,
+  type AppointmentStatus,
+} from "./schema";
 
 export const DEMO_PASSWORD = "carebridge-demo";
 export const DEMO_ADMIN_EMAIL = "admin@carebridge.test";
 
 export const DEMO_DOCTORS = [
-  { name: "Emily Davis", email: "emily.davis@carebridge.test", specialty: "Cardiology", bio: "Consultant cardiologist with 15 years in heart rhythm and prevention." },
-  { name: "Michael Chen", email: "michael.chen@carebridge.test", specialty: "Dermatology", bio: "Skin, hair and nail conditions, from acne to eczema." },
-  { name: "Sarah Patel", email: "sarah.patel@carebridge.test", specialty: "General Practice", bio: "Family doctor for everyday health, check-ups and referrals." },
-  { name: "James Okafor", email: "james.okafor@carebridge.test", specialty: "Paediatrics", bio: "Children's health from newborns to teenagers." },
+  {
+    name: "Emily Davis",
+    email: "emily.davis@carebridge.test",
+    specialty: "Cardiology",
+    bio: "Consultant cardiologist with 15 years in heart rhythm and prevention.",
+  },
+  {
+    name: "Michael Chen",
+    email: "michael.chen@carebridge.test",
+    specialty: "Dermatology",
+    bio: "Skin, hair and nail conditions, from acne to eczema.",
+  },
+  {
+    name: "Sarah Patel",
+    email: "sarah.patel@carebridge.test",
+    specialty: "General Practice",
+    bio: "Family doctor for everyday health, check-ups and referrals.",
+  },
+  {
+    name: "James Okafor",
+    email: "james.okafor@carebridge.test",
+    specialty: "Paediatrics",
+    bio: "Children's health from newborns to teenagers.",
+  },
 ] as const;
 
 export const DEMO_PATIENTS = [
@@ -39,7 +69,8 @@ function weekday(n: number, now: Date): LocalDate {
   return date;
 }
 
-const at = (n: number, hour: number, minute: number, now: Date) => zonedToUtc(weekday(n, now), hour * 60 + minute, ZONE);
+const at = (n: number, hour: number, minute: number, now: Date) =>
+  zonedToUtc(weekday(n, now), hour * 60 + minute, ZONE);
 
 const CONVERSATION = [
   "Hello, thank you for accepting my appointment.",
@@ -63,10 +94,17 @@ export async function seedDemoData(db: Database, now: Date = new Date()): Promis
   return db.transaction(async (tx) => {
     // Serialises concurrent seeders on a real server: the second one then sees the admin.
     await tx.execute(sql`select pg_advisory_xact_lock(727001)`);
-    const existing = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${DEMO_ADMIN_EMAIL}`).limit(1);
+    const existing = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${DEMO_ADMIN_EMAIL}`)
+      .limit(1);
     if (existing.length > 0) return false;
 
-    const [admin] = await tx.insert(users).values({ name: "Alex Morgan", email: DEMO_ADMIN_EMAIL, passwordHash, role: "admin" }).returning({ id: users.id });
+    const [admin] = await tx
+      .insert(users)
+      .values({ name: "Alex Morgan", email: DEMO_ADMIN_EMAIL, passwordHash, role: "admin" })
+      .returning({ id: users.id });
     const doctors = await tx
       .insert(users)
       .values(DEMO_DOCTORS.map((d) => ({ name: d.name, email: d.email, passwordHash, role: "doctor" as const })))
@@ -78,36 +116,121 @@ export async function seedDemoData(db: Database, now: Date = new Date()): Promis
     const doctorId = (i: number) => doctors[i]!.id;
     const patientId = (i: number) => patients[i]!.id;
 
-    await tx.insert(doctorProfiles).values(
-      DEMO_DOCTORS.map((d, i) => ({ userId: doctorId(i), specialty: d.specialty, bio: d.bio, timeZone: ZONE })),
-    );
+    await tx
+      .insert(doctorProfiles)
+      .values(
+        DEMO_DOCTORS.map((d, i) => ({ userId: doctorId(i), specialty: d.specialty, bio: d.bio, timeZone: ZONE })),
+      );
     await tx.insert(workingHours).values(doctors.flatMap((d) => WEEKDAY_HOURS.map((h) => ({ doctorId: d.id, ...h }))));
 
-    type Seed = { patient: number; doctor: number; startsAt: Date; status: AppointmentStatus; reason: string; note?: string };
+    type Seed = {
+      patient: number;
+      doctor: number;
+      startsAt: Date;
+      status: AppointmentStatus;
+      reason: string;
+      note?: string;
+    };
     const plan: Seed[] = [
       // Accepted, each with a chat room (Carol with Emily Davis first).
-      { patient: 0, doctor: 0, startsAt: at(2, 10, 0, now), status: "accepted", reason: "Chest pain on and off for two weeks." },
-      { patient: 1, doctor: 0, startsAt: at(3, 11, 30, now), status: "accepted", reason: "Follow-up on blood pressure readings." },
-      { patient: 0, doctor: 1, startsAt: at(4, 14, 0, now), status: "accepted", reason: "A rash on my arm that will not go away." },
+      {
+        patient: 0,
+        doctor: 0,
+        startsAt: at(2, 10, 0, now),
+        status: "accepted",
+        reason: "Chest pain on and off for two weeks.",
+      },
+      {
+        patient: 1,
+        doctor: 0,
+        startsAt: at(3, 11, 30, now),
+        status: "accepted",
+        reason: "Follow-up on blood pressure readings.",
+      },
+      {
+        patient: 0,
+        doctor: 1,
+        startsAt: at(4, 14, 0, now),
+        status: "accepted",
+        reason: "A rash on my arm that will not go away.",
+      },
       { patient: 2, doctor: 2, startsAt: at(1, 9, 30, now), status: "accepted", reason: "Annual check-up." },
-      { patient: 3, doctor: 3, startsAt: at(-2, 15, 0, now), status: "accepted", reason: "My son has had a cough for a week." },
+      {
+        patient: 3,
+        doctor: 3,
+        startsAt: at(-2, 15, 0, now),
+        status: "accepted",
+        reason: "My son has had a cough for a week.",
+      },
       // Waiting for a doctor.
-      { patient: 0, doctor: 2, startsAt: at(5, 9, 0, now), status: "requested", reason: "I would like a general health review." },
-      { patient: 4, doctor: 0, startsAt: at(6, 13, 0, now), status: "requested", reason: "Palpitations after exercise." },
-      { patient: 1, doctor: 1, startsAt: at(3, 16, 0, now), status: "requested", reason: "Mole that has changed shape." },
+      {
+        patient: 0,
+        doctor: 2,
+        startsAt: at(5, 9, 0, now),
+        status: "requested",
+        reason: "I would like a general health review.",
+      },
+      {
+        patient: 4,
+        doctor: 0,
+        startsAt: at(6, 13, 0, now),
+        status: "requested",
+        reason: "Palpitations after exercise.",
+      },
+      {
+        patient: 1,
+        doctor: 1,
+        startsAt: at(3, 16, 0, now),
+        status: "requested",
+        reason: "Mole that has changed shape.",
+      },
       // Settled ones.
-      { patient: 4, doctor: 2, startsAt: at(2, 11, 0, now), status: "declined", reason: "Travel vaccinations.", note: "Please book with a travel clinic; I do not offer vaccinations." },
-      { patient: 2, doctor: 0, startsAt: at(7, 10, 30, now), status: "cancelled", reason: "Heart screening.", note: "Cancelled by the patient." },
+      {
+        patient: 4,
+        doctor: 2,
+        startsAt: at(2, 11, 0, now),
+        status: "declined",
+        reason: "Travel vaccinations.",
+        note: "Please book with a travel clinic; I do not offer vaccinations.",
+      },
+      {
+        patient: 2,
+        doctor: 0,
+        startsAt: at(7, 10, 30, now),
+        status: "cancelled",
+        reason: "Heart screening.",
+        note: "Cancelled by the patient.",
+      },
       { patient: 0, doctor: 0, startsAt: at(-10, 10, 0, now), status: "completed", reason: "Routine ECG." },
       { patient: 3, doctor: 2, startsAt: at(-5, 12, 0, now), status: "completed", reason: "Sore throat." },
     ];
     const rows = await tx
       .insert(appointments)
-      .values(plan.map((p) => ({ patientId: patientId(p.patient), doctorId: doctorId(p.doctor), startsAt: p.startsAt, status: p.status, reason: p.reason, decisionNote: p.note ?? null })))
-      .returning({ id: appointments.id, patientId: appointments.patientId, doctorId: appointments.doctorId, status: appointments.status });
+      .values(
+        plan.map((p) => ({
+          patientId: patientId(p.patient),
+          doctorId: doctorId(p.doctor),
+          startsAt: p.startsAt,
+          status: p.status,
+          reason: p.reason,
+          decisionNote: p.note ?? null,
+        })),
+      )
+      .returning({
+        id: appointments.id,
+        patientId: appointments.patientId,
+        doctorId: appointments.doctorId,
+        status: appointments.status,
+      });
 
     await tx.insert(auditEvents).values(
-      rows.map((r) => ({ actorId: admin!.id, action: "seed.appointment", targetType: "appointment", targetId: r.id, detail: { status: r.status } })),
+      rows.map((r) => ({
+        actorId: admin!.id,
+        action: "seed.appointment",
+        targetType: "appointment",
+        targetId: r.id,
+        detail: { status: r.status },
+      })),
     );
 
     const accepted = rows.filter((r) => r.status === "accepted");
@@ -116,7 +239,12 @@ export async function seedDemoData(db: Database, now: Date = new Date()): Promis
       const lastAt = new Date(firstAt.getTime() + (CONVERSATION.length - 1) * 120_000);
       const [room] = await tx
         .insert(chatRooms)
-        .values({ appointmentId: appointment.id, lastSeq: CONVERSATION.length, lastActivityAt: lastAt, createdAt: firstAt })
+        .values({
+          appointmentId: appointment.id,
+          lastSeq: CONVERSATION.length,
+          lastActivityAt: lastAt,
+          createdAt: firstAt,
+        })
         .returning({ id: chatRooms.id });
       // Some unread on each side: the patient has read up to 7 (doctor's 8 and 10 unread),
       // the doctor up to 5 (the patient's 7 and 9 unread).

@@ -5,7 +5,9 @@ import { newPatient, signedIn } from "./support/people";
 
 const suffix = () => Math.random().toString(36).slice(2, 7);
 
-test("an admin creates a doctor, who must change the password and then appears in the directory", async ({ browser }) => {
+test("an admin creates a doctor, who must change the password and then appears in the directory", async ({
+  browser,
+}) => {
   const admin = await signedIn(browser, "admin@carebridge.test", /\/admin$/);
   await expectAccessible(admin);
   for (const path of ["/admin/users", "/admin/appointments", "/admin/rooms", "/admin/audit"]) await visit(admin, path);

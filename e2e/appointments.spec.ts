@@ -4,11 +4,19 @@ import { newPatient, requestAppointment, signedIn } from "./support/people";
 
 const suffix = () => Math.random().toString(36).slice(2, 7);
 
-test("a patient requests an appointment, the doctor accepts it, and both see it accepted with a chat link", async ({ browser }) => {
+test("a patient requests an appointment, the doctor accepts it, and both see it accepted with a chat link", async ({
+  browser,
+}) => {
   const patientName = `Paula Request ${suffix()}`;
   const patient = await newPatient(browser, patientName);
-  await requestAppointment(patient, { name: "Michael Chen", specialty: "Dermatology" }, "An itchy patch on my elbow.", { day: 1, slot: 0 });
-  const mine = patient.getByRole("listitem").filter({ hasText: "Dr Michael Chen" }).filter({ hasText: "An itchy patch on my elbow." });
+  await requestAppointment(patient, { name: "Michael Chen", specialty: "Dermatology" }, "An itchy patch on my elbow.", {
+    day: 1,
+    slot: 0,
+  });
+  const mine = patient
+    .getByRole("listitem")
+    .filter({ hasText: "Dr Michael Chen" })
+    .filter({ hasText: "An itchy patch on my elbow." });
   await expect(mine).toContainText("Requested");
   await expectAccessible(patient);
 
@@ -25,11 +33,17 @@ test("a patient requests an appointment, the doctor accepts it, and both see it 
   await expectAccessible(doctor);
   const accepted = doctor.getByRole("listitem").filter({ hasText: patientName });
   await expect(accepted).toContainText("Accepted");
-  await expect(accepted.getByRole("link", { name: `Open chat with ${patientName}` })).toHaveAttribute("href", /^\/chat\/[0-9a-f-]{36}$/);
+  await expect(accepted.getByRole("link", { name: `Open chat with ${patientName}` })).toHaveAttribute(
+    "href",
+    /^\/chat\/[0-9a-f-]{36}$/,
+  );
 
   await patient.reload();
   await expect(mine).toContainText("Accepted");
-  await expect(mine.getByRole("link", { name: "Open chat with Dr Michael Chen · Dermatology" })).toHaveAttribute("href", /^\/chat\/[0-9a-f-]{36}$/);
+  await expect(mine.getByRole("link", { name: "Open chat with Dr Michael Chen · Dermatology" })).toHaveAttribute(
+    "href",
+    /^\/chat\/[0-9a-f-]{36}$/,
+  );
 });
 
 test("a doctor declines with a note the patient then reads", async ({ browser }) => {
@@ -61,7 +75,11 @@ test("a doctor declines with a note the patient then reads", async ({ browser })
 
 test("a patient cancels a request after confirming, and Escape keeps it", async ({ browser }) => {
   const patient = await newPatient(browser, `Cara Cancel ${suffix()}`);
-  await requestAppointment(patient, { name: "Sarah Patel", specialty: "General Practice" }, "Repeat prescription review.");
+  await requestAppointment(
+    patient,
+    { name: "Sarah Patel", specialty: "General Practice" },
+    "Repeat prescription review.",
+  );
   const mine = patient.getByRole("listitem").filter({ hasText: "Repeat prescription review." });
   await mine.getByRole("button", { name: /Cancel appointment/ }).click();
   const dialog = patient.getByRole("dialog", { name: "Cancel this appointment?" });

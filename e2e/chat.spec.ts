@@ -16,7 +16,9 @@ async function send(page: Page, text: string) {
   await page.getByRole("button", { name: "Send" }).click();
 }
 
-test("a patient and a doctor exchange messages both ways without reloading, and read receipts follow", async ({ browser }) => {
+test("a patient and a doctor exchange messages both ways without reloading, and read receipts follow", async ({
+  browser,
+}) => {
   const patientName = `Chatty Patient ${suffix()}`;
   const { patient, doctor } = await acceptedPair(browser, MICHAEL, patientName, { day: 2, slot: 3 });
   await expectAccessible(patient);
@@ -38,7 +40,10 @@ test("a patient and a doctor exchange messages both ways without reloading, and 
   await box(doctor).pressSequentially("What is it?");
   await box(doctor).press("Enter");
   await expect(box(doctor)).toHaveValue("");
-  await expect(thread(patient).getByRole("listitem").filter({ hasText: "What is it?" })).toContainText("Of course.\nWhat is it?", POLL);
+  await expect(thread(patient).getByRole("listitem").filter({ hasText: "What is it?" })).toContainText(
+    "Of course.\nWhat is it?",
+    POLL,
+  );
   await expectAccessible(doctor);
 });
 
@@ -55,7 +60,10 @@ test("markup in a message is shown as text and runs nothing", async ({ browser }
 });
 
 test("a send that fails stays with its text, and Retry delivers it exactly once", async ({ browser }) => {
-  const { patient, doctor, roomPath } = await acceptedPair(browser, MICHAEL, `Offline Patient ${suffix()}`, { day: 3, slot: 4 });
+  const { patient, doctor, roomPath } = await acceptedPair(browser, MICHAEL, `Offline Patient ${suffix()}`, {
+    day: 3,
+    slot: 4,
+  });
   await patient.context().setOffline(true);
   await send(patient, "Sent while offline.");
   const item = thread(patient).getByRole("listitem").filter({ hasText: "Sent while offline." });
@@ -81,9 +89,13 @@ test("unread badges drop to zero after reading, also with the thread open in two
   await expect(thread(doctor).getByRole("listitem").filter({ hasText: "Second note" })).toContainText("Sent");
 
   await patient.reload();
-  const row = patient.getByRole("link", { name: /Dr James Okafor/ }).filter({ hasText: "Second note from the doctor." });
+  const row = patient
+    .getByRole("link", { name: /Dr James Okafor/ })
+    .filter({ hasText: "Second note from the doctor." });
   await expect(row).toContainText("2 unread");
-  await expect(patient.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Messages/ })).toContainText("2 unread");
+  await expect(patient.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Messages/ })).toContainText(
+    "2 unread",
+  );
   await expect(patient).toHaveTitle(/^\(\d+\) /);
   await expectAccessible(patient);
 
@@ -103,7 +115,9 @@ test("unread badges drop to zero after reading, also with the thread open in two
   const conversation = patient.getByRole("link", { name: /Dr James Okafor/ });
   await expect(conversation).toContainText("Third note.");
   await expect(conversation).not.toContainText("unread");
-  await expect(patient.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Messages/ })).not.toContainText("unread");
+  await expect(
+    patient.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Messages/ }),
+  ).not.toContainText("unread");
 });
 
 test("only the room's two members may open it; admins and other patients get not-found", async ({ browser }) => {

@@ -6,7 +6,9 @@ const EMILY = { name: "Emily Davis", specialty: "Cardiology", email: "emily.davi
 // Counters and recent messages refresh every 30 s.
 const REFRESH = { timeout: 45_000 };
 
-test("a message from the doctor reaches the patient's dashboard without a reload, and reading it clears the counts", async ({ browser }) => {
+test("a message from the doctor reaches the patient's dashboard without a reload, and reading it clears the counts", async ({
+  browser,
+}) => {
   const patientName = `Dashboard Patient ${Math.random().toString(36).slice(2, 7)}`;
   const { patient, doctor } = await acceptedPair(browser, EMILY, patientName, { day: 5, slot: 1 });
   await patient.setViewportSize({ width: 360, height: 780 });
@@ -42,7 +44,9 @@ test("a message from the doctor reaches the patient's dashboard without a reload
   await expect(recent.getByRole("link", { name: /Your results are ready\./ })).not.toContainText("Unread");
 });
 
-test("the doctor's dashboard lists pending requests with Accept and Decline, and today's and upcoming appointments", async ({ browser }) => {
+test("the doctor's dashboard lists pending requests with Accept and Decline, and today's and upcoming appointments", async ({
+  browser,
+}) => {
   const doctor = await signedIn(browser, "emily.davis@carebridge.test", /\/doctor$/);
   await expectAccessible(doctor);
   const pending = doctor.getByRole("region", { name: /Pending requests/ });

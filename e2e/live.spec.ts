@@ -15,7 +15,9 @@ async function send(page: Page, text: string) {
   await page.getByRole("button", { name: "Send" }).click();
 }
 
-test("a message, the unread badge and the read receipt arrive within 2 seconds through the live stream", async ({ browser }) => {
+test("a message, the unread badge and the read receipt arrive within 2 seconds through the live stream", async ({
+  browser,
+}) => {
   const patientName = `Live Patient ${suffix()}`;
   const { patient, doctor, roomPath } = await acceptedPair(browser, EMILY, patientName, { day: 7, slot: 6 });
   await patient.goto("/patient");
@@ -33,7 +35,10 @@ test("a message, the unread badge and the read receipt arrive within 2 seconds t
   await send(doctor, "Please book a follow-up.");
   await expect(thread(patient).getByText("Please book a follow-up.")).toBeVisible(PUSHED);
   // The patient's screen reads it; the doctor's receipt turns to Read without a poll.
-  await expect(thread(doctor).getByRole("listitem").filter({ hasText: "Please book a follow-up." })).toContainText("Read", PUSHED);
+  await expect(thread(doctor).getByRole("listitem").filter({ hasText: "Please book a follow-up." })).toContainText(
+    "Read",
+    PUSHED,
+  );
   await expect(navMessages).not.toContainText("unread", PUSHED);
 
   await send(patient, "Thank you, I will.");

@@ -41,7 +41,8 @@ function expectStaticHeaders(response: APIResponse) {
   expect(headerValues(response, "referrer-policy"), where).toEqual(["strict-origin-when-cross-origin"]);
   const permissions = headerValues(response, "permissions-policy");
   expect(permissions, where).toHaveLength(1);
-  for (const feature of ["camera", "microphone", "geolocation", "payment"]) expect(permissions[0] ?? "", where).toContain(`${feature}=()`);
+  for (const feature of ["camera", "microphone", "geolocation", "payment"])
+    expect(permissions[0] ?? "", where).toContain(`${feature}=()`);
   // The e2e server is a production build (npm start), so HSTS is on; browsers ignore it over http.
   const hsts = headerValues(response, "strict-transport-security");
   expect(hsts, where).toHaveLength(1);
@@ -102,7 +103,9 @@ test.describe("security headers", () => {
     expect(policyOf(chunk).get("frame-ancestors")).toEqual(["'none'"]);
   });
 
-  test("each response gets its own nonce, and every script Next writes into the page carries it", async ({ request }) => {
+  test("each response gets its own nonce, and every script Next writes into the page carries it", async ({
+    request,
+  }) => {
     for (const url of ["/login", "/", "/register", "/no-such-page"]) {
       const first = await request.get(url);
       const second = await request.get(url);
@@ -129,14 +132,17 @@ async function watchViolations(context: BrowserContext): Promise<string[]> {
     });
   });
   context.on("console", (message) => {
-    if (/Content Security Policy|Permissions-Policy/i.test(message.text())) violations.push(`console: ${message.text()}`);
+    if (/Content Security Policy|Permissions-Policy/i.test(message.text()))
+      violations.push(`console: ${message.text()}`);
   });
   return violations;
 }
 
 async function expectHydrated(page: Page) {
   // Next's client runtime announces itself on window.next once its (nonce'd) scripts have run.
-  await expect.poll(() => page.evaluate(() => typeof (window as unknown as { next?: { version?: string } }).next?.version)).toBe("string");
+  await expect
+    .poll(() => page.evaluate(() => typeof (window as unknown as { next?: { version?: string } }).next?.version))
+    .toBe("string");
 }
 
 // The live stream may notice the sign-out first and add ?ended=1; either way is fine here.
@@ -174,10 +180,16 @@ test.describe("content security policy in Chromium", () => {
       await expectHydrated(page);
     }
     // A client-side navigation: the router fetches the next page's payload and runs its chunks.
-    await page.getByRole("link", { name: /Messages/ }).first().click();
+    await page
+      .getByRole("link", { name: /Messages/ })
+      .first()
+      .click();
     await expect(page).toHaveURL(/\/chat$/);
     // The demo patient's conversation with Dr Emily Davis: a thread, its composer and live updates.
-    await page.getByRole("link", { name: /Emily Davis/ }).first().click();
+    await page
+      .getByRole("link", { name: /Emily Davis/ })
+      .first()
+      .click();
     await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
     await expect(page.getByLabel("Message", { exact: true })).toBeVisible();
     await expectHydrated(page);
@@ -185,7 +197,11 @@ test.describe("content security policy in Chromium", () => {
 
     for (const [who, home, paths] of [
       [DEMO.doctor, /\/doctor$/, ["/doctor/requests", "/doctor/appointments", "/doctor/settings"]],
-      [DEMO.admin, /\/admin$/, ["/admin/users", "/admin/users/new", "/admin/appointments", "/admin/rooms", "/admin/audit"]],
+      [
+        DEMO.admin,
+        /\/admin$/,
+        ["/admin/users", "/admin/users/new", "/admin/appointments", "/admin/rooms", "/admin/audit"],
+      ],
     ] as const) {
       await signIn(page, who.email, undefined, home);
       for (const path of paths) {
@@ -199,12 +215,17 @@ test.describe("content security policy in Chromium", () => {
 });
 
 test.describe("session cookie", () => {
-  test("signing in over http sets an HttpOnly, SameSite=Lax session cookie for the whole site", async ({ page, context }) => {
+  test("signing in over http sets an HttpOnly, SameSite=Lax session cookie for the whole site", async ({
+    page,
+    context,
+  }) => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(DEMO.patient.email);
     await page.getByLabel("Password").fill("carebridge-demo");
     const signInResponse = page.waitForResponse(
-      async (r) => r.request().method() === "POST" && ((await r.headerValue("set-cookie")) ?? "").includes("authjs.session-token="),
+      async (r) =>
+        r.request().method() === "POST" &&
+        ((await r.headerValue("set-cookie")) ?? "").includes("authjs.session-token="),
     );
     await page.getByRole("button", { name: "Sign in" }).click();
     const setCookie = (await (await signInResponse).headersArray())
@@ -212,7 +233,10 @@ test.describe("session cookie", () => {
       .flatMap((h) => h.value.split("\n"))
       .find((c) => c.startsWith("authjs.session-token="));
     expect(setCookie).toBeDefined();
-    const attributes = setCookie!.split(";").slice(1).map((a) => a.trim().toLowerCase());
+    const attributes = setCookie!
+      .split(";")
+      .slice(1)
+      .map((a) => a.trim().toLowerCase());
     expect(attributes).toContain("httponly");
     expect(attributes).toContain("samesite=lax");
     expect(attributes).toContain("path=/");
@@ -224,7 +248,9 @@ test.describe("session cookie", () => {
     expect(await page.evaluate(() => document.cookie)).not.toContain("authjs.session-token");
   });
 
-  test("behind an https proxy (X-Forwarded-Proto: https) the session cookie is Secure and __Secure- prefixed", async ({ request }) => {
+  test("behind an https proxy (X-Forwarded-Proto: https) the session cookie is Secure and __Secure- prefixed", async ({
+    request,
+  }) => {
     const https = { "x-forwarded-proto": "https" };
     const csrf = await request.get("/api/auth/csrf", { headers: https });
     const csrfCookie = headerValues(csrf, "set-cookie").find((c) => c.startsWith("__Host-authjs.csrf-token="));
@@ -237,19 +263,28 @@ test.describe("session cookie", () => {
       form: { csrfToken, email: DEMO.patient.email, password: "carebridge-demo" },
       maxRedirects: 0,
     });
-    const session = headerValues(signInResponse, "set-cookie").find((c) => c.startsWith("__Secure-authjs.session-token="));
+    const session = headerValues(signInResponse, "set-cookie").find((c) =>
+      c.startsWith("__Secure-authjs.session-token="),
+    );
     expect(session, "a session cookie after signing in").toBeDefined();
-    const attributes = session!.split(";").slice(1).map((a) => a.trim().toLowerCase());
+    const attributes = session!
+      .split(";")
+      .slice(1)
+      .map((a) => a.trim().toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=lax", "path=/"]));
   });
 });
 
 test.describe("cross-site request forgery", () => {
   function registerActionId(): string {
-    const manifest = JSON.parse(fs.readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8")) as {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8"),
+    ) as {
       node: Record<string, { filename?: string; exportedName?: string }>;
     };
-    const entry = Object.entries(manifest.node).find(([, a]) => a.filename === "app/(auth)/actions.ts" && a.exportedName === "registerAction");
+    const entry = Object.entries(manifest.node).find(
+      ([, a]) => a.filename === "app/(auth)/actions.ts" && a.exportedName === "registerAction",
+    );
     expect(entry, "registerAction in the server reference manifest").toBeDefined();
     return entry?.[0] ?? "";
   }
@@ -268,13 +303,20 @@ test.describe("cross-site request forgery", () => {
     const actionId = registerActionId();
     const email = uniqueEmail("forged");
     const post = (origin: string) =>
-      request.post("/register", { headers: { "next-action": actionId, origin, accept: "text/x-component" }, multipart: registration(email), maxRedirects: 0 });
+      request.post("/register", {
+        headers: { "next-action": actionId, origin, accept: "text/x-component" },
+        multipart: registration(email),
+        maxRedirects: 0,
+      });
 
     for (const origin of [EVIL, "null", `https://localhost.evil.example`]) {
       const forged = await post(origin);
       expect(forged.status(), origin).toBeGreaterThanOrEqual(400);
       expect(forged.headers()["x-action-redirect"], origin).toBeUndefined();
-      expect(headerValues(forged, "set-cookie").some((c) => c.includes("session-token")), origin).toBe(false);
+      expect(
+        headerValues(forged, "set-cookie").some((c) => c.includes("session-token")),
+        origin,
+      ).toBe(false);
     }
 
     // The same request from the app's own origin registers: so the forged ones were well formed,
@@ -285,8 +327,15 @@ test.describe("cross-site request forgery", () => {
     expect(headerValues(genuine, "set-cookie").some((c) => c.startsWith("authjs.session-token="))).toBe(true);
   });
 
-  test("a message posted to the route handler from another origin is refused 403 and not stored", async ({ browser }) => {
-    const { patient, roomPath } = await acceptedPair(browser, MICHAEL, `Forgery Target ${Math.random().toString(36).slice(2, 7)}`, { day: 5, slot: 6 });
+  test("a message posted to the route handler from another origin is refused 403 and not stored", async ({
+    browser,
+  }) => {
+    const { patient, roomPath } = await acceptedPair(
+      browser,
+      MICHAEL,
+      `Forgery Target ${Math.random().toString(36).slice(2, 7)}`,
+      { day: 5, slot: 6 },
+    );
     const roomId = roomPath.split("/").pop()!;
     const endpoint = `/api/rooms/${roomId}/messages`;
     const body = `Forged message ${Date.now()}`;
@@ -294,7 +343,13 @@ test.describe("cross-site request forgery", () => {
     const send = (headers: Record<string, string>) =>
       patient.request.post(endpoint, { headers, data: { clientId: crypto.randomUUID(), body } });
 
-    const forgeries: Record<string, string>[] = [{ origin: EVIL }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { referer: `${EVIL}/attack` }, {}];
+    const forgeries: Record<string, string>[] = [
+      { origin: EVIL },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+      { referer: `${EVIL}/attack` },
+      {},
+    ];
     for (const headers of forgeries) {
       const forged = await send(headers);
       expect(forged.status(), JSON.stringify(headers)).toBe(403);

@@ -29,7 +29,9 @@ async function register(page: Page, name: string): Promise<string> {
   return email;
 }
 
-test("after 30 idle minutes a warning comes a minute before sign-out; staying resets it, ignoring it signs out", async ({ page }) => {
+test("after 30 idle minutes a warning comes a minute before sign-out; staying resets it, ignoring it signs out", async ({
+  page,
+}) => {
   await page.clock.install();
   await register(page, "Idle Ivy");
   await page.clock.fastForward("29:05");

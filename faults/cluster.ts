@@ -23,7 +23,10 @@ export function localCluster(name = "main"): Cluster {
   const root = "/etc/postgresql";
   const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(`${root}/${v}/${name}`)) : [];
   const version = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!version) throw new Error(`No PostgreSQL cluster "${name}" under ${root}: this test restarts a local cluster with pg_ctlcluster.`);
+  if (!version)
+    throw new Error(
+      `No PostgreSQL cluster "${name}" under ${root}: this test restarts a local cluster with pg_ctlcluster.`,
+    );
   const args = (action: string) => ["--skip-systemctl-redirect", version, name, action];
   const ctl = async (action: string) => {
     try {
@@ -48,7 +51,10 @@ export function localCluster(name = "main"): Cluster {
     ensureRunningSync() {
       if (spawnSync("pg_ctlcluster", args("status")).status === 0) return;
       const started = spawnSync("pg_ctlcluster", args("start"), { encoding: "utf8", timeout: 60_000 });
-      if (started.status !== 0) console.error(`Could not start ${version}/${name} again: ${started.stderr.trim()}. Start it by hand: pg_ctlcluster ${version} ${name} start`);
+      if (started.status !== 0)
+        console.error(
+          `Could not start ${version}/${name} again: ${started.stderr.trim()}. Start it by hand: pg_ctlcluster ${version} ${name} start`,
+        );
       else console.error(`Started ${version}/${name} again.`);
     },
   };

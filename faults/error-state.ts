@@ -29,7 +29,10 @@ export interface CheckResult {
   summary: string;
 }
 
-async function timed(url: string, init: RequestInit = {}): Promise<(Answer & { ms: number }) | { error: string; ms: number }> {
+async function timed(
+  url: string,
+  init: RequestInit = {},
+): Promise<(Answer & { ms: number }) | { error: string; ms: number }> {
   const started = performance.now();
   try {
     return { ...(await request(url, init, 15_000)), ms: performance.now() - started };
@@ -43,7 +46,9 @@ type Shown = { status: number; text: string; ms: number } | { error: string };
 /** Playwright's own timeouts cover navigation and waiting, not opening or closing a context. */
 function pageInBrowser(browser: Browser, url: string, cookie: string): Promise<Shown> {
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<Shown>((resolve) => (timer = setTimeout(() => resolve({ error: "the browser did not finish within 40 s" }), 40_000)));
+  const limit = new Promise<Shown>(
+    (resolve) => (timer = setTimeout(() => resolve({ error: "the browser did not finish within 40 s" }), 40_000)),
+  );
   return Promise.race([openInBrowser(browser, url, cookie), limit]).finally(() => clearTimeout(timer));
 }
 
@@ -56,7 +61,11 @@ async function openInBrowser(browser: Browser, url: string, cookie: string): Pro
     const page = await context.newPage();
     const response = await page.goto(url, { timeout: 15_000 });
     await page.getByRole("alert").filter({ hasText: "Something went wrong" }).waitFor({ timeout: 10_000 });
-    return { status: response?.status() ?? 0, text: await page.locator("body").innerText(), ms: performance.now() - started };
+    return {
+      status: response?.status() ?? 0,
+      text: await page.locator("body").innerText(),
+      ms: performance.now() - started,
+    };
   } catch (error) {
     return { error: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
   } finally {
@@ -86,15 +95,18 @@ export async function checkErrorState(input: {
   else {
     lines.push(`health ${health.status} in ${health.ms.toFixed(0)} ms`);
     if (health.status !== 503) problems.push(`/api/health answered ${health.status}, expected 503`);
-    if (health.ms > input.healthWithinMs) problems.push(`/api/health took ${health.ms.toFixed(0)} ms (limit ${input.healthWithinMs} ms)`);
+    if (health.ms > input.healthWithinMs)
+      problems.push(`/api/health took ${health.ms.toFixed(0)} ms (limit ${input.healthWithinMs} ms)`);
     if (!health.text.includes('"unavailable"')) problems.push(`/api/health body: ${health.text.slice(0, 200)}`);
   }
 
   if ("error" in page) problems.push(`${input.page} did not answer: ${page.error}`);
   else {
     lines.push(`${input.page} ${page.status} in ${page.ms.toFixed(0)} ms`);
-    if (page.status < 500) problems.push(`${input.page} answered ${page.status}, expected an error status while the database is down`);
-    if (!page.type.startsWith("text/html")) problems.push(`${input.page} answered ${page.type || "no content type"}, expected an HTML page`);
+    if (page.status < 500)
+      problems.push(`${input.page} answered ${page.status}, expected an error status while the database is down`);
+    if (!page.type.startsWith("text/html"))
+      problems.push(`${input.page} answered ${page.type || "no content type"}, expected an HTML page`);
     for (const leak of leaks(page.text)) problems.push(`${input.page} sends ${leak} in its HTML`);
   }
   if ("error" in shown) problems.push(`${input.page} in a browser does not show the error panel: ${shown.error}`);
@@ -106,7 +118,8 @@ export async function checkErrorState(input: {
   if ("error" in api) problems.push(`${input.jsonEndpoint} did not answer: ${api.error}`);
   else {
     lines.push(`${input.jsonEndpoint} ${api.status} in ${api.ms.toFixed(0)} ms`);
-    if (api.status < 500) problems.push(`${input.jsonEndpoint} answered ${api.status}, expected a 5xx while the database is down`);
+    if (api.status < 500)
+      problems.push(`${input.jsonEndpoint} answered ${api.status}, expected a 5xx while the database is down`);
     let message: unknown;
     try {
       message = (JSON.parse(api.text) as { error?: unknown }).error;
@@ -114,7 +127,9 @@ export async function checkErrorState(input: {
       // not JSON: reported below
     }
     if (!api.type.includes("application/json") || typeof message !== "string" || message.length === 0) {
-      problems.push(`${input.jsonEndpoint} answered ${api.type || "no content type"} "${api.text.slice(0, 120)}", expected JSON {"error": "…"}`);
+      problems.push(
+        `${input.jsonEndpoint} answered ${api.type || "no content type"} "${api.text.slice(0, 120)}", expected JSON {"error": "…"}`,
+      );
     } else {
       lines.push(`"${message}"`);
     }

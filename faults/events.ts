@@ -18,9 +18,17 @@ export interface EventLog {
 export async function openEventLog(origin: string, cookie: string): Promise<EventLog> {
   const abort = new AbortController();
   const events: ReceivedEvent[] = [];
-  const isReady = openEventStream(origin, cookie, (event) => events.push({ ...event, at: performance.now() }), abort.signal).then(() => true);
+  const isReady = openEventStream(
+    origin,
+    cookie,
+    (event) => events.push({ ...event, at: performance.now() }),
+    abort.signal,
+  ).then(() => true);
   let timer: NodeJS.Timeout | undefined;
-  const ok = await Promise.race([isReady, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 15_000)))]);
+  const ok = await Promise.race([
+    isReady,
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 15_000))),
+  ]);
   clearTimeout(timer);
   if (!ok) {
     abort.abort();

@@ -36,7 +36,13 @@ const TOTAL = ROOMS * 2 * PER_SENDER;
 
 type Outage = { afterStored: number; kind: "restart" } | { afterStored: number; kind: "stop"; holdMs: number };
 const PLAN: { gapMs: number; outages: Outage[] } = FULL
-  ? { gapMs: 2_000, outages: [{ afterStored: 100, kind: "restart" }, { afterStored: 300, kind: "stop", holdMs: 5_000 }] }
+  ? {
+      gapMs: 2_000,
+      outages: [
+        { afterStored: 100, kind: "restart" },
+        { afterStored: 300, kind: "stop", holdMs: 5_000 },
+      ],
+    }
   : { gapMs: 400, outages: [{ afterStored: 150, kind: "stop", holdMs: 2_000 }] };
 
 /** Limits for a healthy recovery; generous, since CI machines are slow. */
@@ -106,7 +112,12 @@ async function makeRooms(url: string, secret: string): Promise<Room[]> {
     return { id, role, cookie: await sessionCookie(secret, { id, role }) };
   };
   const rooms: Room[] = [];
-  for (let i = 1; i <= ROOMS; i++) rooms.push({ id: idFor(`r${i}`), patient: await person(`p${i}`, "patient"), doctor: await person(`d${i}`, "doctor") });
+  for (let i = 1; i <= ROOMS; i++)
+    rooms.push({
+      id: idFor(`r${i}`),
+      patient: await person(`p${i}`, "patient"),
+      doctor: await person(`d${i}`, "doctor"),
+    });
   return rooms;
 }
 
@@ -115,11 +126,22 @@ async function makeRooms(url: string, secret: string): Promise<Room[]> {
 const UNREACHABLE = "postgres://postgres@127.0.0.1:1/carebridge";
 
 /** Runs a command with the database unreachable; its exit code and what it printed on stderr. */
-async function runUnreachable(args: string[], cwd: string, secret: string, timeoutMs: number): Promise<{ code: number | null; stderr: string; ms: number }> {
+async function runUnreachable(
+  args: string[],
+  cwd: string,
+  secret: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; stderr: string; ms: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: UNREACHABLE, AUTH_SECRET: secret },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: UNREACHABLE,
+      AUTH_SECRET: secret,
+    },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
   });
@@ -134,10 +156,22 @@ async function runUnreachable(args: string[], cwd: string, secret: string, timeo
 /** One clear line: non-zero exit, one line on stderr naming the server, no trace, no query. */
 function expectOneClearLine(what: string, run: { code: number | null; stderr: string }) {
   const lines = run.stderr.split("\n").filter((l) => l.trim() !== "");
-  expect(run.code !== null && run.code !== 0, `${what} with an unreachable database did not stop with an error (exit ${run.code})`);
-  expect(lines.length === 1, `${what} printed ${lines.length} lines on stderr, expected one:\n${run.stderr.slice(0, 2000)}`);
-  expect(/127\.0\.0\.1:1\b/.test(run.stderr) && /connect/i.test(run.stderr), `${what} does not say which server it could not reach: ${run.stderr.slice(0, 500)}`);
-  expect(!/\n\s+at |Failed query/.test(run.stderr), `${what} printed a stack trace or a query: ${run.stderr.slice(0, 500)}`);
+  expect(
+    run.code !== null && run.code !== 0,
+    `${what} with an unreachable database did not stop with an error (exit ${run.code})`,
+  );
+  expect(
+    lines.length === 1,
+    `${what} printed ${lines.length} lines on stderr, expected one:\n${run.stderr.slice(0, 2000)}`,
+  );
+  expect(
+    /127\.0\.0\.1:1\b/.test(run.stderr) && /connect/i.test(run.stderr),
+    `${what} does not say which server it could not reach: ${run.stderr.slice(0, 500)}`,
+  );
+  expect(
+    !/\n\s+at |Failed query/.test(run.stderr),
+    `${what} printed a stack trace or a query: ${run.stderr.slice(0, 500)}`,
+  );
 }
 
 /** `npm run db:migrate` and `next start` with DATABASE_URL at a port where nothing listens. */
@@ -145,9 +179,17 @@ async function unreachableAtStart(secret: string): Promise<string[]> {
   const migrate = await runUnreachable(["--import", "tsx", "scripts/db-migrate.ts"], process.cwd(), secret, 30_000);
   expectOneClearLine("db:migrate", migrate);
   const dir = appDir();
-  const server = await runUnreachable([nextBin(dir), "start", "-p", String(await freePort()), "-H", "127.0.0.1"], dir, secret, 30_000);
+  const server = await runUnreachable(
+    [nextBin(dir), "start", "-p", String(await freePort()), "-H", "127.0.0.1"],
+    dir,
+    secret,
+    30_000,
+  );
   expectOneClearLine("next start", server);
-  return [`db:migrate exit ${migrate.code} after ${migrate.ms.toFixed(0)} ms: "${migrate.stderr}"`, `next start exit ${server.code} after ${server.ms.toFixed(0)} ms: "${server.stderr.split("\n")[0]}"`];
+  return [
+    `db:migrate exit ${migrate.code} after ${migrate.ms.toFixed(0)} ms: "${migrate.stderr}"`,
+    `next start exit ${server.code} after ${server.ms.toFixed(0)} ms: "${server.stderr.split("\n")[0]}"`,
+  ];
 }
 
 // ---------------------------------------------------------------- 2. sending through outages
@@ -177,7 +219,14 @@ async function waitHealthy(origin: string, timeoutMs: number): Promise<boolean> 
   return false;
 }
 
-async function runOutage(outage: Outage, cluster: Cluster, server: AppServer, patient: Person, stored: number, browser: Browser): Promise<OutageReport> {
+async function runOutage(
+  outage: Outage,
+  cluster: Cluster,
+  server: AppServer,
+  patient: Person,
+  stored: number,
+  browser: Browser,
+): Promise<OutageReport> {
   phase(`outage: ${outage.kind === "restart" ? "restarting PostgreSQL" : "stopping PostgreSQL"} (${stored} stored)`);
   const started = performance.now();
   let whileDown: CheckResult | undefined;
@@ -190,7 +239,14 @@ async function runOutage(outage: Outage, cluster: Cluster, server: AppServer, pa
     stopMs = downAt - started;
     try {
       phase("PostgreSQL is down: health, a page in a browser, a JSON endpoint");
-      whileDown = await checkErrorState({ origin: server.origin, cookie: patient.cookie, page: "/patient", jsonEndpoint: "/api/unread", healthWithinMs: HEALTH_DOWN_WITHIN_MS, browser });
+      whileDown = await checkErrorState({
+        origin: server.origin,
+        cookie: patient.cookie,
+        page: "/patient",
+        jsonEndpoint: "/api/unread",
+        healthWithinMs: HEALTH_DOWN_WITHIN_MS,
+        browser,
+      });
       for (const p of whileDown.problems) problems.push(`while down: ${p}`);
       await sleep(Math.max(0, outage.holdMs - (performance.now() - downAt)));
     } finally {
@@ -202,10 +258,23 @@ async function runOutage(outage: Outage, cluster: Cluster, server: AppServer, pa
   phase("PostgreSQL is back; waiting for the app to be healthy");
   const healthy = await waitHealthy(server.origin, RECOVERY_WITHIN_MS);
   expect(healthy, `/api/health did not answer 200 within ${RECOVERY_WITHIN_MS} ms of PostgreSQL being back`);
-  return { kind: outage.kind, atStored: stored, downMs: upAt - started, stopMs, recoveryMs: performance.now() - upAt, whileDown };
+  return {
+    kind: outage.kind,
+    atStored: stored,
+    downMs: upAt - started,
+    stopMs,
+    recoveryMs: performance.now() - upAt,
+    whileDown,
+  };
 }
 
-async function sendThroughOutages(server: AppServer, rooms: Room[], cluster: Cluster, tally: SendTally, browser: Browser): Promise<{ deliveries: Delivery[]; outages: OutageReport[]; ms: number }> {
+async function sendThroughOutages(
+  server: AppServer,
+  rooms: Room[],
+  cluster: Cluster,
+  tally: SendTally,
+  browser: Browser,
+): Promise<{ deliveries: Delivery[]; outages: OutageReport[]; ms: number }> {
   const deliveries: Delivery[] = [];
   const outages: OutageReport[] = [];
   const pending = [...PLAN.outages];
@@ -220,7 +289,9 @@ async function sendThroughOutages(server: AppServer, rooms: Room[], cluster: Clu
         outages.push(await runOutage(next, cluster, server, rooms[0]!.patient, stored, browser));
       })
       .catch((error: unknown) => {
-        problems.push(`the outage after ${stored} stored failed: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(
+          `the outage after ${stored} stored failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         cluster.ensureRunningSync();
       });
   };
@@ -232,7 +303,13 @@ async function sendThroughOutages(server: AppServer, rooms: Room[], cluster: Clu
     senders.map(async ({ room, person }, s) => {
       await sleep(Math.random() * PLAN.gapMs);
       for (let n = 1; n <= PER_SENDER; n++) {
-        const message: OutgoingMessage = { roomId: room.id, senderId: person.id, cookie: person.cookie, clientId: crypto.randomUUID(), body: `Fault test: sender ${s}, message ${n}` };
+        const message: OutgoingMessage = {
+          roomId: room.id,
+          senderId: person.id,
+          cookie: person.cookie,
+          clientId: crypto.randomUUID(),
+          body: `Fault test: sender ${s}, message ${n}`,
+        };
         const delivery = await sendUntilStored(server.origin, message, tally);
         deliveries.push(delivery);
         onStored();
@@ -247,7 +324,11 @@ async function sendThroughOutages(server: AppServer, rooms: Room[], cluster: Clu
 
 // ---------------------------------------------------------------- 3. nothing lost, nothing doubled
 
-async function verifyStored(url: string, rooms: Room[], deliveries: Delivery[]): Promise<{ stored: number; distinct: number; gapless: number }> {
+async function verifyStored(
+  url: string,
+  rooms: Room[],
+  deliveries: Delivery[],
+): Promise<{ stored: number; distinct: number; gapless: number }> {
   const handle = openPostgres(url, { max: 1 });
   try {
     const sql = handle.sql!;
@@ -256,9 +337,14 @@ async function verifyStored(url: string, rooms: Room[], deliveries: Delivery[]):
       select room_id, sender_id, client_id, seq, body from messages where room_id = any(${ids}::uuid[]) order by room_id, seq`;
     const distinct = new Set(rows.map((r) => `${r.room_id}/${r.sender_id}/${r.client_id}`)).size;
     expect(rows.length === TOTAL, `${rows.length} messages stored, expected exactly ${TOTAL}`);
-    expect(distinct === rows.length, `${rows.length - distinct} messages stored twice (same room, sender and clientId)`);
+    expect(
+      distinct === rows.length,
+      `${rows.length - distinct} messages stored twice (same room, sender and clientId)`,
+    );
 
-    const roomRows = await sql<{ id: string; last_seq: number }[]>`select id, last_seq from chat_rooms where id = any(${ids}::uuid[])`;
+    const roomRows = await sql<
+      { id: string; last_seq: number }[]
+    >`select id, last_seq from chat_rooms where id = any(${ids}::uuid[])`;
     let gapless = 0;
     for (const room of roomRows) {
       const seqs = rows.filter((r) => r.room_id === room.id).map((r) => r.seq);
@@ -271,7 +357,8 @@ async function verifyStored(url: string, rooms: Room[], deliveries: Delivery[]):
     for (const d of deliveries) {
       const row = byClientId.get(d.message.clientId);
       if (!row) problems.push(`message ${d.message.clientId} (${d.message.body}) is missing`);
-      else if (row.body !== d.message.body || row.sender_id !== d.message.senderId || row.room_id !== d.message.roomId) problems.push(`message ${d.message.clientId} stored differently`);
+      else if (row.body !== d.message.body || row.sender_id !== d.message.senderId || row.room_id !== d.message.roomId)
+        problems.push(`message ${d.message.clientId} stored differently`);
     }
     // A sender's next message left only after the last one was stored, so its seqs must rise.
     const perSender = new Map<string, number[]>();
@@ -279,7 +366,11 @@ async function verifyStored(url: string, rooms: Room[], deliveries: Delivery[]):
       const seq = byClientId.get(d.message.clientId)?.seq;
       if (seq !== undefined) perSender.set(d.message.senderId, [...(perSender.get(d.message.senderId) ?? []), seq]);
     }
-    for (const [sender, seqs] of perSender) expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!), `sender ${sender}: seqs out of send order ${seqs.join(",")}`);
+    for (const [sender, seqs] of perSender)
+      expect(
+        seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!),
+        `sender ${sender}: seqs out of send order ${seqs.join(",")}`,
+      );
     return { stored: rows.length, distinct, gapless };
   } finally {
     await handle.close();
@@ -287,22 +378,61 @@ async function verifyStored(url: string, rooms: Room[], deliveries: Delivery[]):
 }
 
 /** The same server process, without a restart, is healthy, stores a new message and pushes its event. */
-async function verifyRecovered(server: AppServer, pid: number, room: Room, doctorEvents: EventLog, outageStarted: number) {
+async function verifyRecovered(
+  server: AppServer,
+  pid: number,
+  room: Room,
+  doctorEvents: EventLog,
+  outageStarted: number,
+) {
   expect(server.running() && server.pid === pid, `the server process ${pid} is not running any more`);
-  const health = await request(`${server.origin}/api/health`, {}, 10_000).then((r) => r.status, () => 0);
+  const health = await request(`${server.origin}/api/health`, {}, 10_000).then(
+    (r) => r.status,
+    () => 0,
+  );
   expect(health === 200, `/api/health answered ${health} after recovery`);
 
   const sentAt = performance.now();
   const tally = newTally();
-  const fresh = await sendUntilStored(server.origin, { roomId: room.id, senderId: room.patient.id, cookie: room.patient.cookie, clientId: crypto.randomUUID(), body: "After the restart" }, tally, { giveUpMs: 10_000 });
-  expect(fresh.status === 201 && fresh.attempts === 1, `a new message after recovery: ${fresh.status} after ${fresh.attempts} attempt(s) ${fresh.failure ?? ""}`);
+  const fresh = await sendUntilStored(
+    server.origin,
+    {
+      roomId: room.id,
+      senderId: room.patient.id,
+      cookie: room.patient.cookie,
+      clientId: crypto.randomUUID(),
+      body: "After the restart",
+    },
+    tally,
+    { giveUpMs: 10_000 },
+  );
+  expect(
+    fresh.status === 201 && fresh.attempts === 1,
+    `a new message after recovery: ${fresh.status} after ${fresh.attempts} attempt(s) ${fresh.failure ?? ""}`,
+  );
 
-  const seq = await request(`${server.origin}/api/rooms/${room.id}/messages?after=0`, { headers: { cookie: room.doctor.cookie } }, 10_000)
-    .then((r) => (JSON.parse(r.text) as { messages: { seq: number; body: string }[] }).messages.find((m) => m.body === "After the restart")?.seq)
+  const seq = await request(
+    `${server.origin}/api/rooms/${room.id}/messages?after=0`,
+    { headers: { cookie: room.doctor.cookie } },
+    10_000,
+  )
+    .then(
+      (r) =>
+        (JSON.parse(r.text) as { messages: { seq: number; body: string }[] }).messages.find(
+          (m) => m.body === "After the restart",
+        )?.seq,
+    )
     .catch(() => undefined);
   expect(seq !== undefined, "the doctor cannot read the new message");
-  const event = await doctorEvents.waitFor((e) => e.type === "message" && e.roomId === room.id && e.seq === seq, sentAt, EVENT_WITHIN_MS);
-  expect(event !== null, `the doctor's live stream did not receive the new message's event within ${EVENT_WITHIN_MS} ms`);
+  const event = await doctorEvents.waitFor(
+    (e) => e.type === "message" && e.roomId === room.id && e.seq === seq,
+    sentAt,
+    EVENT_WITHIN_MS,
+  );
+  expect(
+    event !== null,
+    `the doctor's live stream did not receive the new message's event within ${EVENT_WITHIN_MS} ms`,
+  );
   const resync = doctorEvents.events.some((e) => e.type === "resync" && e.at >= outageStarted);
   expect(resync, "the doctor's live stream was not told to resync after the outage");
   return { sendMs: fresh.ms, eventMs: event ? event.at - sentAt : null, resync };
@@ -334,7 +464,9 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => abandon(`Stopped by ${signal}`));
   setTimeout(() => abandon(`FAILED: the run took longer than ${DEADLINE_MS / 1000} s`), DEADLINE_MS).unref();
 
-  console.log(`Fault test (${FULL ? "full" : "short"}): ${TOTAL} messages from ${ROOMS * 2} senders in ${ROOMS} rooms; outages: ${PLAN.outages.map((o) => (o.kind === "restart" ? `restart after ${o.afterStored} stored` : `stop ${o.holdMs / 1000} s after ${o.afterStored} stored`)).join(", ")}.`);
+  console.log(
+    `Fault test (${FULL ? "full" : "short"}): ${TOTAL} messages from ${ROOMS * 2} senders in ${ROOMS} rooms; outages: ${PLAN.outages.map((o) => (o.kind === "restart" ? `restart after ${o.afterStored} stored` : `stop ${o.holdMs / 1000} s after ${o.afterStored} stored`)).join(", ")}.`,
+  );
   const started = performance.now();
   const secret = crypto.randomBytes(33).toString("base64");
   phase("scratch database");
@@ -356,7 +488,10 @@ async function main(): Promise<void> {
     const pid = server.pid;
     phase("a doctor's live stream, a browser");
     doctorEvents = await openEventLog(server.origin, rooms[0]!.doctor.cookie);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run"],
+    });
 
     phase(`sending ${TOTAL} messages through the outages`);
     const tally = newTally();
@@ -369,23 +504,40 @@ async function main(): Promise<void> {
 
     phase("checking what was stored");
     // A client whose answer was lost sends again: the same clientId is answered 200, not stored twice.
-    const resent = await Promise.all(sent.deliveries.slice(0, 20).map((d) => sendUntilStored(server!.origin, d.message, newTally(), { giveUpMs: 30_000 })));
+    const resent = await Promise.all(
+      sent.deliveries
+        .slice(0, 20)
+        .map((d) => sendUntilStored(server!.origin, d.message, newTally(), { giveUpMs: 30_000 })),
+    );
     const resentOk = resent.filter((d) => d.status === 200).length;
-    expect(resentOk === resent.length, `${resent.length - resentOk} of ${resent.length} resends were not answered 200: ${resent.map((d) => d.status).join(",")}`);
+    expect(
+      resentOk === resent.length,
+      `${resent.length - resentOk} of ${resent.length} resends were not answered 200: ${resent.map((d) => d.status).join(",")}`,
+    );
 
     const stored = await verifyStored(db.url, rooms, sent.deliveries);
     phase("checking the app recovered");
     const recovered = await verifyRecovered(server, pid, rooms[0]!, doctorEvents, outageStarted);
 
     const errors = [...tally.errors].map(([what, n]) => `${what} ×${n}`).join(", ") || "none";
-    console.log(`Sent ${sent.deliveries.length} messages in ${(sent.ms / 1000).toFixed(1)} s: ${delivered.length} answered 2xx (${replays} of them 200, already stored), ${tally.attempts - sent.deliveries.length} retries; failed attempts: ${errors}.`);
-    console.log(`  slowest delivery ${(Math.max(...sent.deliveries.map((d) => d.ms)) / 1000).toFixed(1)} s, most attempts for one message ${Math.max(...sent.deliveries.map((d) => d.attempts))}.`);
+    console.log(
+      `Sent ${sent.deliveries.length} messages in ${(sent.ms / 1000).toFixed(1)} s: ${delivered.length} answered 2xx (${replays} of them 200, already stored), ${tally.attempts - sent.deliveries.length} retries; failed attempts: ${errors}.`,
+    );
+    console.log(
+      `  slowest delivery ${(Math.max(...sent.deliveries.map((d) => d.ms)) / 1000).toFixed(1)} s, most attempts for one message ${Math.max(...sent.deliveries.map((d) => d.attempts))}.`,
+    );
     for (const o of sent.outages) {
-      console.log(`Outage (${o.kind}) after ${o.atStored} stored: PostgreSQL away ${(o.downMs / 1000).toFixed(1)} s${o.stopMs === undefined ? "" : ` (its stop took ${(o.stopMs / 1000).toFixed(1)} s)`}, app healthy ${(o.recoveryMs / 1000).toFixed(1)} s after it was back.`);
+      console.log(
+        `Outage (${o.kind}) after ${o.atStored} stored: PostgreSQL away ${(o.downMs / 1000).toFixed(1)} s${o.stopMs === undefined ? "" : ` (its stop took ${(o.stopMs / 1000).toFixed(1)} s)`}, app healthy ${(o.recoveryMs / 1000).toFixed(1)} s after it was back.`,
+      );
       if (o.whileDown) console.log(`  while down: ${o.whileDown.summary}`);
     }
-    console.log(`Stored: ${stored.stored} messages, ${stored.distinct} distinct; seqs 1..last_seq without a gap in ${stored.gapless} of ${ROOMS} rooms; ${resentOk} of ${resent.length} deliberate resends answered 200 (already stored).`);
-    console.log(`Recovered without a restart (pid ${pid}): new message stored in ${recovered.sendMs.toFixed(0)} ms, its live event after ${recovered.eventMs === null ? "never" : `${recovered.eventMs.toFixed(0)} ms`}, resync sent: ${recovered.resync ? "yes" : "no"}.`);
+    console.log(
+      `Stored: ${stored.stored} messages, ${stored.distinct} distinct; seqs 1..last_seq without a gap in ${stored.gapless} of ${ROOMS} rooms; ${resentOk} of ${resent.length} deliberate resends answered 200 (already stored).`,
+    );
+    console.log(
+      `Recovered without a restart (pid ${pid}): new message stored in ${recovered.sendMs.toFixed(0)} ms, its live event after ${recovered.eventMs === null ? "never" : `${recovered.eventMs.toFixed(0)} ms`}, resync sent: ${recovered.resync ? "yes" : "no"}.`,
+    );
   } finally {
     phase("cleaning up");
     doctorEvents?.close();
@@ -396,12 +548,19 @@ async function main(): Promise<void> {
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (problems.length > 0) {
-    console.error(`\nFAILED in ${seconds} s (${problems.length} problems):\n${problems.slice(0, 40).map((p) => `  - ${p}`).join("\n")}`);
+    console.error(
+      `\nFAILED in ${seconds} s (${problems.length} problems):\n${problems
+        .slice(0, 40)
+        .map((p) => `  - ${p}`)
+        .join("\n")}`,
+    );
     const log = server?.stderr().trim();
     if (log) console.error(`\nThe server's stderr (last 40 lines):\n${log.split("\n").slice(-40).join("\n")}`);
     process.exitCode = 1;
   } else {
-    console.log(`\nPassed in ${seconds} s: exactly ${TOTAL} messages, none doubled, no gaps; the app recovered by itself.`);
+    console.log(
+      `\nPassed in ${seconds} s: exactly ${TOTAL} messages, none doubled, no gaps; the app recovered by itself.`,
+    );
   }
 }
 

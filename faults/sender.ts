@@ -68,14 +68,26 @@ export async function sendUntilStored(
       problem = String(response.status);
       if (response.status !== 429 && response.status < 500) {
         tally.refusals.push(`${response.status} ${response.text.slice(0, 200)}`);
-        return { message, status: response.status, attempts, ms: performance.now() - started, failure: `refused: ${response.status} ${response.text.slice(0, 200)}` };
+        return {
+          message,
+          status: response.status,
+          attempts,
+          ms: performance.now() - started,
+          failure: `refused: ${response.status} ${response.text.slice(0, 200)}`,
+        };
       }
     } catch (error) {
       problem = networkProblem(error);
     }
     tally.errors.set(problem, (tally.errors.get(problem) ?? 0) + 1);
     if (performance.now() + wait > giveUpAt) {
-      return { message, status: 0, attempts, ms: performance.now() - started, failure: `gave up after ${attempts} attempts (last: ${problem})` };
+      return {
+        message,
+        status: 0,
+        attempts,
+        ms: performance.now() - started,
+        failure: `gave up after ${attempts} attempts (last: ${problem})`,
+      };
     }
     await sleep(wait);
     wait = Math.min(wait * 2, 2_000);

@@ -30,7 +30,11 @@ export async function runAction<S extends z.ZodType, T>(options: {
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
     const first = Object.values(fieldErrors).find((v) => v?.length)?.[0];
-    return { ok: false, message: first ?? parsed.error.issues[0]?.message ?? "The request was not valid.", fieldErrors };
+    return {
+      ok: false,
+      message: first ?? parsed.error.issues[0]?.message ?? "The request was not valid.",
+      fieldErrors,
+    };
   }
   try {
     const data = await options.run(user, parsed.data);

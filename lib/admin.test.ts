@@ -55,17 +55,28 @@ let serial = 0;
 const unique = () => `${Date.now().toString(36)}-${++serial}-${crypto.randomBytes(3).toString("hex")}`;
 
 async function makeUser(role: Role, name: string, email = `${role}-${unique()}@example.test`): Promise<string> {
-  const [row] = await db().insert(users).values({ name, email, passwordHash: "not-a-real-hash", role }).returning({ id: users.id });
+  const [row] = await db()
+    .insert(users)
+    .values({ name, email, passwordHash: "not-a-real-hash", role })
+    .returning({ id: users.id });
   return row!.id;
 }
 
 async function makeDoctor(name: string): Promise<string> {
   const id = await makeUser("doctor", name);
-  await db().insert(doctorProfiles).values({ userId: id, specialty: "General Practice", bio: "", timeZone: "Europe/London" });
+  await db()
+    .insert(doctorProfiles)
+    .values({ userId: id, specialty: "General Practice", bio: "", timeZone: "Europe/London" });
   return id;
 }
 
-async function makeAppointment(patientId: string, doctorId: string, startsAt: Date, status: AppointmentStatus, decisionNote: string | null = null): Promise<string> {
+async function makeAppointment(
+  patientId: string,
+  doctorId: string,
+  startsAt: Date,
+  status: AppointmentStatus,
+  decisionNote: string | null = null,
+): Promise<string> {
   const [row] = await db()
     .insert(appointments)
     .values({ patientId, doctorId, startsAt, status, reason: "A test visit.", decisionNote })
@@ -76,10 +87,12 @@ async function makeAppointment(patientId: string, doctorId: string, startsAt: Da
 /** A room for an appointment, with both people as members. */
 async function makeRoom(appointmentId: string, patientId: string, doctorId: string): Promise<string> {
   const [room] = await db().insert(chatRooms).values({ appointmentId }).returning({ id: chatRooms.id });
-  await db().insert(roomMembers).values([
-    { roomId: room!.id, userId: patientId },
-    { roomId: room!.id, userId: doctorId },
-  ]);
+  await db()
+    .insert(roomMembers)
+    .values([
+      { roomId: room!.id, userId: patientId },
+      { roomId: room!.id, userId: doctorId },
+    ]);
   return room!.id;
 }
 
@@ -111,8 +124,9 @@ async function auditCount(): Promise<number> {
 }
 
 async function tableCounts() {
-  const n = async (table: typeof users | typeof doctorProfiles | typeof workingHours | typeof auditEvents | typeof appointments) =>
-    (await db().select({ n: count() }).from(table))[0]!.n;
+  const n = async (
+    table: typeof users | typeof doctorProfiles | typeof workingHours | typeof auditEvents | typeof appointments,
+  ) => (await db().select({ n: count() }).from(table))[0]!.n;
   return {
     users: await n(users),
     doctorProfiles: await n(doctorProfiles),
@@ -136,7 +150,11 @@ async function domainError(promise: Promise<unknown>): Promise<DomainError> {
 /** The messages of an error and its causes, for errors wrapped by the driver or Drizzle. */
 function errorText(error: unknown): string {
   const parts: string[] = [];
-  for (let e = error as { message?: string; cause?: unknown } | undefined; e && parts.length < 5; e = e.cause as typeof e) {
+  for (
+    let e = error as { message?: string; cause?: unknown } | undefined;
+    e && parts.length < 5;
+    e = e.cause as typeof e
+  ) {
     parts.push(String(e.message ?? e));
   }
   return parts.join(" <- ");
@@ -196,7 +214,8 @@ describe("overview", () => {
 
     const during = await overview(SEED_NOW);
     const byRole = (o: typeof before, role: Role) => o.usersByRole.find((r) => r.role === role)!.count;
-    const byStatus = (o: typeof before, status: AppointmentStatus) => o.appointmentsByStatus.find((r) => r.status === status)!.count;
+    const byStatus = (o: typeof before, status: AppointmentStatus) =>
+      o.appointmentsByStatus.find((r) => r.status === status)!.count;
     expect(byRole(during, "patient")).toBe(byRole(before, "patient") + 1);
     expect(byRole(during, "doctor")).toBe(byRole(before, "doctor") + 1);
     expect(byRole(during, "admin")).toBe(byRole(before, "admin"));
@@ -270,7 +289,14 @@ describe("listUsers", () => {
     const many = 240;
     await db()
       .insert(users)
-      .values(Array.from({ length: many }, (_, i) => ({ name: `Capped Count ${i}`, email: `cap${i}@zq8-capped.test`, passwordHash: "not-a-real-hash", role: "patient" as const })));
+      .values(
+        Array.from({ length: many }, (_, i) => ({
+          name: `Capped Count ${i}`,
+          email: `cap${i}@zq8-capped.test`,
+          passwordHash: "not-a-real-hash",
+          role: "patient" as const,
+        })),
+      );
     const [patients] = await db().select({ n: count() }).from(users).where(eq(users.role, "patient"));
     // Page 1 counts up to 11 pages (220 rows) and one more, to know that the list goes on.
     const first = await listUsers({ role: "patient", page: 1 });
@@ -278,7 +304,11 @@ describe("listUsers", () => {
     expect(first.rows).toHaveLength(20);
     // Far enough on, the count reaches the end of the list and is exact.
     const last = Math.ceil(patients!.n / 20);
-    expect(await listUsers({ role: "patient", page: last })).toMatchObject({ total: patients!.n, more: false, pageCount: last });
+    expect(await listUsers({ role: "patient", page: last })).toMatchObject({
+      total: patients!.n,
+      more: false,
+      pageCount: last,
+    });
     // A search sorts every match anyway, so its total is always exact.
     const searched = await listUsers({ q: "zq8-capped", page: 1 });
     expect(searched).toMatchObject({ total: many, more: false, pageCount: 12 });
@@ -287,7 +317,13 @@ describe("listUsers", () => {
   });
 
   it("an empty result still has one page", async () => {
-    expect(await listUsers({ q: "nobody-is-called-this", page: 1 })).toEqual({ rows: [], total: 0, more: false, page: 1, pageCount: 1 });
+    expect(await listUsers({ q: "nobody-is-called-this", page: 1 })).toEqual({
+      rows: [],
+      total: 0,
+      more: false,
+      page: 1,
+      pageCount: 1,
+    });
   });
 
   it("searches names and emails, ignoring letter case", async () => {
@@ -319,7 +355,9 @@ describe("listUsers", () => {
     expect(doctors.rows.every((r) => r.role === "doctor")).toBe(true);
     expect(doctors.rows.map((r) => r.name)).toEqual(expect.arrayContaining(DEMO_DOCTORS.map((d) => d.name)));
 
-    expect((await listUsers({ role: "admin", q: "alex", page: 1 })).rows.map((r) => r.email)).toEqual([DEMO_ADMIN_EMAIL]);
+    expect((await listUsers({ role: "admin", q: "alex", page: 1 })).rows.map((r) => r.email)).toEqual([
+      DEMO_ADMIN_EMAIL,
+    ]);
     // A patient searched for among doctors is not there.
     expect(await listUsers({ role: "doctor", q: "carol", page: 1 })).toMatchObject({ rows: [], total: 0 });
   });
@@ -341,15 +379,29 @@ describe("createDoctor", () => {
     });
 
     const user = await userRow(id);
-    expect(user).toMatchObject({ name: "Nadia Novak", email: "nadia.novak@example.test", role: "doctor", active: true, mustChangePassword: true });
+    expect(user).toMatchObject({
+      name: "Nadia Novak",
+      email: "nadia.novak@example.test",
+      role: "doctor",
+      active: true,
+      mustChangePassword: true,
+    });
     expect(user!.passwordHash.startsWith("$argon2id$")).toBe(true);
     expect(user!.passwordHash).not.toContain(temporaryPassword);
 
     const [profile] = await db().select().from(doctorProfiles).where(eq(doctorProfiles.userId, id));
-    expect(profile).toMatchObject({ specialty: "Neurology", bio: "Headaches and migraines.", timeZone: "America/New_York" });
+    expect(profile).toMatchObject({
+      specialty: "Neurology",
+      bio: "Headaches and migraines.",
+      timeZone: "America/New_York",
+    });
 
     const hours = await db()
-      .select({ weekday: workingHours.weekday, startMinute: workingHours.startMinute, endMinute: workingHours.endMinute })
+      .select({
+        weekday: workingHours.weekday,
+        startMinute: workingHours.startMinute,
+        endMinute: workingHours.endMinute,
+      })
       .from(workingHours)
       .where(eq(workingHours.doctorId, id))
       .orderBy(asc(workingHours.weekday));
@@ -361,11 +413,20 @@ describe("createDoctor", () => {
     expect(JSON.stringify(events[0]!.detail)).not.toContain(temporaryPassword);
 
     const listed = (await listDoctors()).find((d) => d.id === id);
-    expect(listed).toEqual({ id, name: "Nadia Novak", specialty: "Neurology", bio: "Headaches and migraines.", timeZone: "America/New_York" });
+    expect(listed).toEqual({
+      id,
+      name: "Nadia Novak",
+      specialty: "Neurology",
+      bio: "Headaches and migraines.",
+      timeZone: "America/New_York",
+    });
     expect((await listDoctors({ specialty: "Neurology" })).map((d) => d.id)).toContain(id);
 
     // The temporary password signs in, and the account says it must be changed.
-    expect(await verifyCredentials({ email: "NADIA.novak@example.test", password: temporaryPassword })).toMatchObject({ id, mustChangePassword: true });
+    expect(await verifyCredentials({ email: "NADIA.novak@example.test", password: temporaryPassword })).toMatchObject({
+      id,
+      mustChangePassword: true,
+    });
   });
 
   it("refuses an email already taken in another letter case, writing nothing", async () => {
@@ -385,7 +446,10 @@ describe("createDoctor", () => {
     expect(error.message).toBe("An account with this email already exists.");
     expect(error.fieldErrors).toEqual({ email: ["An account with this email already exists."] });
     expect(await tableCounts()).toEqual(before);
-    const [emily] = await db().select().from(users).where(sql`lower(${users.email}) = 'emily.davis@carebridge.test'`);
+    const [emily] = await db()
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = 'emily.davis@carebridge.test'`);
     expect(emily).toMatchObject({ name: "Emily Davis", mustChangePassword: false });
   });
 });
@@ -402,7 +466,9 @@ describe("setUserActive", () => {
 
     await setUserActive({ adminId, userId: id, active: false });
     expect((await userRow(id))!.active).toBe(false);
-    expect(await auditFor("admin.user_deactivated", id)).toEqual([expect.objectContaining({ actorId: adminId, targetType: "user", detail: { role: "patient" } })]);
+    expect(await auditFor("admin.user_deactivated", id)).toEqual([
+      expect.objectContaining({ actorId: adminId, targetType: "user", detail: { role: "patient" } }),
+    ]);
     expect(await verifyCredentials({ email, password })).toBeNull();
     const failed = await auditFor("auth.sign_in_failed", id);
     expect(failed.at(-1)!.detail).toEqual({ reason: "inactive" });
@@ -413,14 +479,24 @@ describe("setUserActive", () => {
 
     await setUserActive({ adminId, userId: id, active: true });
     expect((await userRow(id))!.active).toBe(true);
-    expect(await auditFor("admin.user_reactivated", id)).toEqual([expect.objectContaining({ actorId: adminId, targetType: "user", detail: { role: "patient" } })]);
+    expect(await auditFor("admin.user_reactivated", id)).toEqual([
+      expect.objectContaining({ actorId: adminId, targetType: "user", detail: { role: "patient" } }),
+    ]);
     expect(await verifyCredentials({ email, password })).toMatchObject({ id });
   });
 
   it("deactivates a doctor, who leaves the directory and cannot sign in, keeping their data; reactivation brings them back", async () => {
     const temporaryPassword = "Doc-temp-5521";
     const email = `doc-${unique()}@example.test`;
-    const { id } = await createDoctor({ adminId, name: "Dmitri Dormant", email, specialty: "Oncology", bio: "", timeZone: "Europe/London", temporaryPassword });
+    const { id } = await createDoctor({
+      adminId,
+      name: "Dmitri Dormant",
+      email,
+      specialty: "Oncology",
+      bio: "",
+      timeZone: "Europe/London",
+      temporaryPassword,
+    });
     const patient = await makeUser("patient", "Paula Patient");
     const appointment = await makeAppointment(patient, id, freshInstant(), "requested");
     expect((await listDoctors()).map((d) => d.id)).toContain(id);
@@ -430,7 +506,9 @@ describe("setUserActive", () => {
     expect((await listDoctors()).map((d) => d.id)).not.toContain(id);
     expect((await listDoctors({ query: "Dmitri" })).map((d) => d.id)).toEqual([]);
     expect(await verifyCredentials({ email, password: temporaryPassword })).toBeNull();
-    expect(await auditFor("admin.user_deactivated", id)).toEqual([expect.objectContaining({ actorId: adminId, detail: { role: "doctor" } })]);
+    expect(await auditFor("admin.user_deactivated", id)).toEqual([
+      expect.objectContaining({ actorId: adminId, detail: { role: "doctor" } }),
+    ]);
     // The data stays.
     expect(await db().select().from(doctorProfiles).where(eq(doctorProfiles.userId, id))).toHaveLength(1);
     expect(await db().select().from(workingHours).where(eq(workingHours.doctorId, id))).toHaveLength(5);
@@ -438,12 +516,18 @@ describe("setUserActive", () => {
 
     await setUserActive({ adminId, userId: id, active: true });
     expect((await listDoctors()).map((d) => d.id)).toContain(id);
-    expect(await auditFor("admin.user_reactivated", id)).toEqual([expect.objectContaining({ actorId: adminId, detail: { role: "doctor" } })]);
+    expect(await auditFor("admin.user_reactivated", id)).toEqual([
+      expect.objectContaining({ actorId: adminId, detail: { role: "doctor" } }),
+    ]);
     expect(await verifyCredentials({ email, password: temporaryPassword })).toMatchObject({ id });
   });
 
   it("refuses the admin's own account and any admin account, changing nothing", async () => {
-    const other = await createAdmin({ name: "Second Admin", email: `second-${unique()}@ops.test`, password: "Second-admin-91" });
+    const other = await createAdmin({
+      name: "Second Admin",
+      email: `second-${unique()}@ops.test`,
+      password: "Second-admin-91",
+    });
     const before = await tableCounts();
 
     for (const active of [false, true]) {
@@ -455,7 +539,9 @@ describe("setUserActive", () => {
       expect(admin.message).toBe("Administrator accounts cannot be deactivated here.");
     }
     // The other admin may not switch off the first one either.
-    expect((await domainError(setUserActive({ adminId: other.id, userId: adminId, active: false }))).code).toBe("conflict");
+    expect((await domainError(setUserActive({ adminId: other.id, userId: adminId, active: false }))).code).toBe(
+      "conflict",
+    );
 
     expect((await userRow(adminId))!.active).toBe(true);
     expect((await userRow(other.id))!.active).toBe(true);
@@ -493,7 +579,9 @@ describe("adminCancelAppointment", () => {
       ]);
     }
 
-    const closed = await domainError(sendMessage({ roomId, senderId: patient, clientId: crypto.randomUUID(), body: "Are we still on?" }));
+    const closed = await domainError(
+      sendMessage({ roomId, senderId: patient, clientId: crypto.randomUUID(), body: "Are we still on?" }),
+    );
     expect(closed.code).toBe("conflict");
   });
 
@@ -515,7 +603,9 @@ describe("adminCancelAppointment", () => {
 
   it("answers not_found for an unknown id", async () => {
     const before = await tableCounts();
-    const error = await domainError(adminCancelAppointment({ adminId, appointmentId: crypto.randomUUID(), reason: "Nothing here." }));
+    const error = await domainError(
+      adminCancelAppointment({ adminId, appointmentId: crypto.randomUUID(), reason: "Nothing here." }),
+    );
     expect(error.code).toBe("not_found");
     expect(error.message).toBe("That appointment was not found.");
     expect(await tableCounts()).toEqual(before);
@@ -536,7 +626,13 @@ describe("listAppointments", () => {
     ids.a2 = await makeAppointment(patient, doctorA, at("2032-03-05T10:00:00Z"), "accepted");
     ids.a3 = await makeAppointment(patient, doctorA, at("2032-03-06T10:00:00Z"), "completed");
     ids.b1 = await makeAppointment(patient, doctorB, at("2032-03-05T11:00:00Z"), "requested");
-    ids.b2 = await makeAppointment(patient, doctorB, at("2032-03-05T00:00:00Z"), "cancelled", "Cancelled by the patient.");
+    ids.b2 = await makeAppointment(
+      patient,
+      doctorB,
+      at("2032-03-05T00:00:00Z"),
+      "cancelled",
+      "Cancelled by the patient.",
+    );
     ids.b3 = await makeAppointment(patient, doctorB, at("2032-03-06T00:00:00Z"), "declined", "Not available.");
   });
 
@@ -554,7 +650,9 @@ describe("listAppointments", () => {
     expect(requested.total).toBe(n!.n);
     expect(requested.rows.map((r) => r.id)).toEqual(expect.arrayContaining([ids.a1, ids.b1]));
 
-    expect((await listAppointments({ status: "requested", doctorId: doctorA, page: 1 })).rows.map((r) => r.id)).toEqual([ids.a1]);
+    expect((await listAppointments({ status: "requested", doctorId: doctorA, page: 1 })).rows.map((r) => r.id)).toEqual(
+      [ids.a1],
+    );
     expect((await listAppointments({ status: "cancelled", doctorId: doctorB, page: 1 })).rows).toEqual([
       expect.objectContaining({ id: ids.b2, decisionNote: "Cancelled by the patient." }),
     ]);
@@ -562,12 +660,22 @@ describe("listAppointments", () => {
   });
 
   it("filters by a date range that includes its start and excludes its end", async () => {
-    const range = await listAppointments({ from: new Date("2032-03-05T00:00:00Z"), to: new Date("2032-03-06T00:00:00Z"), page: 1 });
+    const range = await listAppointments({
+      from: new Date("2032-03-05T00:00:00Z"),
+      to: new Date("2032-03-06T00:00:00Z"),
+      page: 1,
+    });
     expect(range.rows.map((r) => r.id)).toEqual([ids.b1, ids.a2, ids.b2]);
     expect(range.total).toBe(3);
     const fromOnly = await listAppointments({ from: new Date("2032-03-06T00:00:00Z"), page: 1 });
     expect(fromOnly.rows.map((r) => r.id)).toEqual([ids.a3, ids.b3]);
-    const combined = await listAppointments({ from: new Date("2032-03-01T00:00:00Z"), to: new Date("2032-04-01T00:00:00Z"), doctorId: doctorB, status: "requested", page: 1 });
+    const combined = await listAppointments({
+      from: new Date("2032-03-01T00:00:00Z"),
+      to: new Date("2032-04-01T00:00:00Z"),
+      doctorId: doctorB,
+      status: "requested",
+      page: 1,
+    });
     expect(combined.rows.map((r) => r.id)).toEqual([ids.b1]);
   });
 
@@ -600,10 +708,18 @@ describe("listAuditEvents", () => {
     expect(page.total).toBe(await auditCount());
     expect(page.rows).toHaveLength(20);
     expect(page.rows[0]).toMatchObject({ action: "zztestx.anonymous", actorName: null, actorEmail: null });
-    expect(page.rows[1]).toMatchObject({ action: "zztest.third", actorName: "Quentin Auditor", actorEmail: "q.auditor@audit-zz.test", targetId: actor });
+    expect(page.rows[1]).toMatchObject({
+      action: "zztest.third",
+      actorName: "Quentin Auditor",
+      actorEmail: "q.auditor@audit-zz.test",
+      targetId: actor,
+    });
     for (let i = 1; i < page.rows.length; i++) {
       const [newer, older] = [page.rows[i - 1]!, page.rows[i]!];
-      expect(newer.createdAt.getTime() > older.createdAt.getTime() || (newer.createdAt.getTime() === older.createdAt.getTime() && newer.id > older.id)).toBe(true);
+      expect(
+        newer.createdAt.getTime() > older.createdAt.getTime() ||
+          (newer.createdAt.getTime() === older.createdAt.getTime() && newer.id > older.id),
+      ).toBe(true);
     }
   });
 
@@ -628,7 +744,9 @@ describe("listAuditEvents", () => {
     expect(byName.total).toBe(3);
     const byEmail = await listAuditEvents({ actor: "Q.AUDITOR@audit-ZZ", page: 1 });
     expect(byEmail.rows.map((r) => r.id)).toEqual(byName.rows.map((r) => r.id));
-    expect((await listAuditEvents({ actor: "quentin", action: "zztest.f", page: 1 })).rows.map((r) => r.action)).toEqual(["zztest.first"]);
+    expect(
+      (await listAuditEvents({ actor: "quentin", action: "zztest.f", page: 1 })).rows.map((r) => r.action),
+    ).toEqual(["zztest.first"]);
     const alex = await listAuditEvents({ actor: "alex morgan", page: 1 });
     expect(alex.total).toBeGreaterThan(0);
     expect(alex.rows.every((r) => r.actorEmail === DEMO_ADMIN_EMAIL)).toBe(true);
@@ -641,7 +759,9 @@ describe("audit_events is append-only", () => {
     const [event] = await db().select().from(auditEvents).orderBy(asc(auditEvents.id)).limit(1);
     const before = await auditCount();
 
-    const update = await rejection(db().update(auditEvents).set({ action: "tampered" }).where(eq(auditEvents.id, event!.id)));
+    const update = await rejection(
+      db().update(auditEvents).set({ action: "tampered" }).where(eq(auditEvents.id, event!.id)),
+    );
     expect(errorText(update)).toContain("append-only");
     const remove = await rejection(db().delete(auditEvents).where(eq(auditEvents.id, event!.id)));
     expect(errorText(remove)).toContain("append-only");
@@ -677,8 +797,13 @@ describe("listRooms", () => {
         .from(roomMembers)
         .innerJoin(users, eq(users.id, roomMembers.userId))
         .where(eq(roomMembers.roomId, row.id));
-      expect([...row.members].sort()).toEqual(people.map((p) => (p.role === "doctor" ? `Dr ${p.name}` : p.name)).sort());
-      const [appointment] = await db().select({ status: appointments.status }).from(appointments).where(eq(appointments.id, room.appointmentId));
+      expect([...row.members].sort()).toEqual(
+        people.map((p) => (p.role === "doctor" ? `Dr ${p.name}` : p.name)).sort(),
+      );
+      const [appointment] = await db()
+        .select({ status: appointments.status })
+        .from(appointments)
+        .where(eq(appointments.id, room.appointmentId));
       expect(row.appointmentStatus).toBe(appointment!.status);
     }
 
@@ -686,7 +811,12 @@ describe("listRooms", () => {
     const seeded = page.rows.filter((r) => r.messageCount === 10);
     expect(seeded).toHaveLength(5);
     for (const row of seeded) {
-      const [last] = await db().select({ at: messages.createdAt }).from(messages).where(eq(messages.roomId, row.id)).orderBy(desc(messages.seq)).limit(1);
+      const [last] = await db()
+        .select({ at: messages.createdAt })
+        .from(messages)
+        .where(eq(messages.roomId, row.id))
+        .orderBy(desc(messages.seq))
+        .limit(1);
       expect(row.lastActivityAt).toEqual(last!.at);
     }
     expect(seeded.map((r) => [...r.members].sort())).toContainEqual(["Carol Anderson", "Dr Emily Davis"]);
@@ -697,7 +827,12 @@ describe("listRooms", () => {
     const doctor = await makeDoctor("Paul Private");
     const appointment = await makeAppointment(patient, doctor, freshInstant(), "accepted");
     const roomId = await makeRoom(appointment, patient, doctor);
-    await sendMessage({ roomId, senderId: patient, clientId: crypto.randomUUID(), body: "My private symptoms: zq-secret-body-7731" });
+    await sendMessage({
+      roomId,
+      senderId: patient,
+      clientId: crypto.randomUUID(),
+      body: "My private symptoms: zq-secret-body-7731",
+    });
 
     const bodies = (await db().select({ body: messages.body }).from(messages)).map((m) => m.body);
     expect(bodies.length).toBeGreaterThanOrEqual(51);
@@ -706,9 +841,13 @@ describe("listRooms", () => {
     for (let page = 1; page <= Math.ceil(roomCount!.n / 20); page++) pages.push(await listRooms({ page }));
     const rows = pages.flatMap((p) => p.rows);
     expect(rows.map((r) => r.id)).toContain(roomId);
-    expect(rows.find((r) => r.id === roomId)).toMatchObject({ messageCount: 1, members: expect.arrayContaining(["Priya Private", "Dr Paul Private"]) });
+    expect(rows.find((r) => r.id === roomId)).toMatchObject({
+      messageCount: 1,
+      members: expect.arrayContaining(["Priya Private", "Dr Paul Private"]),
+    });
 
-    for (const row of rows) expect(Object.keys(row).sort()).toEqual(["appointmentStatus", "id", "lastActivityAt", "members", "messageCount"]);
+    for (const row of rows)
+      expect(Object.keys(row).sort()).toEqual(["appointmentStatus", "id", "lastActivityAt", "members", "messageCount"]);
     const values = stringsIn(pages);
     for (const body of bodies) {
       for (const value of values) {
@@ -728,12 +867,24 @@ describe("changePassword", () => {
 
   beforeAll(async () => {
     email = `change-${unique()}@example.test`;
-    id = (await createDoctor({ adminId, name: "Chen Changer", email, specialty: "Urology", bio: "", timeZone: "Europe/London", temporaryPassword })).id;
+    id = (
+      await createDoctor({
+        adminId,
+        name: "Chen Changer",
+        email,
+        specialty: "Urology",
+        bio: "",
+        timeZone: "Europe/London",
+        temporaryPassword,
+      })
+    ).id;
   });
 
   it("refuses a wrong current password, changing nothing", async () => {
     const before = await userRow(id);
-    const error = await domainError(changePassword({ userId: id, currentPassword: "not-the-password", newPassword: "Brand-new-pass-1" }));
+    const error = await domainError(
+      changePassword({ userId: id, currentPassword: "not-the-password", newPassword: "Brand-new-pass-1" }),
+    );
     expect(error.code).toBe("invalid");
     expect(error.fieldErrors).toEqual({ currentPassword: ["Your current password is not correct."] });
     expect(await userRow(id)).toEqual(before);
@@ -742,7 +893,9 @@ describe("changePassword", () => {
 
   it("refuses the same password again, changing nothing", async () => {
     const before = await userRow(id);
-    const error = await domainError(changePassword({ userId: id, currentPassword: temporaryPassword, newPassword: temporaryPassword }));
+    const error = await domainError(
+      changePassword({ userId: id, currentPassword: temporaryPassword, newPassword: temporaryPassword }),
+    );
     expect(error.code).toBe("invalid");
     expect(error.fieldErrors).toEqual({ newPassword: ["Choose a password different from the current one."] });
     expect(await userRow(id)).toEqual(before);
@@ -754,13 +907,21 @@ describe("changePassword", () => {
     const newPassword = "Brand-new-pass-1";
     await changePassword({ userId: id, currentPassword: temporaryPassword, newPassword });
     expect((await userRow(id))!.mustChangePassword).toBe(false);
-    expect(await auditFor("user.password_changed", id)).toEqual([expect.objectContaining({ actorId: id, targetType: "user", targetId: id })]);
+    expect(await auditFor("user.password_changed", id)).toEqual([
+      expect.objectContaining({ actorId: id, targetType: "user", targetId: id }),
+    ]);
     expect(await verifyCredentials({ email, password: newPassword })).toMatchObject({ id, mustChangePassword: false });
     expect(await verifyCredentials({ email, password: temporaryPassword })).toBeNull();
   });
 
   it("answers not_found for an unknown account", async () => {
-    expect((await domainError(changePassword({ userId: crypto.randomUUID(), currentPassword: "x", newPassword: "Whatever-123" }))).code).toBe("not_found");
+    expect(
+      (
+        await domainError(
+          changePassword({ userId: crypto.randomUUID(), currentPassword: "x", newPassword: "Whatever-123" }),
+        )
+      ).code,
+    ).toBe("not_found");
   });
 });
 
@@ -768,8 +929,16 @@ describe("createAdmin", () => {
   it("creates an admin once, with an audit event, and refuses the same email again in any letter case", async () => {
     const password = "Root-admin-pass-8";
     const { id } = await createAdmin({ name: "Rosa Root", email: "Rosa.Root@Ops-ZZ.test", password });
-    expect(await userRow(id)).toMatchObject({ name: "Rosa Root", email: "rosa.root@ops-zz.test", role: "admin", active: true, mustChangePassword: false });
-    expect(await auditFor("admin.created_by_script", id)).toEqual([expect.objectContaining({ actorId: null, targetType: "user", targetId: id })]);
+    expect(await userRow(id)).toMatchObject({
+      name: "Rosa Root",
+      email: "rosa.root@ops-zz.test",
+      role: "admin",
+      active: true,
+      mustChangePassword: false,
+    });
+    expect(await auditFor("admin.created_by_script", id)).toEqual([
+      expect.objectContaining({ actorId: null, targetType: "user", targetId: id }),
+    ]);
     expect(await verifyCredentials({ email: "rosa.root@ops-zz.test", password })).toMatchObject({ id, role: "admin" });
 
     const before = await tableCounts();
@@ -779,7 +948,10 @@ describe("createAdmin", () => {
       expect(error.message).toBe("An account with this email already exists.");
     }
     expect(await tableCounts()).toEqual(before);
-    const admins = await db().select({ id: users.id }).from(users).where(and(eq(users.role, "admin"), inArray(users.email, ["rosa.root@ops-zz.test"])));
+    const admins = await db()
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, "admin"), inArray(users.email, ["rosa.root@ops-zz.test"])));
     expect(admins).toEqual([{ id }]);
   });
 });

@@ -54,7 +54,9 @@ function pageOf<T>(rows: T[], counted: number, page: number, exact = false): Pag
  * planner reads the list's index for the first rows rather than the table.
  */
 function countUpTo(query: { limit: (n: number) => { as: (alias: string) => Subquery } }, page: number) {
-  return getDb().select({ n: count() }).from(query.limit(countLimit(page)).as("counted"));
+  return getDb()
+    .select({ n: count() })
+    .from(query.limit(countLimit(page)).as("counted"));
 }
 
 // Each list's order, used by its page and by its capped count (which then reads the same index).
@@ -106,29 +108,71 @@ export async function listUsers(filter: { q?: string; role?: Role; page: number 
   if (filter.role) conditions.push(eq(users.role, filter.role));
   const where = conditions.length ? and(...conditions) : undefined;
   const db = getDb();
-  const columns = { id: users.id, name: users.name, email: users.email, role: users.role, active: users.active, createdAt: users.createdAt };
+  const columns = {
+    id: users.id,
+    name: users.name,
+    email: users.email,
+    role: users.role,
+    active: users.active,
+    createdAt: users.createdAt,
+  };
   const offset = (filter.page - 1) * ADMIN_PAGE_SIZE;
   // A search of three characters or more reads the trigram indexes and sorts what matched. Left
   // to itself the planner may walk every user newest first, testing each: slowest exactly when
   // few match, as searches usually do. OFFSET 0 keeps the match apart from the ordering (drizzle
   // leaves out a numeric 0, hence the SQL fragment).
-  const matches = (filter.q?.length ?? 0) >= 3 ? db.select(columns).from(users).where(where).offset(sql`0` as unknown as number).as("matches") : null;
+  const matches =
+    (filter.q?.length ?? 0) >= 3
+      ? db
+          .select(columns)
+          .from(users)
+          .where(where)
+          .offset(sql`0` as unknown as number)
+          .as("matches")
+      : null;
   if (matches) {
     // One pass over the matches gives the page and how many matched in all.
     const found = await db
-      .select({ id: matches.id, name: matches.name, email: matches.email, role: matches.role, active: matches.active, createdAt: matches.createdAt, matched: sql<number>`count(*) over ()`.mapWith(Number) })
+      .select({
+        id: matches.id,
+        name: matches.name,
+        email: matches.email,
+        role: matches.role,
+        active: matches.active,
+        createdAt: matches.createdAt,
+        matched: sql<number>`count(*) over ()`.mapWith(Number),
+      })
       .from(matches)
       .orderBy(desc(matches.createdAt), desc(matches.id))
       .limit(ADMIN_PAGE_SIZE)
       .offset(offset);
     const rows = found.map(({ matched: _, ...row }) => row);
     if (found.length > 0 || filter.page === 1) return pageOf(rows, found[0]?.matched ?? 0, filter.page, true);
-    const [total] = await countUpTo(db.select({ one: sql`1` }).from(users).where(where), filter.page);
+    const [total] = await countUpTo(
+      db
+        .select({ one: sql`1` })
+        .from(users)
+        .where(where),
+      filter.page,
+    );
     return pageOf(rows, total?.n ?? 0, filter.page);
   }
   const [rows, [total]] = await Promise.all([
-    db.select(columns).from(users).where(where).orderBy(...usersNewestFirst).limit(ADMIN_PAGE_SIZE).offset(offset),
-    countUpTo(db.select({ one: sql`1` }).from(users).where(where).orderBy(...usersNewestFirst), filter.page),
+    db
+      .select(columns)
+      .from(users)
+      .where(where)
+      .orderBy(...usersNewestFirst)
+      .limit(ADMIN_PAGE_SIZE)
+      .offset(offset),
+    countUpTo(
+      db
+        .select({ one: sql`1` })
+        .from(users)
+        .where(where)
+        .orderBy(...usersNewestFirst),
+      filter.page,
+    ),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -148,17 +192,36 @@ export async function createDoctor(input: {
     return await getDb().transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "doctor", mustChangePassword: true })
+        .values({
+          name: input.name,
+          email: input.email.toLowerCase(),
+          passwordHash,
+          role: "doctor",
+          mustChangePassword: true,
+        })
         .returning({ id: users.id });
       if (!user) throw new Error("insert returned no row");
-      await tx.insert(doctorProfiles).values({ userId: user.id, specialty: input.specialty, bio: input.bio, timeZone: input.timeZone });
+      await tx
+        .insert(doctorProfiles)
+        .values({ userId: user.id, specialty: input.specialty, bio: input.bio, timeZone: input.timeZone });
       await tx.insert(workingHours).values(DEFAULT_WORKING_HOURS.map((h) => ({ doctorId: user.id, ...h })));
-      await recordAudit({ actorId: input.adminId, action: "admin.doctor_created", targetType: "user", targetId: user.id, detail: { specialty: input.specialty } }, tx);
+      await recordAudit(
+        {
+          actorId: input.adminId,
+          action: "admin.doctor_created",
+          targetType: "user",
+          targetId: user.id,
+          detail: { specialty: input.specialty },
+        },
+        tx,
+      );
       return user;
     });
   } catch (error) {
     if (isUniqueViolation(error, "users_email_lower_key")) {
-      throw new DomainError("conflict", "An account with this email already exists.", { email: ["An account with this email already exists."] });
+      throw new DomainError("conflict", "An account with this email already exists.", {
+        email: ["An account with this email already exists."],
+      });
     }
     throw error;
   }
@@ -169,15 +232,27 @@ export async function createDoctor(input: {
  * never switched off here, so the last admin can never lock everyone out. Data is kept.
  */
 export async function setUserActive(input: { adminId: string; userId: string; active: boolean }): Promise<void> {
-  if (input.userId === input.adminId) throw new DomainError("conflict", "You cannot change your own account's access here.");
+  if (input.userId === input.adminId)
+    throw new DomainError("conflict", "You cannot change your own account's access here.");
   const changed = await getDb().transaction(async (tx) => {
-    const [user] = await tx.select({ role: users.role, active: users.active }).from(users).where(eq(users.id, input.userId)).for("update").limit(1);
+    const [user] = await tx
+      .select({ role: users.role, active: users.active })
+      .from(users)
+      .where(eq(users.id, input.userId))
+      .for("update")
+      .limit(1);
     if (!user) throw notFoundError("That user");
     if (user.role === "admin") throw new DomainError("conflict", "Administrator accounts cannot be deactivated here.");
     if (user.active === input.active) return false;
     await tx.update(users).set({ active: input.active }).where(eq(users.id, input.userId));
     await recordAudit(
-      { actorId: input.adminId, action: input.active ? "admin.user_reactivated" : "admin.user_deactivated", targetType: "user", targetId: input.userId, detail: { role: user.role } },
+      {
+        actorId: input.adminId,
+        action: input.active ? "admin.user_reactivated" : "admin.user_deactivated",
+        targetType: "user",
+        targetId: input.userId,
+        detail: { role: user.role },
+      },
       tx,
     );
     return true;
@@ -201,7 +276,13 @@ export interface AdminAppointmentRow {
 const patientUser = alias(users, "patient_user");
 const doctorUser = alias(users, "doctor_user");
 
-export async function listAppointments(filter: { status?: AppointmentStatus; doctorId?: string; from?: Date; to?: Date; page: number }): Promise<Page<AdminAppointmentRow>> {
+export async function listAppointments(filter: {
+  status?: AppointmentStatus;
+  doctorId?: string;
+  from?: Date;
+  to?: Date;
+  page: number;
+}): Promise<Page<AdminAppointmentRow>> {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(appointments.status, filter.status));
   if (filter.doctorId) conditions.push(eq(appointments.doctorId, filter.doctorId));
@@ -227,17 +308,32 @@ export async function listAppointments(filter: { status?: AppointmentStatus; doc
       .orderBy(...appointmentsLatestFirst)
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
-    countUpTo(db.select({ one: sql`1` }).from(appointments).where(where).orderBy(...appointmentsLatestFirst), filter.page),
+    countUpTo(
+      db
+        .select({ one: sql`1` })
+        .from(appointments)
+        .where(where)
+        .orderBy(...appointmentsLatestFirst),
+      filter.page,
+    ),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
 
 export async function listDoctorsForFilter(): Promise<{ id: string; name: string }[]> {
-  return getDb().select({ id: users.id, name: users.name }).from(users).where(eq(users.role, "doctor")).orderBy(asc(users.name));
+  return getDb()
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(eq(users.role, "doctor"))
+    .orderBy(asc(users.name));
 }
 
 /** An admin cancels a requested or accepted appointment, with a reason the patient and doctor see. */
-export async function adminCancelAppointment(input: { adminId: string; appointmentId: string; reason: string }): Promise<void> {
+export async function adminCancelAppointment(input: {
+  adminId: string;
+  appointmentId: string;
+  reason: string;
+}): Promise<void> {
   const parties = await getDb().transaction(async (tx) => {
     const [row] = await tx
       .select({ status: appointments.status, patientId: appointments.patientId, doctorId: appointments.doctorId })
@@ -249,9 +345,18 @@ export async function adminCancelAppointment(input: { adminId: string; appointme
     if (row.status !== "requested" && row.status !== "accepted") {
       throw new DomainError("conflict", `This appointment is already ${row.status}, so it cannot be cancelled.`);
     }
-    await tx.update(appointments).set({ status: "cancelled", decisionNote: input.reason }).where(eq(appointments.id, input.appointmentId));
+    await tx
+      .update(appointments)
+      .set({ status: "cancelled", decisionNote: input.reason })
+      .where(eq(appointments.id, input.appointmentId));
     await recordAudit(
-      { actorId: input.adminId, action: "admin.appointment_cancelled", targetType: "appointment", targetId: input.appointmentId, detail: { from: row.status } },
+      {
+        actorId: input.adminId,
+        action: "admin.appointment_cancelled",
+        targetType: "appointment",
+        targetId: input.appointmentId,
+        detail: { from: row.status },
+      },
       tx,
     );
     return [row.patientId, row.doctorId];
@@ -272,10 +377,16 @@ export interface AuditRow {
   detail: Record<string, unknown>;
 }
 
-export async function listAuditEvents(filter: { action?: string; actor?: string; page: number }): Promise<Page<AuditRow>> {
+export async function listAuditEvents(filter: {
+  action?: string;
+  actor?: string;
+  page: number;
+}): Promise<Page<AuditRow>> {
   const conditions: SQL[] = [];
-  if (filter.action) conditions.push(sql`${auditEvents.action} like ${`${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
-  if (filter.actor) conditions.push(or(ilike(users.email, likeOf(filter.actor)), ilike(users.name, likeOf(filter.actor)))!);
+  if (filter.action)
+    conditions.push(sql`${auditEvents.action} like ${`${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  if (filter.actor)
+    conditions.push(or(ilike(users.email, likeOf(filter.actor)), ilike(users.name, likeOf(filter.actor)))!);
   const where = conditions.length ? and(...conditions) : undefined;
   const db = getDb();
   const [rows, [total]] = await Promise.all([
@@ -298,8 +409,22 @@ export async function listAuditEvents(filter: { action?: string; actor?: string;
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
     // The join only when filtering by actor: counting the whole log need not read users.
     filter.actor
-      ? countUpTo(db.select({ one: sql`1` }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(where), filter.page)
-      : countUpTo(db.select({ one: sql`1` }).from(auditEvents).where(where).orderBy(...auditNewestFirst), filter.page),
+      ? countUpTo(
+          db
+            .select({ one: sql`1` })
+            .from(auditEvents)
+            .leftJoin(users, eq(users.id, auditEvents.actorId))
+            .where(where),
+          filter.page,
+        )
+      : countUpTo(
+          db
+            .select({ one: sql`1` })
+            .from(auditEvents)
+            .where(where)
+            .orderBy(...auditNewestFirst),
+          filter.page,
+        ),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -324,13 +449,25 @@ export async function listRooms(filter: { page: number }): Promise<Page<AdminRoo
      where ${roomMembers.roomId} = ${chatRooms.id})`;
   const [rows, [total]] = await Promise.all([
     db
-      .select({ id: chatRooms.id, members, messageCount: chatRooms.lastSeq, lastActivityAt: chatRooms.lastActivityAt, appointmentStatus: appointments.status })
+      .select({
+        id: chatRooms.id,
+        members,
+        messageCount: chatRooms.lastSeq,
+        lastActivityAt: chatRooms.lastActivityAt,
+        appointmentStatus: appointments.status,
+      })
       .from(chatRooms)
       .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
       .orderBy(...roomsLatestActivityFirst)
       .limit(ADMIN_PAGE_SIZE)
       .offset((filter.page - 1) * ADMIN_PAGE_SIZE),
-    countUpTo(db.select({ one: sql`1` }).from(chatRooms).orderBy(...roomsLatestActivityFirst), filter.page),
+    countUpTo(
+      db
+        .select({ one: sql`1` })
+        .from(chatRooms)
+        .orderBy(...roomsLatestActivityFirst),
+      filter.page,
+    ),
   ]);
   return pageOf(rows, total?.n ?? 0, filter.page);
 }
@@ -340,13 +477,20 @@ export async function createAdmin(input: { name: string; email: string; password
   const passwordHash = await hashPassword(input.password);
   try {
     return await getDb().transaction(async (tx) => {
-      const [user] = await tx.insert(users).values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "admin" }).returning({ id: users.id });
+      const [user] = await tx
+        .insert(users)
+        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "admin" })
+        .returning({ id: users.id });
       if (!user) throw new Error("insert returned no row");
-      await recordAudit({ actorId: null, action: "admin.created_by_script", targetType: "user", targetId: user.id }, tx);
+      await recordAudit(
+        { actorId: null, action: "admin.created_by_script", targetType: "user", targetId: user.id },
+        tx,
+      );
       return user;
     });
   } catch (error) {
-    if (isUniqueViolation(error, "users_email_lower_key")) throw new DomainError("conflict", "An account with this email already exists.");
+    if (isUniqueViolation(error, "users_email_lower_key"))
+      throw new DomainError("conflict", "An account with this email already exists.");
     throw error;
   }
 }

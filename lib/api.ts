@@ -29,7 +29,10 @@ export async function withUser(run: (user: PublicUser) => Promise<Response>): Pr
 }
 
 /** Parses with zod or answers 400 with the first message. */
-export function parseOr400<S extends z.ZodType>(schema: S, input: unknown): { ok: true; data: z.output<S> } | { ok: false; response: Response } {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; response: Response } {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, response: jsonError(400, parsed.error.issues[0]?.message ?? "The request is not valid.") };
@@ -38,7 +41,9 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown): { ok
 export const MAX_JSON_BYTES = 64 * 1024;
 
 /** A JSON request body, or a 4xx: too large (413), not JSON (400), not an object (400). */
-export async function readJsonBody(request: Request): Promise<{ ok: true; data: Record<string, unknown> } | { ok: false; response: Response }> {
+export async function readJsonBody(
+  request: Request,
+): Promise<{ ok: true; data: Record<string, unknown> } | { ok: false; response: Response }> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_JSON_BYTES) return { ok: false, response: jsonError(413, "The request is too large.") };
   let text: string;
@@ -47,13 +52,15 @@ export async function readJsonBody(request: Request): Promise<{ ok: true; data: 
   } catch {
     return { ok: false, response: jsonError(400, "The request body could not be read.") };
   }
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) return { ok: false, response: jsonError(413, "The request is too large.") };
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES)
+    return { ok: false, response: jsonError(413, "The request is too large.") };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     return { ok: false, response: jsonError(400, "The request body is not valid JSON.") };
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return { ok: false, response: jsonError(400, "The request body must be a JSON object.") };
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    return { ok: false, response: jsonError(400, "The request body must be a JSON object.") };
   return { ok: true, data: data as Record<string, unknown> };
 }

@@ -18,7 +18,13 @@ const ACTIONS: AppointmentAction[] = ["accept", "decline", "cancel", "complete"]
 const PARTIES: Party[] = ["patient", "doctor", null];
 
 /** The legal moves, written out independently of the module: requested → accepted | declined | cancelled; accepted → cancelled | completed. */
-const LEGAL = new Set(["requested>accepted", "requested>declined", "requested>cancelled", "accepted>cancelled", "accepted>completed"]);
+const LEGAL = new Set([
+  "requested>accepted",
+  "requested>declined",
+  "requested>cancelled",
+  "accepted>cancelled",
+  "accepted>completed",
+]);
 
 const allPairs = APPOINTMENT_STATUSES.flatMap((from) => APPOINTMENT_STATUSES.map((to) => [from, to] as const));
 
@@ -47,7 +53,12 @@ describe("the transition table", () => {
   });
 
   it("maps each action to the status it leads to", () => {
-    expect(ACTION_TARGET).toEqual({ accept: "accepted", decline: "declined", cancel: "cancelled", complete: "completed" });
+    expect(ACTION_TARGET).toEqual({
+      accept: "accepted",
+      decline: "declined",
+      cancel: "cancelled",
+      complete: "completed",
+    });
   });
 });
 
@@ -69,7 +80,9 @@ describe("mayAct", () => {
     return party === "doctor";
   }
 
-  const cases = PARTIES.flatMap((party) => ACTIONS.flatMap((action) => APPOINTMENT_STATUSES.map((status) => [party, action, status] as const)));
+  const cases = PARTIES.flatMap((party) =>
+    ACTIONS.flatMap((action) => APPOINTMENT_STATUSES.map((status) => [party, action, status] as const)),
+  );
 
   it.each(cases)("party %s, action %s, status %s", (party, action, status) => {
     expect(mayAct(party, action, status)).toBe(expected(party, action, status));
@@ -95,7 +108,9 @@ describe("mayAct", () => {
   });
 
   it("lets a stranger do nothing at all", () => {
-    expect(cases.filter(([party]) => party === null).some(([party, action, status]) => mayAct(party, action, status))).toBe(false);
+    expect(
+      cases.filter(([party]) => party === null).some(([party, action, status]) => mayAct(party, action, status)),
+    ).toBe(false);
   });
 });
 
@@ -119,13 +134,27 @@ describe("transitionRefusal", () => {
   });
 
   it("says why, in plain words", () => {
-    expect(transitionRefusal("accept", "accepted")).toBe("This appointment is already accepted, so it cannot be accepted.");
-    expect(transitionRefusal("accept", "declined")).toBe("This appointment is already declined, so it cannot be accepted.");
-    expect(transitionRefusal("decline", "accepted")).toBe("This appointment is already accepted, so it cannot be declined.");
-    expect(transitionRefusal("cancel", "cancelled")).toBe("This appointment is already cancelled, so it cannot be cancelled.");
-    expect(transitionRefusal("cancel", "completed")).toBe("This appointment is already completed, so it cannot be cancelled.");
-    expect(transitionRefusal("complete", "completed")).toBe("This appointment is already completed, so it cannot be marked completed.");
-    expect(transitionRefusal("complete", "cancelled")).toBe("This appointment is already cancelled, so it cannot be marked completed.");
+    expect(transitionRefusal("accept", "accepted")).toBe(
+      "This appointment is already accepted, so it cannot be accepted.",
+    );
+    expect(transitionRefusal("accept", "declined")).toBe(
+      "This appointment is already declined, so it cannot be accepted.",
+    );
+    expect(transitionRefusal("decline", "accepted")).toBe(
+      "This appointment is already accepted, so it cannot be declined.",
+    );
+    expect(transitionRefusal("cancel", "cancelled")).toBe(
+      "This appointment is already cancelled, so it cannot be cancelled.",
+    );
+    expect(transitionRefusal("cancel", "completed")).toBe(
+      "This appointment is already completed, so it cannot be cancelled.",
+    );
+    expect(transitionRefusal("complete", "completed")).toBe(
+      "This appointment is already completed, so it cannot be marked completed.",
+    );
+    expect(transitionRefusal("complete", "cancelled")).toBe(
+      "This appointment is already cancelled, so it cannot be marked completed.",
+    );
   });
 
   it("explains that only an accepted appointment can be completed", () => {
@@ -149,12 +178,18 @@ describe("timingRefusal", () => {
   });
 
   it("refuses cancelling once the appointment has started", () => {
-    expect(timingRefusal("cancel", startsAt, startsAt)).toBe("An appointment that has started can no longer be cancelled.");
-    expect(timingRefusal("cancel", startsAt, after)).toBe("An appointment that has started can no longer be cancelled.");
+    expect(timingRefusal("cancel", startsAt, startsAt)).toBe(
+      "An appointment that has started can no longer be cancelled.",
+    );
+    expect(timingRefusal("cancel", startsAt, after)).toBe(
+      "An appointment that has started can no longer be cancelled.",
+    );
   });
 
   it("allows completing only once it has started", () => {
-    expect(timingRefusal("complete", startsAt, before)).toBe("An appointment can be marked completed once it has started.");
+    expect(timingRefusal("complete", startsAt, before)).toBe(
+      "An appointment can be marked completed once it has started.",
+    );
     expect(timingRefusal("complete", startsAt, startsAt)).toBeNull();
     expect(timingRefusal("complete", startsAt, after)).toBeNull();
   });
@@ -204,7 +239,8 @@ describe("availableActions", () => {
 
   it("offers a stranger nothing, whatever the status", () => {
     for (const status of APPOINTMENT_STATUSES) {
-      for (const startsAt of [future, past]) expect(availableActions(appt(status, startsAt), "stranger", now)).toEqual([]);
+      for (const startsAt of [future, past])
+        expect(availableActions(appt(status, startsAt), "stranger", now)).toEqual([]);
     }
   });
 });

@@ -74,7 +74,9 @@ const ACTION_PAST: Record<AppointmentAction, string> = {
 export function timingRefusal(action: AppointmentAction, startsAt: Date, now: Date): string | null {
   const started = startsAt.getTime() <= now.getTime();
   if ((action === "accept" || action === "cancel") && started) {
-    return action === "accept" ? "This request's time has already passed." : "An appointment that has started can no longer be cancelled.";
+    return action === "accept"
+      ? "This request's time has already passed."
+      : "An appointment that has started can no longer be cancelled.";
   }
   if (action === "complete" && !started) return "An appointment can be marked completed once it has started.";
   return null;
@@ -92,6 +94,9 @@ export function availableActions(
 ): AppointmentAction[] {
   const party = partyOf(appointment, userId);
   return (["accept", "decline", "complete", "cancel"] as const).filter(
-    (action) => mayAct(party, action, appointment.status) && !transitionRefusal(action, appointment.status) && !timingRefusal(action, appointment.startsAt, now),
+    (action) =>
+      mayAct(party, action, appointment.status) &&
+      !transitionRefusal(action, appointment.status) &&
+      !timingRefusal(action, appointment.startsAt, now),
   );
 }

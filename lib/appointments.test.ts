@@ -1,7 +1,16 @@
 import crypto from "node:crypto";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { appointments, auditEvents, chatRooms, doctorProfiles, roomMembers, users, workingHours, type AppointmentStatus } from "@/db/schema";
+import {
+  appointments,
+  auditEvents,
+  chatRooms,
+  doctorProfiles,
+  roomMembers,
+  users,
+  workingHours,
+  type AppointmentStatus,
+} from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import type { AppointmentAction } from "./appointment-rules";
 import {
@@ -62,8 +71,12 @@ async function makeDoctor(options: { name?: string; timeZone?: string; active?: 
     })
     .returning({ id: users.id });
   const id = row!.id;
-  await db().insert(doctorProfiles).values({ userId: id, specialty: "General Practice", bio: "", timeZone: options.timeZone ?? ZONE });
-  await db().insert(workingHours).values(DEFAULT_WORKING_HOURS.map((h) => ({ doctorId: id, ...h })));
+  await db()
+    .insert(doctorProfiles)
+    .values({ userId: id, specialty: "General Practice", bio: "", timeZone: options.timeZone ?? ZONE });
+  await db()
+    .insert(workingHours)
+    .values(DEFAULT_WORKING_HOURS.map((h) => ({ doctorId: id, ...h })));
   return id;
 }
 
@@ -73,10 +86,20 @@ async function people() {
 }
 
 const request = (patientId: string, doctorId: string, startsAt: Date, options: { reason?: string; now?: Date } = {}) =>
-  requestAppointment({ patientId, doctorId, startsAt, reason: options.reason ?? "A persistent cough.", now: options.now ?? NOW });
+  requestAppointment({
+    patientId,
+    doctorId,
+    startsAt,
+    reason: options.reason ?? "A persistent cough.",
+    now: options.now ?? NOW,
+  });
 
-const act = (actorId: string, appointmentId: string, action: AppointmentAction, options: { note?: string; now?: Date } = {}) =>
-  transitionAppointment({ actorId, appointmentId, action, note: options.note, now: options.now ?? NOW });
+const act = (
+  actorId: string,
+  appointmentId: string,
+  action: AppointmentAction,
+  options: { note?: string; now?: Date } = {},
+) => transitionAppointment({ actorId, appointmentId, action, note: options.note, now: options.now ?? NOW });
 
 /** A request that the doctor has accepted (a room is opened). */
 async function acceptedAppointment(patient: string, doctor: string, startsAt: Date) {
@@ -100,7 +123,11 @@ async function domainError(promise: Promise<unknown>): Promise<DomainError> {
 function describeError(error: unknown): string {
   if (error instanceof DomainError) return `DomainError ${error.code}: ${error.message}`;
   const chain: string[] = [];
-  for (let e = error as { name?: string; code?: unknown; message?: string; cause?: unknown } | undefined; e && chain.length < 5; e = e.cause as typeof e) {
+  for (
+    let e = error as { name?: string; code?: unknown; message?: string; cause?: unknown } | undefined;
+    e && chain.length < 5;
+    e = e.cause as typeof e
+  ) {
     chain.push(`${e.name ?? "?"}${typeof e.code === "string" ? ` ${e.code}` : ""}: ${e.message ?? String(e)}`);
   }
   return chain.join(" <- ");
@@ -120,7 +147,10 @@ async function roomsOf(appointmentId: string) {
 }
 
 async function membersOf(roomId: string): Promise<string[]> {
-  const rows = await db().select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, roomId));
+  const rows = await db()
+    .select({ userId: roomMembers.userId })
+    .from(roomMembers)
+    .where(eq(roomMembers.roomId, roomId));
   return rows.map((r) => r.userId).sort();
 }
 
@@ -150,7 +180,11 @@ describe("requestAppointment", () => {
 
     const { id } = await request(patient, doctor, startsAt, { reason: "Chest pain on and off." });
 
-    expect(await totals()).toMatchObject({ appointments: before.appointments + 1, audits: before.audits + 1, rooms: before.rooms });
+    expect(await totals()).toMatchObject({
+      appointments: before.appointments + 1,
+      audits: before.audits + 1,
+      rooms: before.rooms,
+    });
     expect(await row(id)).toMatchObject({
       id,
       patientId: patient,
@@ -196,16 +230,28 @@ describe("requestAppointment", () => {
 
     it("a time in the past", async () => {
       const { patient, doctor } = await people();
-      const error = await expectRefused(() => request(patient, doctor, at(0, "10:00")), "invalid", "That time has already passed. Choose a time in the future.");
+      const error = await expectRefused(
+        () => request(patient, doctor, at(0, "10:00")),
+        "invalid",
+        "That time has already passed. Choose a time in the future.",
+      );
       expect(error.fieldErrors).toEqual({ startsAt: ["That time has already passed. Choose a time in the future."] });
       expect(error.httpStatus).toBe(400);
-      await expectRefused(() => request(patient, doctor, at(0, "12:00")), "invalid", "That time has already passed. Choose a time in the future.");
+      await expectRefused(
+        () => request(patient, doctor, at(0, "12:00")),
+        "invalid",
+        "That time has already passed. Choose a time in the future.",
+      );
     });
 
     it("an off-grid time", async () => {
       const { patient, doctor } = await people();
       await expectRefused(() => request(patient, doctor, at(THU, "10:15")), "invalid", OFF_GRID);
-      await expectRefused(() => request(patient, doctor, new Date(at(THU, "10:00").getTime() + 1)), "invalid", OFF_GRID);
+      await expectRefused(
+        () => request(patient, doctor, new Date(at(THU, "10:00").getTime() + 1)),
+        "invalid",
+        OFF_GRID,
+      );
     });
 
     it("a time outside working hours", async () => {
@@ -220,17 +266,29 @@ describe("requestAppointment", () => {
       // 91 days on is Wednesday 15 April 2026, a working day.
       const far = at(91, "10:00");
       expect(localDateOf(far, ZONE).weekday).toBe(3);
-      await expectRefused(() => request(patient, doctor, far), "invalid", "Appointments can be requested up to 90 days ahead.");
+      await expectRefused(
+        () => request(patient, doctor, far),
+        "invalid",
+        "Appointments can be requested up to 90 days ahead.",
+      );
     });
 
     it("an invalid date", async () => {
       const { patient, doctor } = await people();
-      await expectRefused(() => request(patient, doctor, new Date("nonsense")), "invalid", "Choose a time from the list.");
+      await expectRefused(
+        () => request(patient, doctor, new Date("nonsense")),
+        "invalid",
+        "Choose a time from the list.",
+      );
     });
 
     it("an unknown doctor id", async () => {
       const patient = await makePatient();
-      const error = await expectRefused(() => request(patient, crypto.randomUUID(), at(THU, "10:00")), "not_found", NO_DOCTOR);
+      const error = await expectRefused(
+        () => request(patient, crypto.randomUUID(), at(THU, "10:00")),
+        "not_found",
+        NO_DOCTOR,
+      );
       expect(error.httpStatus).toBe(404);
     });
 
@@ -269,7 +327,11 @@ describe("requestAppointment", () => {
       const other = await makePatient();
       const startsAt = at(THU, "11:00");
       await acceptedAppointment(other, doctor, startsAt);
-      const error = await expectRefused(() => request(patient, doctor, startsAt), "conflict", "That slot is already taken. Choose another time.");
+      const error = await expectRefused(
+        () => request(patient, doctor, startsAt),
+        "conflict",
+        "That slot is already taken. Choose another time.",
+      );
       expect(error.fieldErrors).toEqual({ startsAt: ["That slot is already taken."] });
       expect(error.httpStatus).toBe(409);
     });
@@ -278,9 +340,15 @@ describe("requestAppointment", () => {
       const { patient, doctor } = await people();
       const startsAt = at(FRI, "09:30");
       await request(patient, doctor, startsAt);
-      const error = await expectRefused(() => request(patient, doctor, startsAt), "conflict", "You have already requested this time with this doctor.");
+      const error = await expectRefused(
+        () => request(patient, doctor, startsAt),
+        "conflict",
+        "You have already requested this time with this doctor.",
+      );
       expect(error.fieldErrors).toEqual({ startsAt: ["You have already requested this time."] });
-      expect((await appointmentsOfDoctor(doctor)).filter((a) => a.startsAt.getTime() === startsAt.getTime())).toHaveLength(1);
+      expect(
+        (await appointmentsOfDoctor(doctor)).filter((a) => a.startsAt.getTime() === startsAt.getTime()),
+      ).toHaveLength(1);
     });
   });
 
@@ -318,7 +386,11 @@ describe("transitionAppointment", () => {
       expect(await membersOf(result.roomId!)).toEqual([patient, doctor].sort());
       const events = await auditsFor(id);
       expect(events.map((e) => e.action)).toEqual(["appointment.requested", "appointment.accepted"]);
-      expect(events[1]).toMatchObject({ actorId: doctor, targetType: "appointment", detail: { from: "requested", by: "doctor" } });
+      expect(events[1]).toMatchObject({
+        actorId: doctor,
+        targetType: "appointment",
+        detail: { from: "requested", by: "doctor" },
+      });
     });
 
     it("declines the doctor's other pending requests for the same start time, and only those", async () => {
@@ -340,7 +412,11 @@ describe("transitionAppointment", () => {
         expect(await row(id)).toMatchObject({ status: "declined", decisionNote: SLOT_GONE_NOTE });
         expect(await roomsOf(id)).toHaveLength(0);
         const events = await auditsFor(id);
-        expect(events.at(-1)).toMatchObject({ action: "appointment.declined", actorId: doctor, detail: { from: "requested", by: "doctor", reason: "slot_taken" } });
+        expect(events.at(-1)).toMatchObject({
+          action: "appointment.declined",
+          actorId: doctor,
+          detail: { from: "requested", by: "doctor", reason: "slot_taken" },
+        });
       }
       expect(SLOT_GONE_NOTE).toBe("That time is no longer available");
       for (const id of [otherTime.id, otherDay.id, otherDoctorsSameTime.id]) {
@@ -368,16 +444,24 @@ describe("transitionAppointment", () => {
       const slot = at(MON, "16:00");
       await acceptedAppointment(patient, doctor, slot);
       // A request written for the same time after the accept (as a request racing the accept could be).
-      const [late] = await db().insert(appointments).values({ patientId: other, doctorId: doctor, startsAt: slot, reason: "Late." }).returning({ id: appointments.id });
+      const [late] = await db()
+        .insert(appointments)
+        .values({ patientId: other, doctorId: doctor, startsAt: slot, reason: "Late." })
+        .returning({ id: appointments.id });
       const before = await totals();
 
       const error = await domainError(act(doctor, late!.id, "accept"));
-      expect(error).toMatchObject({ code: "conflict", message: "That slot is already taken: you have accepted another appointment at this time." });
+      expect(error).toMatchObject({
+        code: "conflict",
+        message: "That slot is already taken: you have accepted another appointment at this time.",
+      });
       expect(await totals()).toEqual(before);
       expect(await statusOf(late!.id)).toBe("requested");
       expect(await roomsOf(late!.id)).toHaveLength(0);
       // The index refuses a second accepted row however it is written.
-      await expect(db().update(appointments).set({ status: "accepted" }).where(eq(appointments.id, late!.id))).rejects.toThrow();
+      await expect(
+        db().update(appointments).set({ status: "accepted" }).where(eq(appointments.id, late!.id)),
+      ).rejects.toThrow();
     });
 
     it("refuses a request whose time has passed", async () => {
@@ -397,7 +481,11 @@ describe("transitionAppointment", () => {
       const before = await totals();
       for (const note of [undefined, ""]) {
         const error = await domainError(act(doctor, id, "decline", { note }));
-        expect(error).toMatchObject({ code: "invalid", message: "Add a short note for the patient.", fieldErrors: { note: ["Add a short note for the patient."] } });
+        expect(error).toMatchObject({
+          code: "invalid",
+          message: "Add a short note for the patient.",
+          fieldErrors: { note: ["Add a short note for the patient."] },
+        });
       }
       expect(await totals()).toEqual(before);
       expect(await statusOf(id)).toBe("requested");
@@ -410,7 +498,11 @@ describe("transitionAppointment", () => {
       expect(result).toEqual({ id, status: "declined", roomId: null, autoDeclined: [] });
       expect(await row(id)).toMatchObject({ status: "declined", decisionNote: "Please book with a travel clinic." });
       expect(await roomsOf(id)).toHaveLength(0);
-      expect((await auditsFor(id)).at(-1)).toMatchObject({ action: "appointment.declined", actorId: doctor, detail: { from: "requested", by: "doctor" } });
+      expect((await auditsFor(id)).at(-1)).toMatchObject({
+        action: "appointment.declined",
+        actorId: doctor,
+        detail: { from: "requested", by: "doctor" },
+      });
     });
   });
 
@@ -421,7 +513,11 @@ describe("transitionAppointment", () => {
       const result = await act(patient, id, "cancel");
       expect(result).toEqual({ id, status: "cancelled", roomId: null, autoDeclined: [] });
       expect(await row(id)).toMatchObject({ status: "cancelled", decisionNote: null });
-      expect((await auditsFor(id)).at(-1)).toMatchObject({ action: "appointment.cancelled", actorId: patient, detail: { from: "requested", by: "patient" } });
+      expect((await auditsFor(id)).at(-1)).toMatchObject({
+        action: "appointment.cancelled",
+        actorId: patient,
+        detail: { from: "requested", by: "patient" },
+      });
     });
 
     it("lets the patient cancel an accepted appointment without a note, keeping its room", async () => {
@@ -443,7 +539,11 @@ describe("transitionAppointment", () => {
 
       await act(doctor, id, "cancel", { note: "I am unwell that day, sorry." });
       expect(await row(id)).toMatchObject({ status: "cancelled", decisionNote: "I am unwell that day, sorry." });
-      expect((await auditsFor(id)).at(-1)).toMatchObject({ action: "appointment.cancelled", actorId: doctor, detail: { from: "accepted", by: "doctor" } });
+      expect((await auditsFor(id)).at(-1)).toMatchObject({
+        action: "appointment.cancelled",
+        actorId: doctor,
+        detail: { from: "accepted", by: "doctor" },
+      });
     });
 
     it("frees the slot: after a cancel another patient may book and be accepted", async () => {
@@ -461,7 +561,10 @@ describe("transitionAppointment", () => {
       const startsAt = at(THU, "10:00");
       const { id } = await acceptedAppointment(patient, doctor, startsAt);
       const error = await domainError(act(patient, id, "cancel", { now: new Date(startsAt.getTime() + MINUTE) }));
-      expect(error).toMatchObject({ code: "conflict", message: "An appointment that has started can no longer be cancelled." });
+      expect(error).toMatchObject({
+        code: "conflict",
+        message: "An appointment that has started can no longer be cancelled.",
+      });
       expect(await statusOf(id)).toBe("accepted");
     });
   });
@@ -473,13 +576,20 @@ describe("transitionAppointment", () => {
       const { id } = await acceptedAppointment(patient, doctor, startsAt);
 
       const early = await domainError(act(doctor, id, "complete"));
-      expect(early).toMatchObject({ code: "conflict", message: "An appointment can be marked completed once it has started." });
+      expect(early).toMatchObject({
+        code: "conflict",
+        message: "An appointment can be marked completed once it has started.",
+      });
       expect(await statusOf(id)).toBe("accepted");
 
       const result = await act(doctor, id, "complete", { now: new Date(startsAt.getTime() + 5 * MINUTE) });
       expect(result).toMatchObject({ id, status: "completed", roomId: null });
       expect(await statusOf(id)).toBe("completed");
-      expect((await auditsFor(id)).at(-1)).toMatchObject({ action: "appointment.completed", actorId: doctor, detail: { from: "accepted", by: "doctor" } });
+      expect((await auditsFor(id)).at(-1)).toMatchObject({
+        action: "appointment.completed",
+        actorId: doctor,
+        detail: { from: "accepted", by: "doctor" },
+      });
     });
   });
 
@@ -508,7 +618,9 @@ describe("transitionAppointment", () => {
       // The patient cancels; the doctor does everything else. Completing is tried after the start.
       const actor = action === "cancel" && status !== "completed" ? patient : doctor;
       const before = await totals();
-      const error = await domainError(act(actor, id, action, { note: "A note.", now: action === "complete" ? later : NOW }));
+      const error = await domainError(
+        act(actor, id, action, { note: "A note.", now: action === "complete" ? later : NOW }),
+      );
       expect(error.code).toBe("conflict");
       expect(error.message).toBe(message);
       expect(await totals()).toEqual(before);
@@ -520,7 +632,10 @@ describe("transitionAppointment", () => {
       const { id } = await request(patient, doctor, at(THU, "10:00"));
       await act(patient, id, "cancel");
       const error = await domainError(act(patient, id, "cancel"));
-      expect(error).toMatchObject({ code: "conflict", message: "This appointment is already cancelled, so it cannot be cancelled." });
+      expect(error).toMatchObject({
+        code: "conflict",
+        message: "This appointment is already cancelled, so it cannot be cancelled.",
+      });
     });
   });
 
@@ -551,7 +666,14 @@ describe("transitionAppointment", () => {
       const s = await setup();
       for (const action of ["accept", "decline", "cancel", "complete"] as const) {
         await expectNotFound(() => act(s.otherDoctor, s.requested, action, { note: "Not mine." }), [s.requested]);
-        await expectNotFound(() => act(s.otherDoctor, s.accepted, action, { note: "Not mine.", now: action === "complete" ? new Date(s.startsAt.getTime() + 2 * 3_600_000) : NOW }), [s.accepted]);
+        await expectNotFound(
+          () =>
+            act(s.otherDoctor, s.accepted, action, {
+              note: "Not mine.",
+              now: action === "complete" ? new Date(s.startsAt.getTime() + 2 * 3_600_000) : NOW,
+            }),
+          [s.accepted],
+        );
       }
     });
 
@@ -567,7 +689,11 @@ describe("transitionAppointment", () => {
       const s = await setup();
       for (const action of ["accept", "decline", "complete"] as const) {
         await expectNotFound(() => act(s.patient, s.requested, action, { note: "Me." }), [s.requested]);
-        await expectNotFound(() => act(s.patient, s.accepted, action, { note: "Me.", now: new Date(s.startsAt.getTime() + 2 * 3_600_000) }), [s.accepted]);
+        await expectNotFound(
+          () =>
+            act(s.patient, s.accepted, action, { note: "Me.", now: new Date(s.startsAt.getTime() + 2 * 3_600_000) }),
+          [s.accepted],
+        );
       }
       expect(await statusOf(s.requested)).toBe("requested");
       expect(await roomsOf(s.requested)).toHaveLength(0);
@@ -618,12 +744,17 @@ describe("races", () => {
       const { patient, doctor } = await people();
       const { id } = await request(patient, doctor, at(THU + (round % 2), "10:00"));
 
-      const { fulfilled, reasons } = outcomes(await Promise.allSettled([act(doctor, id, "accept"), act(doctor, id, "accept")]));
+      const { fulfilled, reasons } = outcomes(
+        await Promise.allSettled([act(doctor, id, "accept"), act(doctor, id, "accept")]),
+      );
 
       expect(fulfilled).toHaveLength(1);
       expect(reasons).toHaveLength(1);
       expect(reasons[0]).toBeInstanceOf(DomainError);
-      expect(reasons[0]).toMatchObject({ code: "conflict", message: "This appointment is already accepted, so it cannot be accepted." });
+      expect(reasons[0]).toMatchObject({
+        code: "conflict",
+        message: "This appointment is already accepted, so it cannot be accepted.",
+      });
       expect(await statusOf(id)).toBe("accepted");
       const rooms = await roomsOf(id);
       expect(rooms).toHaveLength(1);
@@ -641,7 +772,10 @@ describe("races", () => {
       // Alternate which call starts first.
       const accept = () => act(doctor, id, "accept");
       const cancel = () => act(patient, id, "cancel");
-      const [acceptResult, cancelResult] = round % 2 === 0 ? await Promise.allSettled([accept(), cancel()]) : (await Promise.allSettled([cancel(), accept()])).reverse();
+      const [acceptResult, cancelResult] =
+        round % 2 === 0
+          ? await Promise.allSettled([accept(), cancel()])
+          : (await Promise.allSettled([cancel(), accept()])).reverse();
 
       const rooms = await roomsOf(id);
       const events = (await auditsFor(id)).map((e) => e.action).filter((a) => a !== "appointment.requested");
@@ -658,7 +792,10 @@ describe("races", () => {
       } else {
         // Serial order cancel → accept: the accept is refused and no room exists.
         expect(acceptResult!.reason).toBeInstanceOf(DomainError);
-        expect(acceptResult!.reason).toMatchObject({ code: "conflict", message: "This appointment is already cancelled, so it cannot be accepted." });
+        expect(acceptResult!.reason).toMatchObject({
+          code: "conflict",
+          message: "This appointment is already cancelled, so it cannot be accepted.",
+        });
         expect(events).toEqual(["appointment.cancelled"]);
         expect(rooms).toHaveLength(0);
       }
@@ -739,10 +876,15 @@ describe("races", () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { patient, doctor } = await people();
       const slot = at(THU, "13:00");
-      const { fulfilled, reasons } = outcomes(await Promise.allSettled([request(patient, doctor, slot), request(patient, doctor, slot)]));
+      const { fulfilled, reasons } = outcomes(
+        await Promise.allSettled([request(patient, doctor, slot), request(patient, doctor, slot)]),
+      );
       expect(fulfilled).toHaveLength(1);
       expect(reasons[0]).toBeInstanceOf(DomainError);
-      expect(reasons[0]).toMatchObject({ code: "conflict", message: "You have already requested this time with this doctor." });
+      expect(reasons[0]).toMatchObject({
+        code: "conflict",
+        message: "You have already requested this time with this doctor.",
+      });
       expect(await appointmentsOfDoctor(doctor)).toHaveLength(1);
     }
   });
@@ -771,7 +913,12 @@ describe("patientAppointments", () => {
 
     expect(upcoming.map((a) => a.id)).toEqual([soon.id, middle.id, later.id]);
     expect(past.map((a) => a.id)).toEqual([pastAccepted.id, pastDeclined.id]);
-    expect(upcoming[0]).toMatchObject({ status: "accepted", roomId: soon.roomId, patient: { id: patient, name: "Test Patient" }, doctor: { id: doctor, name: "Dr Test", specialty: "General Practice" } });
+    expect(upcoming[0]).toMatchObject({
+      status: "accepted",
+      roomId: soon.roomId,
+      patient: { id: patient, name: "Test Patient" },
+      doctor: { id: doctor, name: "Dr Test", specialty: "General Practice" },
+    });
     expect(upcoming[1]).toMatchObject({ status: "requested", roomId: null });
     expect(past[0]).toMatchObject({ status: "accepted", roomId: pastAcceptedRoom });
     expect(past[1]).toMatchObject({ status: "declined", roomId: null, decisionNote: "Fully booked." });
@@ -800,9 +947,18 @@ describe("doctorPendingRequests", () => {
     // Creation order, stated explicitly so the test does not rest on clock resolution:
     // the one for the latest time was asked first, the earliest-time one last.
     const created = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
-    await db().update(appointments).set({ createdAt: created(30) }).where(eq(appointments.id, latestSlot.id));
-    await db().update(appointments).set({ createdAt: created(20) }).where(eq(appointments.id, middleSlot.id));
-    await db().update(appointments).set({ createdAt: created(10) }).where(eq(appointments.id, earliestSlot.id));
+    await db()
+      .update(appointments)
+      .set({ createdAt: created(30) })
+      .where(eq(appointments.id, latestSlot.id));
+    await db()
+      .update(appointments)
+      .set({ createdAt: created(20) })
+      .where(eq(appointments.id, middleSlot.id));
+    await db()
+      .update(appointments)
+      .set({ createdAt: created(10) })
+      .where(eq(appointments.id, earliestSlot.id));
 
     // Not listed: another doctor's, an accepted one, a declined one, a cancelled one, one whose time has passed.
     await request(p1, otherDoctor, at(THU, "11:00"));
@@ -812,7 +968,10 @@ describe("doctorPendingRequests", () => {
     const cancelled = await request(p3, doctor, at(MON, "12:30"));
     await act(p3, cancelled.id, "cancel");
     const stale = await request(p1, doctor, at(0, "13:00"));
-    await db().update(appointments).set({ createdAt: created(5) }).where(eq(appointments.id, stale.id));
+    await db()
+      .update(appointments)
+      .set({ createdAt: created(5) })
+      .where(eq(appointments.id, stale.id));
 
     const { rows: list, total } = await doctorPendingRequests(doctor, { now: NOW });
     expect(list.map((a) => a.id)).toEqual([latestSlot.id, middleSlot.id, earliestSlot.id, stale.id]);
@@ -827,7 +986,10 @@ describe("doctorPendingRequests", () => {
     expect((await doctorPendingRequests(otherDoctor, { now: NOW })).rows).toHaveLength(1);
 
     // A page shorter than the list: the oldest first, and the true number of all of them.
-    expect(await doctorPendingRequests(doctor, { now: NOW, limit: 2 })).toMatchObject({ rows: [{ id: latestSlot.id }, { id: middleSlot.id }], total: 4 });
+    expect(await doctorPendingRequests(doctor, { now: NOW, limit: 2 })).toMatchObject({
+      rows: [{ id: latestSlot.id }, { id: middleSlot.id }],
+      total: 4,
+    });
   });
 });
 

@@ -2,8 +2,23 @@ import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, sql, type SQL
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Database } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
-import { appointments, chatRooms, doctorProfiles, roomMembers, users, workingHours, type AppointmentStatus } from "@/db/schema";
-import { ACTION_TARGET, mayAct, partyOf, timingRefusal, transitionRefusal, type AppointmentAction } from "./appointment-rules";
+import {
+  appointments,
+  chatRooms,
+  doctorProfiles,
+  roomMembers,
+  users,
+  workingHours,
+  type AppointmentStatus,
+} from "@/db/schema";
+import {
+  ACTION_TARGET,
+  mayAct,
+  partyOf,
+  timingRefusal,
+  transitionRefusal,
+  type AppointmentAction,
+} from "./appointment-rules";
 import { recordAudit } from "./audit";
 import { DomainError, notFoundError } from "./errors";
 import { publish } from "./realtime";
@@ -21,7 +36,9 @@ type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
  * auto-decline.
  */
 async function lockSlot(tx: Tx, doctorId: string, startsAt: Date): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`slot:${doctorId}:${startsAt.toISOString()}`}, 0))`);
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`slot:${doctorId}:${startsAt.toISOString()}`}, 0))`,
+  );
 }
 
 // ---------------------------------------------------------------- doctors
@@ -69,7 +86,10 @@ export async function listSpecialties(): Promise<string[]> {
 }
 
 /** An active doctor with their weekly hours, or null (unknown, deactivated or not a doctor). */
-export async function findBookableDoctor(doctorId: string, db: Pick<Database, "select"> = getDb()): Promise<(DoctorCard & { hours: WeeklyHours[] }) | null> {
+export async function findBookableDoctor(
+  doctorId: string,
+  db: Pick<Database, "select"> = getDb(),
+): Promise<(DoctorCard & { hours: WeeklyHours[] }) | null> {
   const [doctor] = await db
     .select(doctorColumns)
     .from(users)
@@ -89,7 +109,11 @@ export async function workingHoursOf(doctorId: string, db: Pick<Database, "selec
 }
 
 /** Replaces a doctor's weekly hours and time zone (validated by the caller's schema). */
-export async function setWorkingHours(input: { doctorId: string; timeZone: string; hours: WeeklyHours[] }): Promise<void> {
+export async function setWorkingHours(input: {
+  doctorId: string;
+  timeZone: string;
+  hours: WeeklyHours[];
+}): Promise<void> {
   await getDb().transaction(async (tx) => {
     const updated = await tx
       .update(doctorProfiles)
@@ -102,7 +126,13 @@ export async function setWorkingHours(input: { doctorId: string; timeZone: strin
       await tx.insert(workingHours).values(input.hours.map((h) => ({ doctorId: input.doctorId, ...h })));
     }
     await recordAudit(
-      { actorId: input.doctorId, action: "doctor.working_hours_changed", targetType: "user", targetId: input.doctorId, detail: { timeZone: input.timeZone, days: input.hours.length } },
+      {
+        actorId: input.doctorId,
+        action: "doctor.working_hours_changed",
+        targetType: "user",
+        targetId: input.doctorId,
+        detail: { timeZone: input.timeZone, days: input.hours.length },
+      },
       tx,
     );
   });
@@ -135,7 +165,13 @@ export async function freeSlots(input: { doctorId: string; date: LocalDate; now?
 
 // ---------------------------------------------------------------- requesting
 
-export async function requestAppointment(input: { patientId: string; doctorId: string; startsAt: Date; reason: string; now?: Date }): Promise<{ id: string }> {
+export async function requestAppointment(input: {
+  patientId: string;
+  doctorId: string;
+  startsAt: Date;
+  reason: string;
+  now?: Date;
+}): Promise<{ id: string }> {
   const row = await storeRequest(input);
   await publish([input.patientId, input.doctorId], { type: "appointment", appointmentId: row.id, status: "requested" });
   return row;
@@ -153,23 +189,45 @@ async function storeRequest(input: Parameters<typeof requestAppointment>[0]): Pr
       const [taken] = await tx
         .select({ id: appointments.id })
         .from(appointments)
-        .where(and(eq(appointments.doctorId, input.doctorId), eq(appointments.startsAt, input.startsAt), eq(appointments.status, "accepted")))
+        .where(
+          and(
+            eq(appointments.doctorId, input.doctorId),
+            eq(appointments.startsAt, input.startsAt),
+            eq(appointments.status, "accepted"),
+          ),
+        )
         .limit(1);
-      if (taken) throw new DomainError("conflict", "That slot is already taken. Choose another time.", { startsAt: ["That slot is already taken."] });
+      if (taken)
+        throw new DomainError("conflict", "That slot is already taken. Choose another time.", {
+          startsAt: ["That slot is already taken."],
+        });
       const [row] = await tx
         .insert(appointments)
-        .values({ patientId: input.patientId, doctorId: input.doctorId, startsAt: input.startsAt, reason: input.reason })
+        .values({
+          patientId: input.patientId,
+          doctorId: input.doctorId,
+          startsAt: input.startsAt,
+          reason: input.reason,
+        })
         .returning({ id: appointments.id });
       if (!row) throw new Error("insert returned no row");
       await recordAudit(
-        { actorId: input.patientId, action: "appointment.requested", targetType: "appointment", targetId: row.id, detail: { doctorId: input.doctorId, startsAt: input.startsAt.toISOString() } },
+        {
+          actorId: input.patientId,
+          action: "appointment.requested",
+          targetType: "appointment",
+          targetId: row.id,
+          detail: { doctorId: input.doctorId, startsAt: input.startsAt.toISOString() },
+        },
         tx,
       );
       return row;
     });
   } catch (error) {
     if (isUniqueViolation(error, "appointments_patient_open_slot_key")) {
-      throw new DomainError("conflict", "You have already requested this time with this doctor.", { startsAt: ["You have already requested this time."] });
+      throw new DomainError("conflict", "You have already requested this time with this doctor.", {
+        startsAt: ["You have already requested this time."],
+      });
     }
     throw error;
   }
@@ -198,7 +256,8 @@ export async function transitionAppointment(input: {
   now?: Date;
 }): Promise<TransitionResult> {
   const { result, notify } = await applyTransition(input);
-  for (const n of notify) await publish([n.patientId, n.doctorId], { type: "appointment", appointmentId: n.id, status: n.status });
+  for (const n of notify)
+    await publish([n.patientId, n.doctorId], { type: "appointment", appointmentId: n.id, status: n.status });
   return result;
 }
 
@@ -209,7 +268,9 @@ interface StatusChange {
   status: AppointmentStatus;
 }
 
-async function applyTransition(input: Parameters<typeof transitionAppointment>[0]): Promise<{ result: TransitionResult; notify: StatusChange[] }> {
+async function applyTransition(
+  input: Parameters<typeof transitionAppointment>[0],
+): Promise<{ result: TransitionResult; notify: StatusChange[] }> {
   const now = input.now ?? new Date();
   try {
     return await getDb().transaction(async (tx) => {
@@ -231,10 +292,13 @@ async function applyTransition(input: Parameters<typeof transitionAppointment>[0
       const party = appointment ? partyOf(appointment, input.actorId) : null;
       if (!appointment || !mayAct(party, input.action, appointment.status)) throw notFoundError("That appointment");
 
-      const refusal = transitionRefusal(input.action, appointment.status) ?? timingRefusal(input.action, appointment.startsAt, now);
+      const refusal =
+        transitionRefusal(input.action, appointment.status) ?? timingRefusal(input.action, appointment.startsAt, now);
       if (refusal) throw new DomainError("conflict", refusal);
       if ((input.action === "decline" || (input.action === "cancel" && party === "doctor")) && !input.note) {
-        throw new DomainError("invalid", "Add a short note for the patient.", { note: ["Add a short note for the patient."] });
+        throw new DomainError("invalid", "Add a short note for the patient.", {
+          note: ["Add a short note for the patient."],
+        });
       }
 
       const to = ACTION_TARGET[input.action];
@@ -243,7 +307,13 @@ async function applyTransition(input: Parameters<typeof transitionAppointment>[0
         .set({ status: to, decisionNote: input.note ?? appointment.decisionNote })
         .where(eq(appointments.id, appointment.id));
       await recordAudit(
-        { actorId: input.actorId, action: `appointment.${to}`, targetType: "appointment", targetId: appointment.id, detail: { from: appointment.status, by: party } },
+        {
+          actorId: input.actorId,
+          action: `appointment.${to}`,
+          targetType: "appointment",
+          targetId: appointment.id,
+          detail: { from: appointment.status, by: party },
+        },
         tx,
       );
 
@@ -255,12 +325,18 @@ async function applyTransition(input: Parameters<typeof transitionAppointment>[0
       }
       return {
         result: { id: appointment.id, status: to, roomId, autoDeclined: declined.map((d) => d.id) },
-        notify: [{ id: appointment.id, patientId: appointment.patientId, doctorId: appointment.doctorId, status: to }, ...declined],
+        notify: [
+          { id: appointment.id, patientId: appointment.patientId, doctorId: appointment.doctorId, status: to },
+          ...declined,
+        ],
       };
     });
   } catch (error) {
     if (isUniqueViolation(error, "appointments_doctor_accepted_slot_key")) {
-      throw new DomainError("conflict", "That slot is already taken: you have accepted another appointment at this time.");
+      throw new DomainError(
+        "conflict",
+        "That slot is already taken: you have accepted another appointment at this time.",
+      );
     }
     throw error;
   }
@@ -276,7 +352,11 @@ async function openRoom(tx: Tx, appointment: { id: string; patientId: string; do
   return room.id;
 }
 
-async function declineOthersForSlot(tx: Tx, appointment: { id: string; doctorId: string; startsAt: Date }, actorId: string): Promise<StatusChange[]> {
+async function declineOthersForSlot(
+  tx: Tx,
+  appointment: { id: string; doctorId: string; startsAt: Date },
+  actorId: string,
+): Promise<StatusChange[]> {
   const declined = await tx
     .update(appointments)
     .set({ status: "declined", decisionNote: SLOT_GONE_NOTE })
@@ -288,10 +368,21 @@ async function declineOthersForSlot(tx: Tx, appointment: { id: string; doctorId:
         ne(appointments.id, appointment.id),
       ),
     )
-    .returning({ id: appointments.id, patientId: appointments.patientId, doctorId: appointments.doctorId, status: appointments.status });
+    .returning({
+      id: appointments.id,
+      patientId: appointments.patientId,
+      doctorId: appointments.doctorId,
+      status: appointments.status,
+    });
   for (const row of declined) {
     await recordAudit(
-      { actorId, action: "appointment.declined", targetType: "appointment", targetId: row.id, detail: { from: "requested", by: "doctor", reason: "slot_taken" } },
+      {
+        actorId,
+        action: "appointment.declined",
+        targetType: "appointment",
+        targetId: row.id,
+        detail: { from: "requested", by: "doctor", reason: "slot_taken" },
+      },
       tx,
     );
   }
@@ -326,7 +417,11 @@ function appointmentViews(db: Database = getDb()) {
       createdAt: appointments.createdAt,
       roomId: chatRooms.id,
       patient: { id: patientUser.id, name: patientUser.name },
-      doctor: { id: doctorUser.id, name: doctorUser.name, specialty: sql<string>`coalesce(${doctorProfiles.specialty}, '')` },
+      doctor: {
+        id: doctorUser.id,
+        name: doctorUser.name,
+        specialty: sql<string>`coalesce(${doctorProfiles.specialty}, '')`,
+      },
     })
     .from(appointments)
     .innerJoin(patientUser, eq(patientUser.id, appointments.patientId))
@@ -340,16 +435,28 @@ const UPCOMING_LIMIT = 200;
 const PAST_LIMIT = 100;
 
 /** Upcoming soonest first and past most recent first, each bounded on its own so neither crowds out the other. */
-async function upcomingAndPast(where: SQL | undefined, now: Date): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+async function upcomingAndPast(
+  where: SQL | undefined,
+  now: Date,
+): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
   const [upcoming, past] = await Promise.all([
-    appointmentViews().where(and(where, gt(appointments.startsAt, now))).orderBy(asc(appointments.startsAt)).limit(UPCOMING_LIMIT),
-    appointmentViews().where(and(where, lte(appointments.startsAt, now))).orderBy(desc(appointments.startsAt)).limit(PAST_LIMIT),
+    appointmentViews()
+      .where(and(where, gt(appointments.startsAt, now)))
+      .orderBy(asc(appointments.startsAt))
+      .limit(UPCOMING_LIMIT),
+    appointmentViews()
+      .where(and(where, lte(appointments.startsAt, now)))
+      .orderBy(desc(appointments.startsAt))
+      .limit(PAST_LIMIT),
   ]);
   return { upcoming, past };
 }
 
 /** A patient's appointments: upcoming soonest first, then past most recent first. */
-export async function patientAppointments(patientId: string, now: Date = new Date()): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+export async function patientAppointments(
+  patientId: string,
+  now: Date = new Date(),
+): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
   return upcomingAndPast(eq(appointments.patientId, patientId), now);
 }
 
@@ -366,7 +473,11 @@ export async function doctorPendingRequests(
   const { now = new Date(), limit = PENDING_PAGE_SIZE } = options;
   // The status as a literal, not a parameter: a prepared statement's generic plan can use the
   // partial index (status = 'requested') only then; otherwise every call is planned afresh.
-  const pending = and(eq(appointments.doctorId, doctorId), sql`${appointments.status} = 'requested'`, gte(appointments.startsAt, now));
+  const pending = and(
+    eq(appointments.doctorId, doctorId),
+    sql`${appointments.status} = 'requested'`,
+    gte(appointments.startsAt, now),
+  );
   const [rows, [total]] = await Promise.all([
     appointmentViews().where(pending).orderBy(asc(appointments.createdAt), asc(appointments.id)).limit(limit),
     getDb().select({ n: count() }).from(appointments).where(pending),
@@ -375,14 +486,19 @@ export async function doctorPendingRequests(
 }
 
 /** A doctor's accepted appointments: upcoming soonest first; past ones (to mark completed) most recent first. */
-export async function doctorAcceptedAppointments(doctorId: string, now: Date = new Date()): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+export async function doctorAcceptedAppointments(
+  doctorId: string,
+  now: Date = new Date(),
+): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
   return upcomingAndPast(and(eq(appointments.doctorId, doctorId), eq(appointments.status, "accepted")), now);
 }
 
 /** Settled history for a doctor (completed, declined, cancelled), most recent first. */
 export async function doctorHistory(doctorId: string): Promise<AppointmentView[]> {
   return appointmentViews()
-    .where(and(eq(appointments.doctorId, doctorId), inArray(appointments.status, ["completed", "declined", "cancelled"])))
+    .where(
+      and(eq(appointments.doctorId, doctorId), inArray(appointments.status, ["completed", "declined", "cancelled"])),
+    )
     .orderBy(desc(appointments.startsAt))
     .limit(100);
 }

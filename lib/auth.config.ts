@@ -2,7 +2,8 @@ import type { NextAuthConfig } from "next-auth";
 import { ROLES, type Role } from "@/db/schema";
 import { isProtectedPath } from "./roles";
 
-const isRole = (value: unknown): value is Role => typeof value === "string" && (ROLES as readonly string[]).includes(value);
+const isRole = (value: unknown): value is Role =>
+  typeof value === "string" && (ROLES as readonly string[]).includes(value);
 
 /** A session cookie's lifetime; idle sign-out (SESSION_IDLE_MINUTES) usually ends it sooner. */
 export const SESSION_MAX_AGE_SECONDS = 60 * 60 * 12;

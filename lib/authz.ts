@@ -10,16 +10,18 @@ import type { PublicUser } from "./users";
  * The signed-in user, re-read from the database once per request, so a deactivated account or a
  * changed role takes effect at the next request whatever the session cookie says.
  */
-const currentSession = cache(async (): Promise<{ hadSession: boolean; user: PublicUser | null; sessionId: string | null }> => {
-  const session = await sessionFromCookie();
-  const id = session?.userId;
-  if (!id) return { hadSession: false, user: null, sessionId: null };
-  const sessionId = session.sessionId;
-  // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
-  if (!sessionId) return { hadSession: true, user: null, sessionId: null };
-  const { user, revoked } = await findSessionUser(id, sessionId);
-  return { hadSession: true, user: user && user.active && !revoked ? user : null, sessionId };
-});
+const currentSession = cache(
+  async (): Promise<{ hadSession: boolean; user: PublicUser | null; sessionId: string | null }> => {
+    const session = await sessionFromCookie();
+    const id = session?.userId;
+    if (!id) return { hadSession: false, user: null, sessionId: null };
+    const sessionId = session.sessionId;
+    // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
+    if (!sessionId) return { hadSession: true, user: null, sessionId: null };
+    const { user, revoked } = await findSessionUser(id, sessionId);
+    return { hadSession: true, user: user && user.active && !revoked ? user : null, sessionId };
+  },
+);
 
 /** The signed-in user and this sign-in's id (for signing out), or null. */
 export async function getCurrentSession(): Promise<{ user: PublicUser; sessionId: string } | null> {

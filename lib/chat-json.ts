@@ -41,7 +41,10 @@ export interface ConversationPageJson {
   nextCursor: string | null;
 }
 
-export function toConversationPageJson(page: { conversations: ConversationSummary[]; nextCursor: string | null }): ConversationPageJson {
+export function toConversationPageJson(page: {
+  conversations: ConversationSummary[];
+  nextCursor: string | null;
+}): ConversationPageJson {
   return { conversations: page.conversations.map(toConversationJson), nextCursor: page.nextCursor };
 }
 
@@ -55,5 +58,12 @@ export interface RecentMessageJson {
 }
 
 export function toRecentJson(m: RecentMessage): RecentMessageJson {
-  return { roomId: m.roomId, seq: m.seq, body: m.body, createdAt: m.createdAt.toISOString(), sender: m.sender, unread: m.unread };
+  return {
+    roomId: m.roomId,
+    seq: m.seq,
+    body: m.body,
+    createdAt: m.createdAt.toISOString(),
+    sender: m.sender,
+    unread: m.unread,
+  };
 }

@@ -7,7 +7,17 @@ import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, 
 import { setupTestDatabase } from "@/test/db";
 import { requestAppointment, transitionAppointment } from "./appointments";
 import { recountRoomMembers } from "./chat-member-state";
-import { listConversations, markRead, messagesAfter, PAGE_SIZE, POLL_LIMIT, roomForMember, sendMessage, threadPage, unreadTotal } from "./chat";
+import {
+  listConversations,
+  markRead,
+  messagesAfter,
+  PAGE_SIZE,
+  POLL_LIMIT,
+  roomForMember,
+  sendMessage,
+  threadPage,
+  unreadTotal,
+} from "./chat";
 import { DomainError } from "./errors";
 import { DEFAULT_WORKING_HOURS } from "./slots";
 import { addDays, localDateOf, zonedToUtc } from "./time";
@@ -28,7 +38,8 @@ const THURSDAY_10 = at(1, "10:00");
 
 const NOT_FOUND = "That conversation was not found.";
 const CLOSED = "This conversation is closed because the appointment was cancelled. You can still read it.";
-const ID_REUSED = "This message id was already used for a different message. Reload the conversation and send it again.";
+const ID_REUSED =
+  "This message id was already used for a different message. Reload the conversation and send it again.";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -52,7 +63,9 @@ const makePatient = (name = "Pat Patient") => makeUser("patient", name);
 async function makeDoctor(name = "Dr Doc", specialty = "General Practice"): Promise<string> {
   const id = await makeUser("doctor", name);
   await db().insert(doctorProfiles).values({ userId: id, specialty, bio: "", timeZone: ZONE });
-  await db().insert(workingHours).values(DEFAULT_WORKING_HOURS.map((h) => ({ doctorId: id, ...h })));
+  await db()
+    .insert(workingHours)
+    .values(DEFAULT_WORKING_HOURS.map((h) => ({ doctorId: id, ...h })));
   return id;
 }
 
@@ -69,7 +82,13 @@ async function makeRoom(options: { patient?: string; doctor?: string; startsAt?:
   const patient = options.patient ?? (await makePatient());
   const doctor = options.doctor ?? (await makeDoctor());
   const startsAt = options.startsAt ?? THURSDAY_10;
-  const { id } = await requestAppointment({ patientId: patient, doctorId: doctor, startsAt, reason: "A persistent cough.", now: NOW });
+  const { id } = await requestAppointment({
+    patientId: patient,
+    doctorId: doctor,
+    startsAt,
+    reason: "A persistent cough.",
+    now: NOW,
+  });
   const accepted = await transitionAppointment({ actorId: doctor, appointmentId: id, action: "accept", now: NOW });
   expect(accepted.roomId).toEqual(expect.any(String));
   return { roomId: accepted.roomId!, appointmentId: id, patient, doctor, startsAt };
@@ -89,7 +108,10 @@ async function fill(room: Room, n: number): Promise<void> {
     body: `message ${start + i}`,
   }));
   await db().insert(messages).values(rows);
-  await db().update(chatRooms).set({ lastSeq: start + n - 1 }).where(eq(chatRooms.id, room.roomId));
+  await db()
+    .update(chatRooms)
+    .set({ lastSeq: start + n - 1 })
+    .where(eq(chatRooms.id, room.roomId));
   await recountRoomMembers(db(), [room.roomId]);
 }
 
@@ -124,7 +146,9 @@ async function chatState() {
   const rooms = await db().select().from(chatRooms).orderBy(asc(chatRooms.id));
   const members = await db().select().from(roomMembers).orderBy(asc(roomMembers.roomId), asc(roomMembers.userId));
   const [m] = await db().select({ n: count() }).from(messages);
-  const [maxSeq] = await db().select({ s: sql<string>`coalesce(sum(${messages.seq}), 0)::text` }).from(messages);
+  const [maxSeq] = await db()
+    .select({ s: sql<string>`coalesce(sum(${messages.seq}), 0)::text` })
+    .from(messages);
   return { rooms, members, messages: m!.n, seqSum: maxSeq!.s };
 }
 
@@ -159,7 +183,13 @@ describe("sendMessage", () => {
 
     const stored = await storedMessages(room.roomId);
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ roomId: room.roomId, seq: 1, senderId: room.patient, clientId, body: "Hello, doctor." });
+    expect(stored[0]).toMatchObject({
+      roomId: room.roomId,
+      seq: 1,
+      senderId: room.patient,
+      clientId,
+      body: "Hello, doctor.",
+    });
     const afterFirst = await roomRow(room.roomId);
     expect(afterFirst.lastSeq).toBe(1);
     expect(afterFirst.lastActivityAt.getTime()).toBeGreaterThan(old.getTime());
@@ -203,7 +233,9 @@ describe("sendMessage", () => {
     await sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Original text" });
     const before = await chatState();
 
-    const error = await domainError(sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Edited text" }));
+    const error = await domainError(
+      sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Edited text" }),
+    );
     expect(error.code).toBe("conflict");
     expect(error.message).toBe(ID_REUSED);
     expect(await chatState()).toEqual(before);
@@ -214,7 +246,12 @@ describe("sendMessage", () => {
   it("treats the same client id from the other member as a different message (unique per sender)", async () => {
     const room = await makeRoom();
     const clientId = crypto.randomUUID();
-    const fromPatient = await sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Same words" });
+    const fromPatient = await sendMessage({
+      roomId: room.roomId,
+      senderId: room.patient,
+      clientId,
+      body: "Same words",
+    });
     const fromDoctor = await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId, body: "Same words" });
     expect(fromPatient).toMatchObject({ created: true, message: { seq: 1, senderId: room.patient } });
     expect(fromDoctor).toMatchObject({ created: true, message: { seq: 2, senderId: room.doctor } });
@@ -241,11 +278,21 @@ describe("sendMessage", () => {
   it("refuses new messages once the appointment is cancelled, but still answers an idempotent resend", async () => {
     const room = await makeRoom();
     const clientId = crypto.randomUUID();
-    const stored = await sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "See you Thursday." });
+    const stored = await sendMessage({
+      roomId: room.roomId,
+      senderId: room.patient,
+      clientId,
+      body: "See you Thursday.",
+    });
     await send(room.roomId, room.doctor, "See you then.");
     expect((await roomForMember({ roomId: room.roomId, userId: room.patient }))?.open).toBe(true);
 
-    await transitionAppointment({ actorId: room.patient, appointmentId: room.appointmentId, action: "cancel", now: NOW });
+    await transitionAppointment({
+      actorId: room.patient,
+      appointmentId: room.appointmentId,
+      action: "cancel",
+      now: NOW,
+    });
     const view = await roomForMember({ roomId: room.roomId, userId: room.patient });
     expect(view).toMatchObject({ open: false, appointmentStatus: "cancelled", lastSeq: 2 });
     const before = await chatState();
@@ -256,10 +303,18 @@ describe("sendMessage", () => {
       expect(error.message).toBe(CLOSED);
     }
     // A resend of a message stored before the cancel (its answer was lost) gets the stored copy.
-    const resend = await sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "See you Thursday." });
+    const resend = await sendMessage({
+      roomId: room.roomId,
+      senderId: room.patient,
+      clientId,
+      body: "See you Thursday.",
+    });
     expect(resend).toEqual({ created: false, message: stored.message });
     // The same id with another body is still the id-reuse conflict.
-    expect((await domainError(sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Changed" }))).message).toBe(ID_REUSED);
+    expect(
+      (await domainError(sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Changed" })))
+        .message,
+    ).toBe(ID_REUSED);
 
     expect(await chatState()).toEqual(before);
     // Still readable by both members.
@@ -268,8 +323,16 @@ describe("sendMessage", () => {
 
   it("keeps the room open after the appointment is completed", async () => {
     const room = await makeRoom();
-    await transitionAppointment({ actorId: room.doctor, appointmentId: room.appointmentId, action: "complete", now: at(1, "10:30") });
-    expect(await roomForMember({ roomId: room.roomId, userId: room.patient })).toMatchObject({ open: true, appointmentStatus: "completed" });
+    await transitionAppointment({
+      actorId: room.doctor,
+      appointmentId: room.appointmentId,
+      action: "complete",
+      now: at(1, "10:30"),
+    });
+    expect(await roomForMember({ roomId: room.roomId, userId: room.patient })).toMatchObject({
+      open: true,
+      appointmentStatus: "completed",
+    });
     const result = await send(room.roomId, room.patient, "Thank you for today.");
     expect(result).toMatchObject({ created: true, message: { seq: 1 } });
   });
@@ -289,7 +352,9 @@ describe("sendMessage", () => {
     const room = await makeRoom();
     const body = "Line one\nLine two\n\tindented 👩‍⚕️ مرحبا e\u0301";
     await send(room.roomId, room.patient, body);
-    expect((await messagesAfter({ roomId: room.roomId, userId: room.doctor, afterSeq: 0 })).messages[0]!.body).toBe(body);
+    expect((await messagesAfter({ roomId: room.roomId, userId: room.doctor, afterSeq: 0 })).messages[0]!.body).toBe(
+      body,
+    );
   });
 
   it("stores 2000 characters outside the Basic Multilingual Plane (the schema's limit matches the database check)", async () => {
@@ -298,7 +363,10 @@ describe("sendMessage", () => {
     expect(body.length).toBe(4000);
     const { message } = await send(room.roomId, room.doctor, body);
     expect(message.body).toBe(body);
-    const [row] = await db().select({ n: sql<number>`char_length(${messages.body})` }).from(messages).where(eq(messages.roomId, room.roomId));
+    const [row] = await db()
+      .select({ n: sql<number>`char_length(${messages.body})` })
+      .from(messages)
+      .where(eq(messages.roomId, room.roomId));
     expect(Number(row!.n)).toBe(2000);
   });
 
@@ -344,10 +412,12 @@ describe("sendMessage under concurrency", () => {
       }
       expect((await roomRow(room.roomId)).lastSeq).toBe(20);
       // Times follow the order of sequence numbers, and the room's activity is its newest message.
-      for (let i = 1; i < stored.length; i++) expect(stored[i]!.createdAt.getTime()).toBeGreaterThanOrEqual(stored[i - 1]!.createdAt.getTime());
+      for (let i = 1; i < stored.length; i++)
+        expect(stored[i]!.createdAt.getTime()).toBeGreaterThanOrEqual(stored[i - 1]!.createdAt.getTime());
       expect((await roomRow(room.roomId)).lastActivityAt.getTime()).toBe(stored.at(-1)!.createdAt.getTime());
       // Each sender's cursor sits on the last message they sent.
-      const lastBy = (sender: string) => Math.max(...results.filter((r) => r.message.senderId === sender).map((r) => r.message.seq));
+      const lastBy = (sender: string) =>
+        Math.max(...results.filter((r) => r.message.senderId === sender).map((r) => r.message.seq));
       expect(await cursorOf(room.roomId, room.patient)).toBe(lastBy(room.patient));
       expect(await cursorOf(room.roomId, room.doctor)).toBe(lastBy(room.doctor));
     }
@@ -356,9 +426,13 @@ describe("sendMessage under concurrency", () => {
   it("stores 20 concurrent sends of the same client id and body exactly once", async () => {
     const room = await makeRoom();
     const clientId = crypto.randomUUID();
-    const results = await Promise.all(range(1, 20).map(() => sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Only once" })));
+    const results = await Promise.all(
+      range(1, 20).map(() => sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Only once" })),
+    );
     expect(results.filter((r) => r.created)).toHaveLength(1);
-    expect(results.every((r) => r.message.seq === 1 && r.message.clientId === clientId && r.message.body === "Only once")).toBe(true);
+    expect(
+      results.every((r) => r.message.seq === 1 && r.message.clientId === clientId && r.message.body === "Only once"),
+    ).toBe(true);
     expect(await storedMessages(room.roomId)).toHaveLength(1);
     expect((await roomRow(room.roomId)).lastSeq).toBe(1);
   });
@@ -366,7 +440,11 @@ describe("sendMessage under concurrency", () => {
   it("keeps one of 20 concurrent sends of the same client id with different bodies; the rest are conflicts", async () => {
     const room = await makeRoom();
     const clientId = crypto.randomUUID();
-    const settled = await Promise.allSettled(range(1, 20).map((i) => sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId, body: `version ${i}` })));
+    const settled = await Promise.allSettled(
+      range(1, 20).map((i) =>
+        sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId, body: `version ${i}` }),
+      ),
+    );
     const fulfilled = settled.filter((s) => s.status === "fulfilled");
     const rejected = settled.filter((s) => s.status === "rejected");
     expect(fulfilled).toHaveLength(1);
@@ -374,7 +452,9 @@ describe("sendMessage under concurrency", () => {
     expect(rejected.every((r) => r.reason instanceof DomainError && r.reason.code === "conflict")).toBe(true);
     const stored = await storedMessages(room.roomId);
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.body).toBe((fulfilled[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof sendMessage>>>).value.message.body);
+    expect(stored[0]!.body).toBe(
+      (fulfilled[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof sendMessage>>>).value.message.body,
+    );
     expect((await roomRow(room.roomId)).lastSeq).toBe(1);
   });
 });
@@ -416,7 +496,13 @@ describe("the members' kept counters", () => {
     await send(room.roomId, room.patient, "p2");
     expect(await memberStateMismatches([room.roomId])).toEqual([]);
     await markRead({ roomId: room.roomId, userId: room.doctor, seq: 1 });
-    await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId: crypto.randomUUID(), body: "d3", seenSeq: 1 });
+    await sendMessage({
+      roomId: room.roomId,
+      senderId: room.doctor,
+      clientId: crypto.randomUUID(),
+      body: "d3",
+      seenSeq: 1,
+    });
     expect(await memberStateMismatches([room.roomId])).toEqual([]);
     await markRead({ roomId: room.roomId, userId: room.patient, seq: 99 });
     await markRead({ roomId: room.roomId, userId: room.doctor, seq: 2 });
@@ -443,7 +529,8 @@ describe("the members' kept counters", () => {
       let sending = true;
       const keepReading = async (userId: string, step: number) => {
         let reads = 0;
-        for (let seq = step; sending || reads === 0; seq += step, reads++) await markRead({ roomId: room.roomId, userId, seq: seq % 3 === 0 ? 1_000 : seq });
+        for (let seq = step; sending || reads === 0; seq += step, reads++)
+          await markRead({ roomId: room.roomId, userId, seq: seq % 3 === 0 ? 1_000 : seq });
         return reads;
       };
       const readers = Promise.all([keepReading(room.patient, 1), keepReading(room.doctor, 2)]);
@@ -506,7 +593,9 @@ describe("retrying a send", () => {
 
     // Too long for the database check (the action's schema would refuse it first): the insert
     // fails after the sequence counter was bumped, so the whole transaction must roll back.
-    await expect(sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "x".repeat(2001) })).rejects.toThrow();
+    await expect(
+      sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "x".repeat(2001) }),
+    ).rejects.toThrow();
     expect(await chatState()).toEqual(before);
 
     const retried = await sendMessage({ roomId: room.roomId, senderId: room.patient, clientId, body: "Shorter now" });
@@ -518,9 +607,19 @@ describe("retrying a send", () => {
   it("a retry of a send that was stored but whose answer was lost returns the same message", async () => {
     const room = await makeRoom();
     const clientId = crypto.randomUUID();
-    const first = await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId, body: "Results are fine." });
+    const first = await sendMessage({
+      roomId: room.roomId,
+      senderId: room.doctor,
+      clientId,
+      body: "Results are fine.",
+    });
     await send(room.roomId, room.patient, "Great news");
-    const retry = await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId, body: "Results are fine." });
+    const retry = await sendMessage({
+      roomId: room.roomId,
+      senderId: room.doctor,
+      clientId,
+      body: "Results are fine.",
+    });
     expect(retry).toEqual({ created: false, message: first.message });
     expect(seqsOf(await storedMessages(room.roomId))).toEqual([1, 2]);
   });
@@ -548,7 +647,10 @@ describe("threadPage", () => {
     expect(seqsOf(first.messages)).toEqual(range(1, 20));
     expect(first.hasEarlier).toBe(false);
 
-    expect(await threadPage({ roomId: room.roomId, userId: room.patient, beforeSeq: 1 })).toEqual({ messages: [], hasEarlier: false });
+    expect(await threadPage({ roomId: room.roomId, userId: room.patient, beforeSeq: 1 })).toEqual({
+      messages: [],
+      hasEarlier: false,
+    });
   });
 
   it("says there is nothing earlier when exactly one page remains", async () => {
@@ -562,7 +664,10 @@ describe("threadPage", () => {
     const now51 = await threadPage({ roomId: room.roomId, userId: room.patient });
     expect(seqsOf(now51.messages)).toEqual(range(2, 51));
     expect(now51.hasEarlier).toBe(true);
-    expect(await threadPage({ roomId: room.roomId, userId: room.patient, beforeSeq: 2 })).toMatchObject({ hasEarlier: false, messages: [{ seq: 1 }] });
+    expect(await threadPage({ roomId: room.roomId, userId: room.patient, beforeSeq: 2 })).toMatchObject({
+      hasEarlier: false,
+      messages: [{ seq: 1 }],
+    });
   });
 
   it("is empty for a room without messages", async () => {
@@ -608,8 +713,14 @@ describe("messagesAfter", () => {
     expect(seqsOf(forDoctor.messages)).toEqual(range(1, 12));
     expect(forDoctor.otherReadSeq).toBe(4);
 
-    expect(await messagesAfter({ roomId: room.roomId, userId: room.patient, afterSeq: 12 })).toEqual({ messages: [], otherReadSeq: 9, hasMore: false });
-    expect((await messagesAfter({ roomId: room.roomId, userId: room.patient, afterSeq: 1_000_000 })).messages).toEqual([]);
+    expect(await messagesAfter({ roomId: room.roomId, userId: room.patient, afterSeq: 12 })).toEqual({
+      messages: [],
+      otherReadSeq: 9,
+      hasMore: false,
+    });
+    expect((await messagesAfter({ roomId: room.roomId, userId: room.patient, afterSeq: 1_000_000 })).messages).toEqual(
+      [],
+    );
   });
 
   it("sees a message sent after the last poll, and the receiver's cursor once they read it", async () => {
@@ -707,7 +818,8 @@ describe("markRead", () => {
 // ---------------------------------------------------------------- unread counts
 
 describe("unread counts", () => {
-  const unreadIn = async (userId: string, roomId: string) => (await conversationsOf(userId)).find((c) => c.roomId === roomId)?.unread;
+  const unreadIn = async (userId: string, roomId: string) =>
+    (await conversationsOf(userId)).find((c) => c.roomId === roomId)?.unread;
 
   it("count only the other member's messages after the reader's cursor, and drop to 0 after markRead", async () => {
     const patient = await makePatient();
@@ -764,7 +876,12 @@ describe("unread counts", () => {
   });
 
   it("are 0 and an empty list for a user with no rooms", async () => {
-    for (const userId of [await makePatient(), await makeDoctor(), await makeUser("admin", "Ada Admin"), crypto.randomUUID()]) {
+    for (const userId of [
+      await makePatient(),
+      await makeDoctor(),
+      await makeUser("admin", "Ada Admin"),
+      crypto.randomUUID(),
+    ]) {
       expect(await unreadTotal(userId)).toBe(0);
       expect(await conversationsOf(userId)).toEqual([]);
     }
@@ -829,7 +946,11 @@ describe("listConversations", () => {
     for (const [i, room] of rooms.entries()) {
       await setActivity(room.roomId, new Date(base + i * 60_000));
     }
-    expect((await conversationsOf(doctor)).map((c) => c.roomId)).toEqual([rooms[2]!.roomId, rooms[1]!.roomId, rooms[0]!.roomId]);
+    expect((await conversationsOf(doctor)).map((c) => c.roomId)).toEqual([
+      rooms[2]!.roomId,
+      rooms[1]!.roomId,
+      rooms[0]!.roomId,
+    ]);
 
     // A message in the oldest room moves it to the top.
     await send(rooms[0]!.roomId, rooms[0]!.patient, "news");
@@ -843,9 +964,19 @@ describe("listConversations", () => {
   it("shows a cancelled appointment's status and keeps the room listed", async () => {
     const room = await makeRoom();
     await send(room.roomId, room.doctor, "See you soon");
-    await transitionAppointment({ actorId: room.patient, appointmentId: room.appointmentId, action: "cancel", now: NOW });
+    await transitionAppointment({
+      actorId: room.patient,
+      appointmentId: room.appointmentId,
+      action: "cancel",
+      now: NOW,
+    });
     const [row] = await conversationsOf(room.patient);
-    expect(row).toMatchObject({ roomId: room.roomId, appointmentStatus: "cancelled", last: { body: "See you soon" }, unread: 1 });
+    expect(row).toMatchObject({
+      roomId: room.roomId,
+      appointmentStatus: "cancelled",
+      last: { body: "See you soon" },
+      unread: 1,
+    });
   });
 
   it("lists only the user's own rooms", async () => {
@@ -907,12 +1038,17 @@ describe("who may see what", () => {
         await domainError(threadPage({ roomId: room.roomId, userId: outsider })),
         await domainError(threadPage({ roomId: room.roomId, userId: outsider, beforeSeq: 10 })),
         await domainError(messagesAfter({ roomId: room.roomId, userId: outsider, afterSeq: 0 })),
-        await domainError(sendMessage({ roomId: room.roomId, senderId: outsider, clientId: crypto.randomUUID(), body: "Let me in" })),
+        await domainError(
+          sendMessage({ roomId: room.roomId, senderId: outsider, clientId: crypto.randomUUID(), body: "Let me in" }),
+        ),
         // Replaying a member's client id and body reveals nothing either.
-        await domainError(sendMessage({ roomId: room.roomId, senderId: outsider, clientId, body: "Private: my symptoms" })),
+        await domainError(
+          sendMessage({ roomId: room.roomId, senderId: outsider, clientId, body: "Private: my symptoms" }),
+        ),
         await domainError(markRead({ roomId: room.roomId, userId: outsider, seq: 2 })),
       ];
-      for (const error of errors) expect({ code: error.code, message: error.message }).toEqual({ code: "not_found", message: NOT_FOUND });
+      for (const error of errors)
+        expect({ code: error.code, message: error.message }).toEqual({ code: "not_found", message: NOT_FOUND });
       expect(await chatState()).toEqual(before);
       expect(await conversationsOf(outsider).then((l) => l.map((c) => c.roomId))).not.toContain(room.roomId);
     }
@@ -932,10 +1068,13 @@ describe("who may see what", () => {
       const errors = [
         await domainError(threadPage({ roomId: unknown, userId })),
         await domainError(messagesAfter({ roomId: unknown, userId, afterSeq: 0 })),
-        await domainError(sendMessage({ roomId: unknown, senderId: userId, clientId: crypto.randomUUID(), body: "hello?" })),
+        await domainError(
+          sendMessage({ roomId: unknown, senderId: userId, clientId: crypto.randomUUID(), body: "hello?" }),
+        ),
         await domainError(markRead({ roomId: unknown, userId, seq: 1 })),
       ];
-      for (const error of errors) expect({ code: error.code, message: error.message }).toEqual({ code: "not_found", message: NOT_FOUND });
+      for (const error of errors)
+        expect({ code: error.code, message: error.message }).toEqual({ code: "not_found", message: NOT_FOUND });
     }
     expect(await chatState()).toEqual(before);
   });
@@ -952,7 +1091,8 @@ describe("who may see what", () => {
 describe("with the demo data", () => {
   it("gives Carol her two conversations with two unread each, and reading clears them", async () => {
     expect(await seedDemoData(db(), NOW)).toBe(true);
-    const idOf = async (email: string) => (await db().select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
+    const idOf = async (email: string) =>
+      (await db().select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
     const carol = await idOf(DEMO_PATIENTS[0].email);
     const emily = await idOf(DEMO_DOCTORS[0].email);
     const michael = await idOf(DEMO_DOCTORS[1].email);
@@ -963,7 +1103,10 @@ describe("with the demo data", () => {
     expect(list.map((c) => c.other.specialty)).toEqual(["Dermatology", "Cardiology"]);
     expect(list.map((c) => c.other.id)).toEqual([michael, emily]);
     expect(list.every((c) => c.unread === 2 && c.appointmentStatus === "accepted")).toBe(true);
-    expect(list[0]!.last).toMatchObject({ body: "See you soon. If it gets much worse before then, call your local emergency number.", senderId: michael });
+    expect(list[0]!.last).toMatchObject({
+      body: "See you soon. If it gets much worse before then, call your local emergency number.",
+      senderId: michael,
+    });
     expect(await unreadTotal(carol)).toBe(4);
     // Emily Davis has two patients' rooms, each with the patient's 7th and 9th message unread.
     expect(await unreadTotal(emily)).toBe(4);
@@ -971,7 +1114,9 @@ describe("with the demo data", () => {
     const thread = await threadPage({ roomId: list[0]!.roomId, userId: carol });
     expect(seqsOf(thread.messages)).toEqual(range(1, 10));
     expect(thread.hasEarlier).toBe(false);
-    expect(thread.messages[2]!.body).toBe("I have had a dull pain on and off for about two weeks.\nIt is worse in the evening.");
+    expect(thread.messages[2]!.body).toBe(
+      "I have had a dull pain on and off for about two weeks.\nIt is worse in the evening.",
+    );
     // Emily is not in Carol's room with Michael.
     expect((await domainError(threadPage({ roomId: list[0]!.roomId, userId: emily }))).code).toBe("not_found");
 
@@ -994,11 +1139,23 @@ describe("the sender's read cursor", () => {
     await markRead({ roomId: room.roomId, userId: room.doctor, seq: 1 });
     // The patient's seq 2 commits; the doctor, whose screen ends at 1, replies (seq 3).
     await send(room.roomId, room.patient, "p2");
-    await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId: crypto.randomUUID(), body: "d3", seenSeq: 1 });
+    await sendMessage({
+      roomId: room.roomId,
+      senderId: room.doctor,
+      clientId: crypto.randomUUID(),
+      body: "d3",
+      seenSeq: 1,
+    });
     expect(await cursorOf(room.roomId, room.doctor)).toBe(1);
     expect(await unreadTotal(room.doctor)).toBe(1);
     // Having seen up to 3, the next reply moves the cursor to itself.
-    await sendMessage({ roomId: room.roomId, senderId: room.doctor, clientId: crypto.randomUUID(), body: "d4", seenSeq: 3 });
+    await sendMessage({
+      roomId: room.roomId,
+      senderId: room.doctor,
+      clientId: crypto.randomUUID(),
+      body: "d4",
+      seenSeq: 3,
+    });
     expect(await cursorOf(room.roomId, room.doctor)).toBe(4);
     expect(await unreadTotal(room.doctor)).toBe(0);
   });

@@ -3,7 +3,16 @@ import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Database } from "@/db";
 import { preparedQuery } from "@/db/prepared";
 import { isUniqueViolation } from "@/db/errors";
-import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, type AppointmentStatus, type Role } from "@/db/schema";
+import {
+  appointments,
+  chatRooms,
+  doctorProfiles,
+  messages,
+  roomMembers,
+  users,
+  type AppointmentStatus,
+  type Role,
+} from "@/db/schema";
 import { unreadAfter } from "./chat-member-state";
 import { DomainError, notFoundError } from "./errors";
 import { publish } from "./realtime";
@@ -65,7 +74,13 @@ export async function roomForMember(input: { roomId: string; userId: string }): 
       appointmentStatus: appointments.status,
       lastSeq: chatRooms.lastSeq,
       myReadSeq: me.lastReadSeq,
-      other: { id: otherUser.id, name: otherUser.name, role: otherUser.role, specialty: doctorProfiles.specialty, readSeq: them.lastReadSeq },
+      other: {
+        id: otherUser.id,
+        name: otherUser.name,
+        role: otherUser.role,
+        specialty: doctorProfiles.specialty,
+        readSeq: them.lastReadSeq,
+      },
     })
     .from(me)
     .innerJoin(chatRooms, eq(chatRooms.id, me.roomId))
@@ -90,13 +105,23 @@ async function requireMember(roomId: string, userId: string): Promise<void> {
 // ---------------------------------------------------------------- reading
 
 /** A page of history in chronological order: the newest PAGE_SIZE, or those before `beforeSeq`. */
-export async function threadPage(input: { roomId: string; userId: string; beforeSeq?: number; limit?: number }): Promise<{ messages: ChatMessage[]; hasEarlier: boolean }> {
+export async function threadPage(input: {
+  roomId: string;
+  userId: string;
+  beforeSeq?: number;
+  limit?: number;
+}): Promise<{ messages: ChatMessage[]; hasEarlier: boolean }> {
   await requireMember(input.roomId, input.userId);
   const limit = Math.min(input.limit ?? PAGE_SIZE, PAGE_SIZE);
   const rows = await getDb()
     .select(messageColumns)
     .from(messages)
-    .where(and(eq(messages.roomId, input.roomId), input.beforeSeq === undefined ? undefined : lt(messages.seq, input.beforeSeq)))
+    .where(
+      and(
+        eq(messages.roomId, input.roomId),
+        input.beforeSeq === undefined ? undefined : lt(messages.seq, input.beforeSeq),
+      ),
+    )
     .orderBy(desc(messages.seq))
     .limit(limit + 1);
   const hasEarlier = rows.length > limit;
@@ -104,7 +129,11 @@ export async function threadPage(input: { roomId: string; userId: string; before
 }
 
 /** What the poll asks for: messages after the last sequence number the client holds. */
-export async function messagesAfter(input: { roomId: string; userId: string; afterSeq: number }): Promise<{ messages: ChatMessage[]; otherReadSeq: number; hasMore: boolean }> {
+export async function messagesAfter(input: {
+  roomId: string;
+  userId: string;
+  afterSeq: number;
+}): Promise<{ messages: ChatMessage[]; otherReadSeq: number; hasMore: boolean }> {
   const rows = await messagesAfterQuery().execute(input);
   const [first] = rows;
   if (!first) throw notFoundError("That conversation");
@@ -142,11 +171,14 @@ export async function sendMessage(input: {
   seenSeq?: number;
 }): Promise<{ message: ChatMessage; created: boolean }> {
   const result = await storeMessage(input);
-  if (result.created) await publish(result.memberIds, { type: "message", roomId: input.roomId, seq: result.message.seq });
+  if (result.created)
+    await publish(result.memberIds, { type: "message", roomId: input.roomId, seq: result.message.seq });
   return { message: result.message, created: result.created };
 }
 
-async function storeMessage(input: Parameters<typeof sendMessage>[0]): Promise<{ message: ChatMessage; created: boolean; memberIds: string[] }> {
+async function storeMessage(
+  input: Parameters<typeof sendMessage>[0],
+): Promise<{ message: ChatMessage; created: boolean; memberIds: string[] }> {
   try {
     return await getDb().transaction(async (tx) => {
       const [room] = await tx
@@ -162,29 +194,51 @@ async function storeMessage(input: Parameters<typeof sendMessage>[0]): Promise<{
       const [existing] = await tx
         .select(messageColumns)
         .from(messages)
-        .where(and(eq(messages.roomId, input.roomId), eq(messages.senderId, input.senderId), eq(messages.clientId, input.clientId)))
+        .where(
+          and(
+            eq(messages.roomId, input.roomId),
+            eq(messages.senderId, input.senderId),
+            eq(messages.clientId, input.clientId),
+          ),
+        )
         .limit(1);
       if (existing) {
         if (existing.body !== input.body) {
-          throw new DomainError("conflict", "This message id was already used for a different message. Reload the conversation and send it again.");
+          throw new DomainError(
+            "conflict",
+            "This message id was already used for a different message. Reload the conversation and send it again.",
+          );
         }
         return { message: existing, created: false, memberIds: [] };
       }
       if (!roomIsOpen(room.status)) {
-        throw new DomainError("conflict", "This conversation is closed because the appointment was cancelled. You can still read it.");
+        throw new DomainError(
+          "conflict",
+          "This conversation is closed because the appointment was cancelled. You can still read it.",
+        );
       }
 
       // Stamped with the clock now, under the lock (now() is the transaction's start, before the
       // wait), and never earlier than the room's last activity: times follow sequence order.
       const [bumped] = await tx
         .update(chatRooms)
-        .set({ lastSeq: sql`${chatRooms.lastSeq} + 1`, lastActivityAt: sql`greatest(${chatRooms.lastActivityAt}, clock_timestamp())` })
+        .set({
+          lastSeq: sql`${chatRooms.lastSeq} + 1`,
+          lastActivityAt: sql`greatest(${chatRooms.lastActivityAt}, clock_timestamp())`,
+        })
         .where(eq(chatRooms.id, input.roomId))
         .returning({ seq: chatRooms.lastSeq, at: chatRooms.lastActivityAt });
       if (!bumped) throw new Error("room vanished under its lock");
       const [message] = await tx
         .insert(messages)
-        .values({ roomId: input.roomId, seq: bumped.seq, senderId: input.senderId, clientId: input.clientId, body: input.body, createdAt: bumped.at })
+        .values({
+          roomId: input.roomId,
+          seq: bumped.seq,
+          senderId: input.senderId,
+          clientId: input.clientId,
+          body: input.body,
+          createdAt: bumped.at,
+        })
         .returning(messageColumns);
       if (!message) throw new Error("insert returned no row");
       // The sender has read their own message, and everything before it when they had seen all
@@ -193,7 +247,8 @@ async function storeMessage(input: Parameters<typeof sendMessage>[0]): Promise<{
       // after the new cursor (under the room's lock, so no other message is in flight). The
       // other member has one more unread (their cursor cannot be past a message not yet sent).
       const seen = input.seenSeq ?? bumped.seq - 1;
-      const cursor = seen >= bumped.seq - 1 ? sql`${bumped.seq}::int` : sql`greatest(${roomMembers.lastReadSeq}, ${seen}::int)`;
+      const cursor =
+        seen >= bumped.seq - 1 ? sql`${bumped.seq}::int` : sql`greatest(${roomMembers.lastReadSeq}, ${seen}::int)`;
       const isSender = sql`${roomMembers.userId} = ${input.senderId}`;
       const members = await tx
         .update(roomMembers)
@@ -244,7 +299,10 @@ export async function markRead(input: { roomId: string; userId: string; seq: num
     return updated;
   });
   if (!row) throw notFoundError("That conversation");
-  const members = await getDb().select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, input.roomId));
+  const members = await getDb()
+    .select({ userId: roomMembers.userId })
+    .from(roomMembers)
+    .where(eq(roomMembers.roomId, input.roomId));
   await publish(
     members.map((m) => m.userId),
     { type: "read", roomId: input.roomId, userId: input.userId, seq: row.lastReadSeq },
@@ -277,22 +335,37 @@ const microsOf = (column: SQL | AnyColumn) => sql<string>`(extract(epoch from ${
  * as plain joins, PostgreSQL spent four times longer choosing among seven-table join orders than
  * running the query.
  */
-export async function listConversations(input: { userId: string; before?: ConversationCursor; limit?: number }): Promise<{
+export async function listConversations(input: {
+  userId: string;
+  before?: ConversationCursor;
+  limit?: number;
+}): Promise<{
   conversations: ConversationSummary[];
   nextCursor: string | null;
 }> {
   const limit = Math.max(1, Math.min(input.limit ?? CONVERSATIONS_PAGE_SIZE, CONVERSATIONS_PAGE_SIZE));
   const rows = input.before
-    ? await conversationsBeforeQuery().execute({ userId: input.userId, take: limit + 1, beforeMicros: input.before.activityMicros, beforeRoomId: input.before.roomId })
+    ? await conversationsBeforeQuery().execute({
+        userId: input.userId,
+        take: limit + 1,
+        beforeMicros: input.before.activityMicros,
+        beforeRoomId: input.before.roomId,
+      })
     : await conversationsQuery().execute({ userId: input.userId, take: limit + 1 });
   const page = rows.slice(0, limit);
   const end = page.at(-1);
   return {
     conversations: page.map(({ lastBody, lastCreatedAt, lastSenderId, activityMicros: _, ...row }) => ({
       ...row,
-      last: lastBody !== null && lastCreatedAt !== null && lastSenderId !== null ? { body: lastBody, createdAt: lastCreatedAt, senderId: lastSenderId } : null,
+      last:
+        lastBody !== null && lastCreatedAt !== null && lastSenderId !== null
+          ? { body: lastBody, createdAt: lastCreatedAt, senderId: lastSenderId }
+          : null,
     })),
-    nextCursor: rows.length > limit && end ? formatConversationCursor({ activityMicros: end.activityMicros, roomId: end.roomId }) : null,
+    nextCursor:
+      rows.length > limit && end
+        ? formatConversationCursor({ activityMicros: end.activityMicros, roomId: end.roomId })
+        : null,
   };
 }
 
@@ -313,7 +386,11 @@ function conversationPageQuery(db: Database, paged: boolean) {
       // A scalar subquery: as a join, it was hashed from a scan of every doctor's profile, once per
       // room. Only for doctors: the profiles table is small enough that PostgreSQL reads it whole
       // rather than by its key, which cost a doctor's list of patients a third of its time.
-      specialty: sql<string | null>`case when ${otherUser.role} = 'doctor' then (select ${doctorProfiles.specialty} from ${doctorProfiles} where ${doctorProfiles.userId} = ${them.userId}) end`.as("specialty"),
+      specialty: sql<
+        string | null
+      >`case when ${otherUser.role} = 'doctor' then (select ${doctorProfiles.specialty} from ${doctorProfiles} where ${doctorProfiles.userId} = ${them.userId}) end`.as(
+        "specialty",
+      ),
     })
     .from(them)
     .innerJoin(otherUser, eq(otherUser.id, them.userId))

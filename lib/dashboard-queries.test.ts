@@ -2,7 +2,14 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { appointments, chatRooms, messages, roomMembers, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
-import { CONVERSATIONS_PAGE_SIZE, listConversations, markRead, recentMessages, unreadTotal, type ConversationSummary } from "./chat";
+import {
+  CONVERSATIONS_PAGE_SIZE,
+  listConversations,
+  markRead,
+  recentMessages,
+  unreadTotal,
+  type ConversationSummary,
+} from "./chat";
 import { recountRoomMembers } from "./chat-member-state";
 import { conversationCursorSchema } from "./schemas/conversations";
 
@@ -11,7 +18,12 @@ const t = setupTestDatabase();
 async function makeUser(role: "patient" | "doctor", name: string) {
   const [u] = await t.handle.db
     .insert(users)
-    .values({ name, email: `${name.replace(/\W/g, ".").toLowerCase()}.${crypto.randomUUID()}@example.com`, passwordHash: "x", role })
+    .values({
+      name,
+      email: `${name.replace(/\W/g, ".").toLowerCase()}.${crypto.randomUUID()}@example.com`,
+      passwordHash: "x",
+      role,
+    })
     .returning({ id: users.id });
   return u!.id;
 }
@@ -25,16 +37,33 @@ async function doctorWithRooms(count: number) {
   const doctor = await makeUser("doctor", "Dr Many Rooms");
   const patients = await db
     .insert(users)
-    .values(Array.from({ length: count }, (_, i) => ({ name: `Patient ${i}`, email: `p${i}.${crypto.randomUUID()}@example.com`, passwordHash: "x", role: "patient" as const })))
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        name: `Patient ${i}`,
+        email: `p${i}.${crypto.randomUUID()}@example.com`,
+        passwordHash: "x",
+        role: "patient" as const,
+      })),
+    )
     .returning({ id: users.id });
   const base = Date.UTC(2030, 0, 1);
   const appts = await db
     .insert(appointments)
-    .values(patients.map((p, i) => ({ patientId: p.id, doctorId: doctor, startsAt: new Date(base + i * 1_800_000), reason: "Check-up", status: "accepted" as const })))
+    .values(
+      patients.map((p, i) => ({
+        patientId: p.id,
+        doctorId: doctor,
+        startsAt: new Date(base + i * 1_800_000),
+        reason: "Check-up",
+        status: "accepted" as const,
+      })),
+    )
     .returning({ id: appointments.id, patientId: appointments.patientId });
   const rooms = await db
     .insert(chatRooms)
-    .values(appts.map((a, i) => ({ appointmentId: a.id, lastSeq: 3, lastActivityAt: new Date(base + i * 60_000 + 3_000) })))
+    .values(
+      appts.map((a, i) => ({ appointmentId: a.id, lastSeq: 3, lastActivityAt: new Date(base + i * 60_000 + 3_000) })),
+    )
     .returning({ id: chatRooms.id, appointmentId: chatRooms.appointmentId });
   const patientOf = new Map(appts.map((a) => [a.id, a.patientId]));
   await db.insert(roomMembers).values(
@@ -48,23 +77,54 @@ async function doctorWithRooms(count: number) {
       const patient = patientOf.get(r.appointmentId)!;
       const at = (k: number) => new Date(base + i * 60_000 + k * 1_000);
       return [
-        { roomId: r.id, seq: 1, senderId: patient, clientId: crypto.randomUUID(), body: `Room ${i} first`, createdAt: at(1) },
-        { roomId: r.id, seq: 2, senderId: doctor, clientId: crypto.randomUUID(), body: `Room ${i} reply`, createdAt: at(2) },
-        { roomId: r.id, seq: 3, senderId: patient, clientId: crypto.randomUUID(), body: `Room ${i} last`, createdAt: at(3) },
+        {
+          roomId: r.id,
+          seq: 1,
+          senderId: patient,
+          clientId: crypto.randomUUID(),
+          body: `Room ${i} first`,
+          createdAt: at(1),
+        },
+        {
+          roomId: r.id,
+          seq: 2,
+          senderId: doctor,
+          clientId: crypto.randomUUID(),
+          body: `Room ${i} reply`,
+          createdAt: at(2),
+        },
+        {
+          roomId: r.id,
+          seq: 3,
+          senderId: patient,
+          clientId: crypto.randomUUID(),
+          body: `Room ${i} last`,
+          createdAt: at(3),
+        },
       ];
     }),
   );
-  await recountRoomMembers(db, rooms.map((r) => r.id));
+  await recountRoomMembers(
+    db,
+    rooms.map((r) => r.id),
+  );
   return { doctor, rooms };
 }
 
 /** Every page of the user's conversations, following `nextCursor` as the list's button does. */
-async function allConversations(userId: string, limit?: number): Promise<{ rows: ConversationSummary[]; pages: number }> {
+async function allConversations(
+  userId: string,
+  limit?: number,
+): Promise<{ rows: ConversationSummary[]; pages: number }> {
   const rows: ConversationSummary[] = [];
   let before: string | null = null;
   let pages = 0;
   do {
-    const page = await listConversations({ userId, limit, before: before === null ? undefined : conversationCursorSchema.parse(before) });
+    const page = await listConversations({
+      userId,
+      limit,
+      before: before === null ? undefined : conversationCursorSchema.parse(before),
+    });
     rows.push(...page.conversations);
     pages++;
     before = page.nextCursor;
@@ -133,11 +193,22 @@ describe("the conversation list's pages", () => {
   /** The user's rooms in the list's order, worked out here: activity (to the microsecond) newest first, then room id, highest first. */
   async function expectedOrder(userId: string): Promise<string[]> {
     const rows = await t.handle.db
-      .select({ roomId: roomMembers.roomId, micros: sql<string>`(extract(epoch from ${roomMembers.lastActivityAt}) * 1000000)::bigint::text` })
+      .select({
+        roomId: roomMembers.roomId,
+        micros: sql<string>`(extract(epoch from ${roomMembers.lastActivityAt}) * 1000000)::bigint::text`,
+      })
       .from(roomMembers)
       .where(eq(roomMembers.userId, userId));
     return rows
-      .sort((a, b) => (BigInt(a.micros) === BigInt(b.micros) ? (a.roomId < b.roomId ? 1 : -1) : BigInt(a.micros) < BigInt(b.micros) ? 1 : -1))
+      .sort((a, b) =>
+        BigInt(a.micros) === BigInt(b.micros)
+          ? a.roomId < b.roomId
+            ? 1
+            : -1
+          : BigInt(a.micros) < BigInt(b.micros)
+            ? 1
+            : -1,
+      )
       .map((r) => r.roomId);
   }
 
@@ -154,7 +225,10 @@ describe("the conversation list's pages", () => {
     expect(new Set(expected).size).toBe(75);
     for (const limit of [1, 7, 11, CONVERSATIONS_PAGE_SIZE]) {
       const { rows, pages } = await allConversations(doctor, limit);
-      expect(rows.map((c) => c.roomId), `pages of ${limit}`).toEqual(expected);
+      expect(
+        rows.map((c) => c.roomId),
+        `pages of ${limit}`,
+      ).toEqual(expected);
       expect(pages).toBe(Math.ceil(75 / limit));
     }
   });
@@ -162,13 +236,27 @@ describe("the conversation list's pages", () => {
   it("never give a page more than the page size, and refuse a cursor that is not one", async () => {
     const { doctor } = await doctorWithRooms(3);
     expect((await listConversations({ userId: doctor, limit: 500 })).conversations).toHaveLength(3);
-    for (const bad of ["", "123", "abc_00000000-0000-4000-8000-000000000000", "1_not-a-uuid", `${"9".repeat(17)}_00000000-0000-4000-8000-000000000000`, "1_00000000-0000-4000-8000-000000000000;drop"]) {
+    for (const bad of [
+      "",
+      "123",
+      "abc_00000000-0000-4000-8000-000000000000",
+      "1_not-a-uuid",
+      `${"9".repeat(17)}_00000000-0000-4000-8000-000000000000`,
+      "1_00000000-0000-4000-8000-000000000000;drop",
+    ]) {
       const parsed = conversationCursorSchema.safeParse(bad);
       expect(parsed.success, bad).toBe(false);
-      expect(parsed.error?.issues[0]?.message).toBe("That page of conversations is not available. Reload the list and try again.");
+      expect(parsed.error?.issues[0]?.message).toBe(
+        "That page of conversations is not available. Reload the list and try again.",
+      );
     }
     // A well-formed cursor past every room gives an empty last page.
-    expect(await listConversations({ userId: doctor, before: conversationCursorSchema.parse("0_00000000-0000-4000-8000-000000000000") })).toEqual({ conversations: [], nextCursor: null });
+    expect(
+      await listConversations({
+        userId: doctor,
+        before: conversationCursorSchema.parse("0_00000000-0000-4000-8000-000000000000"),
+      }),
+    ).toEqual({ conversations: [], nextCursor: null });
   });
 });
 
@@ -198,10 +286,21 @@ async function randomWorld(seed: number) {
   const doctor = await makeUser("doctor", `Dr Random ${seed}`);
   const patients = await Promise.all(Array.from({ length: 6 }, (_, i) => makeUser("patient", `Random ${seed} ${i}`)));
   const base = Date.UTC(2031, 0, 1);
-  const plan = Array.from({ length: 24 }, (_, i) => ({ patient: patients[i % patients.length]!, startsAt: new Date(base + i * 3_600_000) }));
+  const plan = Array.from({ length: 24 }, (_, i) => ({
+    patient: patients[i % patients.length]!,
+    startsAt: new Date(base + i * 3_600_000),
+  }));
   const appts = await db
     .insert(appointments)
-    .values(plan.map((p) => ({ patientId: p.patient, doctorId: doctor, startsAt: p.startsAt, reason: "Random", status: "accepted" as const })))
+    .values(
+      plan.map((p) => ({
+        patientId: p.patient,
+        doctorId: doctor,
+        startsAt: p.startsAt,
+        reason: "Random",
+        status: "accepted" as const,
+      })),
+    )
     .returning({ id: appointments.id, patientId: appointments.patientId });
   const messageRows: (typeof messages.$inferInsert)[] = [];
   const roomRows = appts.map((a) => {
@@ -209,13 +308,26 @@ async function randomWorld(seed: number) {
     let minute = random.int(20);
     for (let seq = 1; seq <= count; seq++) {
       minute += random.int(3); // 0 keeps the time: equal times within a room too
-      messageRows.push({ roomId: "", seq, senderId: random.next() < 0.5 ? doctor : a.patientId, clientId: crypto.randomUUID(), body: `${seed}/${a.id}/${seq}`, createdAt: new Date(base + minute * 60_000) });
+      messageRows.push({
+        roomId: "",
+        seq,
+        senderId: random.next() < 0.5 ? doctor : a.patientId,
+        clientId: crypto.randomUUID(),
+        body: `${seed}/${a.id}/${seq}`,
+        createdAt: new Date(base + minute * 60_000),
+      });
     }
     return { appointment: a, count, messages: messageRows.splice(messageRows.length - count, count) };
   });
   const rooms = await db
     .insert(chatRooms)
-    .values(roomRows.map((r) => ({ appointmentId: r.appointment.id, lastSeq: r.count, lastActivityAt: r.messages.at(-1)?.createdAt ?? new Date(base) })))
+    .values(
+      roomRows.map((r) => ({
+        appointmentId: r.appointment.id,
+        lastSeq: r.count,
+        lastActivityAt: r.messages.at(-1)?.createdAt ?? new Date(base),
+      })),
+    )
     .returning({ id: chatRooms.id, appointmentId: chatRooms.appointmentId });
   const roomOf = new Map(rooms.map((r) => [r.appointmentId, r.id]));
   await db.insert(roomMembers).values(
@@ -226,14 +338,20 @@ async function randomWorld(seed: number) {
   );
   const all = roomRows.flatMap((r) => r.messages.map((m) => ({ ...m, roomId: roomOf.get(r.appointment.id)! })));
   if (all.length) await db.insert(messages).values(all);
-  await recountRoomMembers(db, rooms.map((r) => r.id));
+  await recountRoomMembers(
+    db,
+    rooms.map((r) => r.id),
+  );
   return { users: [doctor, ...patients], roomIds: rooms.map((r) => r.id) };
 }
 
 /** The definition: the user's newest received messages over all their rooms, newest first (ties: higher sequence, then higher room id). */
 async function recentByDefinition(userId: string, roomIds: string[], limit: number) {
   const db = t.handle.db;
-  const mine = await db.select().from(roomMembers).where(and(eq(roomMembers.userId, userId), inArray(roomMembers.roomId, roomIds)));
+  const mine = await db
+    .select()
+    .from(roomMembers)
+    .where(and(eq(roomMembers.userId, userId), inArray(roomMembers.roomId, roomIds)));
   const cursorOf = new Map(mine.map((m) => [m.roomId, m.lastReadSeq]));
   const received = mine.length
     ? await db
@@ -245,7 +363,14 @@ async function recentByDefinition(userId: string, roomIds: string[], limit: numb
   return received
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq || (a.roomId < b.roomId ? 1 : -1))
     .slice(0, limit)
-    .map((m) => ({ roomId: m.roomId, seq: m.seq, body: m.body, createdAt: m.createdAt, senderId: m.senderId, unread: m.seq > cursorOf.get(m.roomId)! }));
+    .map((m) => ({
+      roomId: m.roomId,
+      seq: m.seq,
+      body: m.body,
+      createdAt: m.createdAt,
+      senderId: m.senderId,
+      unread: m.seq > cursorOf.get(m.roomId)!,
+    }));
 }
 
 describe("recent messages on random data", () => {
@@ -254,8 +379,17 @@ describe("recent messages on random data", () => {
       const world = await randomWorld(seed);
       for (const userId of world.users) {
         for (const limit of [1, 3, 5, 8]) {
-          const actual = (await recentMessages(userId, limit)).map((m) => ({ roomId: m.roomId, seq: m.seq, body: m.body, createdAt: m.createdAt, senderId: m.sender.id, unread: m.unread }));
-          expect(actual, `seed ${seed}, user ${userId}, limit ${limit}`).toEqual(await recentByDefinition(userId, world.roomIds, limit));
+          const actual = (await recentMessages(userId, limit)).map((m) => ({
+            roomId: m.roomId,
+            seq: m.seq,
+            body: m.body,
+            createdAt: m.createdAt,
+            senderId: m.sender.id,
+            unread: m.unread,
+          }));
+          expect(actual, `seed ${seed}, user ${userId}, limit ${limit}`).toEqual(
+            await recentByDefinition(userId, world.roomIds, limit),
+          );
         }
       }
     }

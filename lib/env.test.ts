@@ -24,7 +24,13 @@ function envError(source: Vars): EnvError {
 describe("readEnv", () => {
   it("defaults to the embedded database in .data", () => {
     const env = readEnv({});
-    expect(env).toEqual({ CAREBRIDGE_DATA_DIR: ".data", NODE_ENV: "development", SESSION_IDLE_MINUTES: 30, REGISTRATIONS_PER_HOUR: 10, DATABASE_POOL_SIZE: 4 });
+    expect(env).toEqual({
+      CAREBRIDGE_DATA_DIR: ".data",
+      NODE_ENV: "development",
+      SESSION_IDLE_MINUTES: 30,
+      REGISTRATIONS_PER_HOUR: 10,
+      DATABASE_POOL_SIZE: 4,
+    });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.AUTH_SECRET).toBeUndefined();
   });
@@ -65,7 +71,9 @@ describe("readEnv", () => {
   });
 
   it("treats blank strings as unset", () => {
-    expect(readEnv({ DATABASE_URL: "", AUTH_SECRET: "  ", CAREBRIDGE_DATA_DIR: " ", SESSION_IDLE_MINUTES: "" })).toEqual({
+    expect(
+      readEnv({ DATABASE_URL: "", AUTH_SECRET: "  ", CAREBRIDGE_DATA_DIR: " ", SESSION_IDLE_MINUTES: "" }),
+    ).toEqual({
       CAREBRIDGE_DATA_DIR: ".data",
       NODE_ENV: "development",
       SESSION_IDLE_MINUTES: 30,
@@ -77,7 +85,10 @@ describe("readEnv", () => {
   });
 
   it("reads the idle sign-out and registration limits, and refuses nonsense", () => {
-    expect(readEnv({ SESSION_IDLE_MINUTES: "15", REGISTRATIONS_PER_HOUR: "500" })).toMatchObject({ SESSION_IDLE_MINUTES: 15, REGISTRATIONS_PER_HOUR: 500 });
+    expect(readEnv({ SESSION_IDLE_MINUTES: "15", REGISTRATIONS_PER_HOUR: "500" })).toMatchObject({
+      SESSION_IDLE_MINUTES: 15,
+      REGISTRATIONS_PER_HOUR: 500,
+    });
     expect(envError({ SESSION_IDLE_MINUTES: "1" }).message).toMatch(/^SESSION_IDLE_MINUTES:/);
     expect(envError({ SESSION_IDLE_MINUTES: "ten" }).message).toMatch(/^SESSION_IDLE_MINUTES:/);
     expect(envError({ REGISTRATIONS_PER_HOUR: "0" }).message).toMatch(/^REGISTRATIONS_PER_HOUR:/);
@@ -85,7 +96,8 @@ describe("readEnv", () => {
 
   it("reads the connection pool size, and refuses nonsense", () => {
     expect(readEnv({ DATABASE_POOL_SIZE: "12" }).DATABASE_POOL_SIZE).toBe(12);
-    for (const bad of ["0", "2.5", "lots", "101"]) expect(envError({ DATABASE_POOL_SIZE: bad }).message).toMatch(/^DATABASE_POOL_SIZE:/);
+    for (const bad of ["0", "2.5", "lots", "101"])
+      expect(envError({ DATABASE_POOL_SIZE: bad }).message).toMatch(/^DATABASE_POOL_SIZE:/);
   });
 
   it("refuses an unknown NODE_ENV", () => {

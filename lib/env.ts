@@ -8,18 +8,36 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
     .optional(),
-  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (try: openssl rand -base64 33)").optional(),
+  AUTH_SECRET: z
+    .string()
+    .min(32, "AUTH_SECRET must be at least 32 characters (try: openssl rand -base64 33)")
+    .optional(),
   CAREBRIDGE_DATA_DIR: z.string().min(1).default(".data"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Sign-out after this many minutes without activity (a warning comes a minute before). */
-  SESSION_IDLE_MINUTES: z.coerce.number().int("SESSION_IDLE_MINUTES must be a whole number of minutes").min(2).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int("SESSION_IDLE_MINUTES must be a whole number of minutes")
+    .min(2)
+    .max(24 * 60)
+    .default(30),
   /** New patient accounts allowed per network address and hour. */
-  REGISTRATIONS_PER_HOUR: z.coerce.number().int("REGISTRATIONS_PER_HOUR must be a whole number").min(1).max(100_000).default(10),
+  REGISTRATIONS_PER_HOUR: z.coerce
+    .number()
+    .int("REGISTRATIONS_PER_HOUR must be a whole number")
+    .min(1)
+    .max(100_000)
+    .default(10),
   /**
    * Connections each server process keeps to PostgreSQL. postgres.js pipelines queries on a busy
    * connection, so a few carry the load with fewer round trips than many (see bench/README.md).
    */
-  DATABASE_POOL_SIZE: z.coerce.number().int("DATABASE_POOL_SIZE must be a whole number of connections").min(1).max(100).default(4),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int("DATABASE_POOL_SIZE must be a whole number of connections")
+    .min(1)
+    .max(100)
+    .default(4),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -46,9 +64,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
   }
   if (parsed.data.DATABASE_URL && !parsed.data.AUTH_SECRET) {
-    throw new EnvError(
-      "AUTH_SECRET is required when DATABASE_URL is set. Generate one with: openssl rand -base64 33",
-    );
+    throw new EnvError("AUTH_SECRET is required when DATABASE_URL is set. Generate one with: openssl rand -base64 33");
   }
   return parsed.data;
 }

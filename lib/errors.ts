@@ -3,7 +3,13 @@ import { pgError } from "@/db/errors";
 /** An expected failure of a domain rule, with the message a person may read. */
 export type DomainErrorCode = "not_found" | "conflict" | "invalid" | "forbidden" | "rate_limited";
 
-const HTTP_STATUS: Record<DomainErrorCode, number> = { not_found: 404, conflict: 409, invalid: 400, forbidden: 403, rate_limited: 429 };
+const HTTP_STATUS: Record<DomainErrorCode, number> = {
+  not_found: 404,
+  conflict: 409,
+  invalid: 400,
+  forbidden: 403,
+  rate_limited: 429,
+};
 
 export class DomainError extends Error {
   constructor(

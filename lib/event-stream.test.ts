@@ -33,7 +33,12 @@ describe("userEventStream", () => {
   it("sends ready, then the user's events as data frames, and heartbeats", async () => {
     const rt = fakeRealtime();
     const controller = new AbortController();
-    const reader = userEventStream({ userId: "u1", realtime: rt, signal: controller.signal, heartbeatMs: 20 }).getReader();
+    const reader = userEventStream({
+      userId: "u1",
+      realtime: rt,
+      signal: controller.signal,
+      heartbeatMs: 20,
+    }).getReader();
     const start = await readUntil(reader, '"ready"');
     expect(start).toMatch(/^retry: \d+\n\n/);
     rt.emit("u2", { type: "resync" });
@@ -83,7 +88,12 @@ describe("userEventStream", () => {
     expect((await reader.read()).done).toBe(true);
     expect(rt.listenerCount()).toBe(0);
 
-    const short = userEventStream({ userId: "u1", realtime: rt, signal: new AbortController().signal, maxMs: 30 }).getReader();
+    const short = userEventStream({
+      userId: "u1",
+      realtime: rt,
+      signal: new AbortController().signal,
+      maxMs: 30,
+    }).getReader();
     await readUntil(short, '"ready"');
     expect((await short.read()).done).toBe(true);
     expect(rt.listenerCount()).toBe(0);
@@ -95,7 +105,12 @@ describe("userEventStream and sign-out", () => {
     const rt = fakeRealtime();
     const mine = "11111111-1111-4111-8111-111111111111";
     const other = "22222222-2222-4222-8222-222222222222";
-    const reader = userEventStream({ userId: "u1", sessionId: mine, realtime: rt, signal: new AbortController().signal }).getReader();
+    const reader = userEventStream({
+      userId: "u1",
+      sessionId: mine,
+      realtime: rt,
+      signal: new AbortController().signal,
+    }).getReader();
     await readUntil(reader, '"ready"');
     rt.emit("u1", { type: "session-ended", sessionId: other });
     rt.emit("u1", { type: "resync" });

@@ -17,10 +17,18 @@ export function formatTime(instant: Date, timeZone: string): string {
 }
 
 export function formatDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(instant);
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(instant);
 }
 
 export function zoneLabel(timeZone: string, at: Date = new Date()): string {
-  const short = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value;
+  const short = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" })
+    .formatToParts(at)
+    .find((p) => p.type === "timeZoneName")?.value;
   return short && short !== timeZone ? `${timeZone.replace(/_/g, " ")} (${short})` : timeZone.replace(/_/g, " ");
 }

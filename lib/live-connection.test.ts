@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
-import { backoffMs, LiveConnection, parseEvent, type EventSourceLike, type LiveHandlers, type ProbeResult } from "./live-connection";
+import {
+  backoffMs,
+  LiveConnection,
+  parseEvent,
+  type EventSourceLike,
+  type LiveHandlers,
+  type ProbeResult,
+} from "./live-connection";
 import { pushIsLive } from "./push-status";
 
 class FakeSource implements EventSourceLike {
@@ -121,7 +128,9 @@ describe("LiveConnection", () => {
 
 describe("backoffMs", () => {
   it("doubles from 1 s up to 30 s, with jitter down to half", () => {
-    expect([0, 1, 2, 3, 4, 5, 10].map((n) => backoffMs(n, () => 1))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect([0, 1, 2, 3, 4, 5, 10].map((n) => backoffMs(n, () => 1))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
+    ]);
     expect(backoffMs(3, () => 0)).toBe(4_000);
   });
 });
@@ -157,7 +166,18 @@ describe("parseEvent", () => {
   });
 
   it("refuses what is not an event of ours", () => {
-    for (const bad of ["", "null", "[]", "{oops", '{"type":"message","roomId":"x","seq":1}', '{"type":"message","roomId":"' + room + '","seq":0}', '{"type":"message","roomId":"' + room + '","seq":1.5}', '{"type":"read","roomId":"' + room + '","seq":1}', '{"type":"session-ended","sessionId":5}', '{"type":"boom"}']) {
+    for (const bad of [
+      "",
+      "null",
+      "[]",
+      "{oops",
+      '{"type":"message","roomId":"x","seq":1}',
+      '{"type":"message","roomId":"' + room + '","seq":0}',
+      '{"type":"message","roomId":"' + room + '","seq":1.5}',
+      '{"type":"read","roomId":"' + room + '","seq":1}',
+      '{"type":"session-ended","sessionId":5}',
+      '{"type":"boom"}',
+    ]) {
       expect(parseEvent(bad), bad).toBeNull();
     }
   });

@@ -23,7 +23,9 @@ export function parseEvent(data: string): RealtimeEvent | null {
     case "message":
       return isId(e.roomId) && isSeq(e.seq) && e.seq > 0 ? { type: "message", roomId: e.roomId, seq: e.seq } : null;
     case "read":
-      return isId(e.roomId) && isId(e.userId) && isSeq(e.seq) ? { type: "read", roomId: e.roomId, userId: e.userId, seq: e.seq } : null;
+      return isId(e.roomId) && isId(e.userId) && isSeq(e.seq)
+        ? { type: "read", roomId: e.roomId, userId: e.userId, seq: e.seq }
+        : null;
     case "appointment":
       return isId(e.appointmentId) && typeof e.status === "string"
         ? ({ type: "appointment", appointmentId: e.appointmentId, status: e.status } as RealtimeEvent)

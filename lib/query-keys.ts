@@ -21,4 +21,5 @@ export const REFETCH_WITH_PUSH = {
 } as const;
 
 /** A `refetchInterval` for React Query that follows the live stream's state. */
-export const refetchEvery = (kind: keyof typeof REFETCH) => () => (pushIsLive() ? REFETCH_WITH_PUSH[kind] : REFETCH[kind]);
+export const refetchEvery = (kind: keyof typeof REFETCH) => () =>
+  pushIsLive() ? REFETCH_WITH_PUSH[kind] : REFETCH[kind];

@@ -21,7 +21,6 @@ const SIZE: DatasetSize = {
   auditEvents: 3_000,
 };
 
-
 const t = setupTestDatabase();
 let queries: ProductQuery[] = [];
 
@@ -70,7 +69,14 @@ describe("query plans of every product read", () => {
     }
     expect(offenders).toEqual([]);
     // The reads every open page repeats run as prepared statements, so their generic plans were checked.
-    expect([...withGenericPlans].sort()).toEqual(["conversation list", "conversation list page 2", "poll after N", "recent messages", "session user lookup", "unread total"]);
+    expect([...withGenericPlans].sort()).toEqual([
+      "conversation list",
+      "conversation list page 2",
+      "poll after N",
+      "recent messages",
+      "session user lookup",
+      "unread total",
+    ]);
   }, 120_000);
 
   it("read a user's list and counters from their member rows, one index range whatever their number of rooms", async () => {
@@ -88,8 +94,15 @@ describe("query plans of every product read", () => {
     for (const query of queries.filter((q) => q.name in expected && q.who !== "few rooms")) {
       const { uses, never } = expected[query.name]!;
       const { scans } = await planOf(t.handle, query.run);
-      expect(scans.some((s) => s.includes(uses)), `${query.name} [${query.who}]: ${scans.join(", ")}`).toBe(true);
-      if (never) expect(scans.filter((s) => s.includes(never)), `${query.name} [${query.who}]`).toEqual([]);
+      expect(
+        scans.some((s) => s.includes(uses)),
+        `${query.name} [${query.who}]: ${scans.join(", ")}`,
+      ).toBe(true);
+      if (never)
+        expect(
+          scans.filter((s) => s.includes(never)),
+          `${query.name} [${query.who}]`,
+        ).toEqual([]);
       checked.add(query.name);
     }
     expect([...checked].sort()).toEqual(Object.keys(expected).sort());

@@ -32,7 +32,10 @@ describe("consume", () => {
     await consume(r, "s");
     for (let i = 0; i < 5; i++) expect((await consume(r, "s")).allowed).toBe(false);
     // Age the bucket by 30 s: one token (2 per 60 s) is back, not more.
-    await t.handle.db.update(rateLimits).set({ updatedAt: sql`${rateLimits.updatedAt} - interval '30 seconds'` }).where(eq(rateLimits.key, `${r.name}:s`));
+    await t.handle.db
+      .update(rateLimits)
+      .set({ updatedAt: sql`${rateLimits.updatedAt} - interval '30 seconds'` })
+      .where(eq(rateLimits.key, `${r.name}:s`));
     expect((await consume(r, "s")).allowed).toBe(true);
     expect((await consume(r, "s")).allowed).toBe(false);
   });

@@ -68,7 +68,12 @@ export async function pruneRateLimits(db: Database = getDb()): Promise<void> {
 
 export function retryMessage(what: string, result: { retryAfterSeconds: number }): string {
   const minutes = Math.ceil(result.retryAfterSeconds / 60);
-  const wait = result.retryAfterSeconds < 60 ? `${result.retryAfterSeconds} seconds` : minutes === 1 ? "1 minute" : `${minutes} minutes`;
+  const wait =
+    result.retryAfterSeconds < 60
+      ? `${result.retryAfterSeconds} seconds`
+      : minutes === 1
+        ? "1 minute"
+        : `${minutes} minutes`;
   return `${what} Try again in ${wait}.`;
 }
 

@@ -83,7 +83,8 @@ describe.runIf(serverUrl)("across database connections (PostgreSQL)", () => {
     // Kill the LISTEN connection from the outside, as a database restart or network cut would.
     const admin = openPostgres(serverUrl!, { max: 1 });
     cleanups.push(() => admin.close());
-    const killed = await admin.sql!`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen%' and datname = current_database() and pid <> pg_backend_pid()`;
+    const killed =
+      await admin.sql!`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen%' and datname = current_database() and pid <> pg_backend_pid()`;
     expect(killed.length).toBeGreaterThan(0);
     expect(await box.waitFor(1, 10_000)).toContainEqual({ type: "resync" });
     // And it listens again: a new event arrives.
@@ -121,7 +122,10 @@ describe("one process (the embedded default, or the server)", () => {
     const user = uuid();
     const box = inbox();
     await rt.subscribe(user, box.push);
-    await t.handle.sql.notify("carebridge_events", JSON.stringify({ to: [user], event: { type: "message", roomId: "x", body: "secret" } }));
+    await t.handle.sql.notify(
+      "carebridge_events",
+      JSON.stringify({ to: [user], event: { type: "message", roomId: "x", body: "secret" } }),
+    );
     await t.handle.sql.notify("carebridge_events", "not json");
     await rt.publish([user], { type: "resync" });
     expect(await box.waitFor(1)).toEqual([{ type: "resync" }]);
@@ -138,7 +142,9 @@ async function makeUser(role: "patient" | "doctor"): Promise<string> {
     .values({ name: `${role} ${uuid().slice(0, 6)}`, email: `${role}-${uuid()}@example.test`, passwordHash: "x", role })
     .returning({ id: users.id });
   if (role === "doctor") {
-    await t.handle.db.insert(doctorProfiles).values({ userId: row!.id, specialty: "General Practice", bio: "", timeZone: "Europe/London" });
+    await t.handle.db
+      .insert(doctorProfiles)
+      .values({ userId: row!.id, specialty: "General Practice", bio: "", timeZone: "Europe/London" });
     await t.handle.db.insert(workingHours).values(DEFAULT_WORKING_HOURS.map((h) => ({ doctorId: row!.id, ...h })));
   }
   return row!.id;
@@ -163,7 +169,13 @@ describe("the domain publishes after each committed change", () => {
     const stranger = await makeUser("patient");
     const [p, d, s] = await listen(patient, doctor, stranger);
 
-    const { id } = await requestAppointment({ patientId: patient, doctorId: doctor, startsAt: THURSDAY_10, reason: "Check-up", now: NOW });
+    const { id } = await requestAppointment({
+      patientId: patient,
+      doctorId: doctor,
+      startsAt: THURSDAY_10,
+      reason: "Check-up",
+      now: NOW,
+    });
     const requested = { type: "appointment", appointmentId: id, status: "requested" };
     await expect.poll(() => d!.events).toContainEqual(requested);
     expect(p!.events).toContainEqual(requested);
@@ -190,7 +202,13 @@ describe("the domain publishes after each committed change", () => {
   it("does not announce a resend of the same message twice", async () => {
     const patient = await makeUser("patient");
     const doctor = await makeUser("doctor");
-    const { id } = await requestAppointment({ patientId: patient, doctorId: doctor, startsAt: THURSDAY_10, reason: "Check-up", now: NOW });
+    const { id } = await requestAppointment({
+      patientId: patient,
+      doctorId: doctor,
+      startsAt: THURSDAY_10,
+      reason: "Check-up",
+      now: NOW,
+    });
     const { roomId } = await transitionAppointment({ actorId: doctor, appointmentId: id, action: "accept", now: NOW });
     const [p] = await listen(patient);
     const clientId = uuid();
@@ -214,7 +232,9 @@ describe("the domain publishes after each committed change", () => {
     await setUserActive({ adminId: admin!.id, userId: patient, active: false });
     expect(await text).toContain('"type":"session-ended"');
     expect(realtime().listenerCount()).toBe(before - 1);
-    expect((await t.handle.db.select({ active: users.active }).from(users).where(eq(users.id, patient)))[0]?.active).toBe(false);
+    expect(
+      (await t.handle.db.select({ active: users.active }).from(users).where(eq(users.id, patient)))[0]?.active,
+    ).toBe(false);
   });
 });
 

@@ -24,7 +24,9 @@ describe("afterSignInPath", () => {
   });
 
   it("keeps the query string and drops the fragment", () => {
-    expect(afterSignInPath("/patient/book?doctor=42&day=2030-01-01", "patient")).toBe("/patient/book?doctor=42&day=2030-01-01");
+    expect(afterSignInPath("/patient/book?doctor=42&day=2030-01-01", "patient")).toBe(
+      "/patient/book?doctor=42&day=2030-01-01",
+    );
     expect(afterSignInPath("/chat/r1?focus=1#last", "doctor")).toBe("/chat/r1?focus=1");
   });
 
@@ -88,15 +90,29 @@ describe("afterSignInPath", () => {
 });
 
 describe("isProtectedPath", () => {
-  it.each(["/patient", "/patient/book", "/doctor", "/doctor/x/y", "/admin", "/admin/users", "/chat", "/chat/1", "/account"])(
-    "protects %s",
-    (path) => expect(isProtectedPath(path)).toBe(true),
-  );
+  it.each([
+    "/patient",
+    "/patient/book",
+    "/doctor",
+    "/doctor/x/y",
+    "/admin",
+    "/admin/users",
+    "/chat",
+    "/chat/1",
+    "/account",
+  ])("protects %s", (path) => expect(isProtectedPath(path)).toBe(true));
 
-  it.each(["/", "/login", "/register", "/api/auth/session", "/patients", "/administrator", "/chatroom", "/accounts", "/about/patient"])(
-    "leaves %s open",
-    (path) => expect(isProtectedPath(path)).toBe(false),
-  );
+  it.each([
+    "/",
+    "/login",
+    "/register",
+    "/api/auth/session",
+    "/patients",
+    "/administrator",
+    "/chatroom",
+    "/accounts",
+    "/about/patient",
+  ])("leaves %s open", (path) => expect(isProtectedPath(path)).toBe(false));
 });
 
 describe("areaRole", () => {
@@ -120,10 +136,13 @@ describe("areaRole", () => {
 });
 
 describe("afterSignInPath after URL normalisation", () => {
-  it.each(["/.//evil.com", "/%2e//evil.com/x?y=1", "/patient/..//evil.com", "/./\\evil.com"])("never leaves the site for %j", (target) => {
-    const path = afterSignInPath(target, "patient");
-    expect(path.startsWith("//")).toBe(false);
-    expect(path.startsWith("/\\")).toBe(false);
-    expect(path).toBe("/patient");
-  });
+  it.each(["/.//evil.com", "/%2e//evil.com/x?y=1", "/patient/..//evil.com", "/./\\evil.com"])(
+    "never leaves the site for %j",
+    (target) => {
+      const path = afterSignInPath(target, "patient");
+      expect(path.startsWith("//")).toBe(false);
+      expect(path.startsWith("/\\")).toBe(false);
+      expect(path).toBe("/patient");
+    },
+  );
 });

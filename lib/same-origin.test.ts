@@ -21,8 +21,13 @@ describe("requireSameOrigin", () => {
 
   it("refuses the same host name on another port, and a look-alike host", () => {
     expect(requireSameOrigin(post({ host: "localhost:3000", origin: "http://localhost:3001" }))?.status).toBe(403);
-    expect(requireSameOrigin(post({ host: "carebridge.example", origin: "https://carebridge.example.evil.example" }))?.status).toBe(403);
-    expect(requireSameOrigin(post({ host: "carebridge.example", origin: "https://evil-carebridge.example" }))?.status).toBe(403);
+    expect(
+      requireSameOrigin(post({ host: "carebridge.example", origin: "https://carebridge.example.evil.example" }))
+        ?.status,
+    ).toBe(403);
+    expect(
+      requireSameOrigin(post({ host: "carebridge.example", origin: "https://evil-carebridge.example" }))?.status,
+    ).toBe(403);
   });
 
   it('refuses Origin "null" (sandboxed frames, file: pages) and non-http origins', () => {
@@ -40,15 +45,25 @@ describe("checkSameOrigin", () => {
   });
 
   it("compares host names without regard to case", () => {
-    expect(checkSameOrigin(new Headers({ host: "CareBridge.example", origin: "https://carebridge.EXAMPLE" })).ok).toBe(true);
+    expect(checkSameOrigin(new Headers({ host: "CareBridge.example", origin: "https://carebridge.EXAMPLE" })).ok).toBe(
+      true,
+    );
   });
 
   it("refuses when the request names no host at all", () => {
-    expect(checkSameOrigin(new Headers({ origin: "http://localhost:3000" }))).toEqual({ ok: false, reason: expect.stringMatching(/Host/) });
+    expect(checkSameOrigin(new Headers({ origin: "http://localhost:3000" }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/Host/),
+    });
   });
 
   it("decides by Origin alone when there is one, whatever Sec-Fetch-Site or Referer claim", () => {
-    const headers = new Headers({ host: "localhost:3000", origin: "http://evil.example", "sec-fetch-site": "same-origin", referer: "http://localhost:3000/chat" });
+    const headers = new Headers({
+      host: "localhost:3000",
+      origin: "http://evil.example",
+      "sec-fetch-site": "same-origin",
+      referer: "http://localhost:3000/chat",
+    });
     expect(checkSameOrigin(headers).ok).toBe(false);
   });
 
@@ -60,11 +75,18 @@ describe("checkSameOrigin", () => {
   });
 
   it("without Origin or Sec-Fetch-Site, falls back to the Referer's host", () => {
-    expect(checkSameOrigin(new Headers({ host: "localhost:3000", referer: "http://localhost:3000/chat/r1" })).ok).toBe(true);
-    expect(checkSameOrigin(new Headers({ host: "localhost:3000", referer: "http://evil.example/localhost:3000" })).ok).toBe(false);
+    expect(checkSameOrigin(new Headers({ host: "localhost:3000", referer: "http://localhost:3000/chat/r1" })).ok).toBe(
+      true,
+    );
+    expect(
+      checkSameOrigin(new Headers({ host: "localhost:3000", referer: "http://evil.example/localhost:3000" })).ok,
+    ).toBe(false);
   });
 
   it("refuses a request that proves nothing (no Origin, Sec-Fetch-Site or Referer)", () => {
-    expect(checkSameOrigin(new Headers({ host: "localhost:3000" }))).toEqual({ ok: false, reason: expect.stringMatching(/no Origin/) });
+    expect(checkSameOrigin(new Headers({ host: "localhost:3000" }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no Origin/),
+    });
   });
 });

@@ -13,7 +13,8 @@
  * so only hand-made requests lack all three, and those (tests, scripts) can set `Origin` themselves.
  */
 
-const REFUSED_MESSAGE = "This request did not come from a Carebridge page, so it was refused. Reload the page and try again.";
+const REFUSED_MESSAGE =
+  "This request did not come from a Carebridge page, so it was refused. Reload the page and try again.";
 
 type Verdict = { ok: true } | { ok: false; reason: string };
 

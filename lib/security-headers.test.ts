@@ -55,7 +55,13 @@ describe("contentSecurityPolicy", () => {
   });
 
   it("refuses a nonce that could smuggle directives into the header", () => {
-    for (const bad of ["", "short", "abc' 'unsafe-inline", "aaaaaaaaaaaaaaaaaaaa; script-src *", "aaaaaaaaaaaaaaaa\r\nSet-Cookie: x=1"]) {
+    for (const bad of [
+      "",
+      "short",
+      "abc' 'unsafe-inline",
+      "aaaaaaaaaaaaaaaaaaaa; script-src *",
+      "aaaaaaaaaaaaaaaa\r\nSet-Cookie: x=1",
+    ]) {
       expect(() => contentSecurityPolicy({ nonce: bad }), JSON.stringify(bad)).toThrow(/nonce/);
     }
   });
@@ -69,7 +75,8 @@ describe("staticSecurityHeaders", () => {
     expect(headers.get("x-content-type-options")).toBe("nosniff");
     expect(headers.get("x-frame-options")).toBe("DENY");
     expect(headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
-    for (const feature of ["camera", "microphone", "geolocation"]) expect(headers.get("permissions-policy")).toContain(`${feature}=()`);
+    for (const feature of ["camera", "microphone", "geolocation"])
+      expect(headers.get("permissions-policy")).toContain(`${feature}=()`);
   });
 
   it("sends HSTS in production only", () => {

@@ -26,7 +26,15 @@ export function createNonce(): string {
  * nonce (and a nonce in style-src would switch 'unsafe-inline' off). connect-src 'self' covers fetch
  * and the EventSource on /api/events. Development needs 'unsafe-eval' for React's error overlays.
  */
-export function contentSecurityPolicy({ nonce, dev = false, https = false }: { nonce: string; dev?: boolean; https?: boolean }): string {
+export function contentSecurityPolicy({
+  nonce,
+  dev = false,
+  https = false,
+}: {
+  nonce: string;
+  dev?: boolean;
+  https?: boolean;
+}): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error("A CSP nonce must be base64 and at least 16 characters.");
   const directives = [
     "default-src 'self'",

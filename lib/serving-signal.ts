@@ -11,5 +11,7 @@ export function tellPrimaryServing(): void {
 }
 
 export function isServingMessage(message: unknown): boolean {
-  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === SERVING_MESSAGE.type;
+  return (
+    typeof message === "object" && message !== null && (message as { type?: unknown }).type === SERVING_MESSAGE.type
+  );
 }

@@ -15,7 +15,11 @@ export async function revokeSession(input: { sessionId: string; userId: string }
   const db = getDb();
   await db
     .insert(revokedSessions)
-    .values({ sessionId: input.sessionId, userId: input.userId, expiresAt: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` })
+    .values({
+      sessionId: input.sessionId,
+      userId: input.userId,
+      expiresAt: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})`,
+    })
     .onConflictDoNothing();
   await db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, sql`now()`));
 }
@@ -24,7 +28,12 @@ const sessionUserQuery = preparedQuery((db) =>
   db
     .select({
       ...publicColumns,
-      revoked: exists(db.select({ one: sql`1` }).from(revokedSessions).where(eq(revokedSessions.sessionId, sql.placeholder("sessionId")))),
+      revoked: exists(
+        db
+          .select({ one: sql`1` })
+          .from(revokedSessions)
+          .where(eq(revokedSessions.sessionId, sql.placeholder("sessionId"))),
+      ),
     })
     .from(users)
     .where(eq(users.id, sql.placeholder("userId")))
@@ -36,7 +45,10 @@ const sessionUserQuery = preparedQuery((db) =>
  * The account behind a session cookie and whether that session was signed out: one query, run on
  * every request (a round trip fewer than asking each apart).
  */
-export async function findSessionUser(userId: string, sessionId: string): Promise<{ user: PublicUser | null; revoked: boolean }> {
+export async function findSessionUser(
+  userId: string,
+  sessionId: string,
+): Promise<{ user: PublicUser | null; revoked: boolean }> {
   const [row] = await sessionUserQuery().execute({ userId, sessionId });
   if (!row) return { user: null, revoked: false };
   const { revoked, ...user } = row;

@@ -18,7 +18,11 @@ export class SignInRateLimited extends CredentialsSignin {
  * password is even looked at (5 and 30 per 15 minutes). A success forgets the account's failures
  * and gives the address its token back, so in effect only failed attempts count.
  */
-export async function attemptSignIn(input: { email: string; password: string; address: string }): Promise<PublicUser | null> {
+export async function attemptSignIn(input: {
+  email: string;
+  password: string;
+  address: string;
+}): Promise<PublicUser | null> {
   for (const [rule, subject] of [
     [RATE_LIMITS.signInPerAddress, input.address],
     [RATE_LIMITS.signInPerAccount, input.email],
@@ -38,5 +42,7 @@ export async function attemptSignIn(input: { email: string; password: string; ad
 export function rateLimitedSignInMessage(code: string | undefined): string | null {
   if (!code?.startsWith(`${RATE_LIMITED}:`)) return null;
   const seconds = Number(code.slice(RATE_LIMITED.length + 1));
-  return retryMessage("Too many sign-in attempts.", { retryAfterSeconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 60 });
+  return retryMessage("Too many sign-in attempts.", {
+    retryAfterSeconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 60,
+  });
 }

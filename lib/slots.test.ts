@@ -26,7 +26,9 @@ describe("constants", () => {
   it("uses 30-minute slots, a 90-day horizon and Monday–Friday 09:00–17:00 by default", () => {
     expect(SLOT_MINUTES).toBe(30);
     expect(BOOKING_HORIZON_DAYS).toBe(90);
-    expect(DEFAULT_WORKING_HOURS).toEqual([1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 })));
+    expect(DEFAULT_WORKING_HOURS).toEqual(
+      [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 })),
+    );
   });
 });
 
@@ -62,20 +64,30 @@ describe("slotsOfDay", () => {
       { weekday: 3, startMinute: 600, endMinute: 660 }, // Wednesday 10:00–11:00
       { weekday: 6, startMinute: 540, endMinute: 570 }, // Saturday 09:00–09:30
     ];
-    expect(iso(slotsOfDay({ year: 2026, month: 1, day: 14 }, hours, LONDON))).toEqual(["2026-01-14T10:00:00.000Z", "2026-01-14T10:30:00.000Z"]);
+    expect(iso(slotsOfDay({ year: 2026, month: 1, day: 14 }, hours, LONDON))).toEqual([
+      "2026-01-14T10:00:00.000Z",
+      "2026-01-14T10:30:00.000Z",
+    ]);
     expect(iso(slotsOfDay({ year: 2026, month: 1, day: 17 }, hours, LONDON))).toEqual(["2026-01-17T09:00:00.000Z"]);
     expect(slotsOfDay({ year: 2026, month: 1, day: 15 }, hours, LONDON)).toEqual([]); // Thursday
   });
 
   it("never offers a slot that would run past the end of the day's hours", () => {
     const hours: WeeklyHours[] = [{ weekday: 3, startMinute: 540, endMinute: 600 + 15 }]; // 09:00–10:15
-    expect(iso(slotsOfDay({ year: 2026, month: 1, day: 14 }, hours, LONDON))).toEqual(["2026-01-14T09:00:00.000Z", "2026-01-14T09:30:00.000Z"]);
+    expect(iso(slotsOfDay({ year: 2026, month: 1, day: 14 }, hours, LONDON))).toEqual([
+      "2026-01-14T09:00:00.000Z",
+      "2026-01-14T09:30:00.000Z",
+    ]);
   });
 
   it("shifts with the spring daylight-saving change: the week after starts an hour earlier in UTC", () => {
     // London moves to BST on Sunday 29 March 2026.
-    expect(slotsOfDay({ year: 2026, month: 3, day: 27 }, DEFAULT_WORKING_HOURS, LONDON)[0]!.toISOString()).toBe("2026-03-27T09:00:00.000Z");
-    expect(slotsOfDay({ year: 2026, month: 3, day: 30 }, DEFAULT_WORKING_HOURS, LONDON)[0]!.toISOString()).toBe("2026-03-30T08:00:00.000Z");
+    expect(slotsOfDay({ year: 2026, month: 3, day: 27 }, DEFAULT_WORKING_HOURS, LONDON)[0]!.toISOString()).toBe(
+      "2026-03-27T09:00:00.000Z",
+    );
+    expect(slotsOfDay({ year: 2026, month: 3, day: 30 }, DEFAULT_WORKING_HOURS, LONDON)[0]!.toISOString()).toBe(
+      "2026-03-30T08:00:00.000Z",
+    );
   });
 
   it("leaves out the wall-clock times skipped on the day clocks go forward", () => {
@@ -123,14 +135,21 @@ describe("slotsOfDay", () => {
       "2026-03-08T07:30:00.000Z",
     ]);
     // Monday 9 March: New York already on EDT (09:00 = 13:00 UTC) while London is still on GMT.
-    expect(slotsOfDay({ year: 2026, month: 3, day: 9 }, DEFAULT_WORKING_HOURS, NEW_YORK)[0]!.toISOString()).toBe("2026-03-09T13:00:00.000Z");
-    expect(slotsOfDay({ year: 2026, month: 3, day: 9 }, DEFAULT_WORKING_HOURS, LONDON)[0]!.toISOString()).toBe("2026-03-09T09:00:00.000Z");
+    expect(slotsOfDay({ year: 2026, month: 3, day: 9 }, DEFAULT_WORKING_HOURS, NEW_YORK)[0]!.toISOString()).toBe(
+      "2026-03-09T13:00:00.000Z",
+    );
+    expect(slotsOfDay({ year: 2026, month: 3, day: 9 }, DEFAULT_WORKING_HOURS, LONDON)[0]!.toISOString()).toBe(
+      "2026-03-09T09:00:00.000Z",
+    );
   });
 
   it("takes the weekday in the doctor's zone, not in UTC", () => {
     // Friday evening in New York is already Saturday in UTC; the slots still belong to Friday.
     const friday: WeeklyHours[] = [{ weekday: 5, startMinute: 20 * 60, endMinute: 21 * 60 }];
-    expect(iso(slotsOfDay({ year: 2026, month: 1, day: 16 }, friday, NEW_YORK))).toEqual(["2026-01-17T01:00:00.000Z", "2026-01-17T01:30:00.000Z"]);
+    expect(iso(slotsOfDay({ year: 2026, month: 1, day: 16 }, friday, NEW_YORK))).toEqual([
+      "2026-01-17T01:00:00.000Z",
+      "2026-01-17T01:30:00.000Z",
+    ]);
     expect(slotsOfDay({ year: 2026, month: 1, day: 17 }, friday, NEW_YORK)).toEqual([]);
   });
 });
@@ -196,9 +215,17 @@ describe("bookingWindow and bookableDates", () => {
   });
 
   it("gives the calendar dates in the doctor's zone", () => {
-    expect(bookableDates(now, LONDON)).toEqual({ first: { year: 2026, month: 1, day: 14, weekday: 3 }, last: { year: 2026, month: 4, day: 14, weekday: 2 } });
+    expect(bookableDates(now, LONDON)).toEqual({
+      first: { year: 2026, month: 1, day: 14, weekday: 3 },
+      last: { year: 2026, month: 4, day: 14, weekday: 2 },
+    });
     // 02:00 UTC on the 14th is still the 13th in New York.
-    expect(bookableDates(new Date("2026-01-14T02:00:00Z"), NEW_YORK).first).toEqual({ year: 2026, month: 1, day: 13, weekday: 2 });
+    expect(bookableDates(new Date("2026-01-14T02:00:00Z"), NEW_YORK).first).toEqual({
+      year: 2026,
+      month: 1,
+      day: 13,
+      weekday: 2,
+    });
   });
 });
 
@@ -225,13 +252,26 @@ describe("parseLocalDate and formatLocalDate", () => {
   });
 
   it("rejects garbage and other formats", () => {
-    for (const value of ["", "garbage", "2026-1-14", "14/01/2026", "2026-01-14T00:00", " 2026-01-14", "2026-01-1a", "20260114"]) {
+    for (const value of [
+      "",
+      "garbage",
+      "2026-1-14",
+      "14/01/2026",
+      "2026-01-14T00:00",
+      " 2026-01-14",
+      "2026-01-1a",
+      "20260114",
+    ]) {
       expect(parseLocalDate(value)).toBeNull();
     }
   });
 
   it("formats with zero padding and round-trips", () => {
     expect(formatLocalDate({ year: 2026, month: 3, day: 5 })).toBe("2026-03-05");
-    expect(parseLocalDate(formatLocalDate({ year: 2026, month: 12, day: 31 }))).toEqual({ year: 2026, month: 12, day: 31 });
+    expect(parseLocalDate(formatLocalDate({ year: 2026, month: 12, day: 31 }))).toEqual({
+      year: 2026,
+      month: 12,
+      day: 31,
+    });
   });
 });

@@ -9,7 +9,11 @@ export interface WeeklyHours {
   endMinute: number;
 }
 
-export const DEFAULT_WORKING_HOURS: WeeklyHours[] = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 9 * 60, endMinute: 17 * 60 }));
+export const DEFAULT_WORKING_HOURS: WeeklyHours[] = [1, 2, 3, 4, 5].map((weekday) => ({
+  weekday,
+  startMinute: 9 * 60,
+  endMinute: 17 * 60,
+}));
 
 /** Every slot start of one local calendar day in the doctor's zone, as UTC instants. */
 export function slotsOfDay(date: LocalDate, hours: readonly WeeklyHours[], timeZone: string): Date[] {
@@ -21,7 +25,12 @@ export function slotsOfDay(date: LocalDate, hours: readonly WeeklyHours[], timeZ
     const instant = zonedToUtc(date, m, timeZone);
     // A wall-clock time skipped by a daylight-saving change maps elsewhere: leave it out.
     const back = localDateOf(instant, timeZone);
-    if (back.year === date.year && back.month === date.month && back.day === date.day && minuteOfDay(instant, timeZone) === m) {
+    if (
+      back.year === date.year &&
+      back.month === date.month &&
+      back.day === date.day &&
+      minuteOfDay(instant, timeZone) === m
+    ) {
       out.push(instant);
     }
   }
@@ -29,7 +38,12 @@ export function slotsOfDay(date: LocalDate, hours: readonly WeeklyHours[], timeZ
 }
 
 export function minuteOfDay(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? "0");
   return get("hour") * 60 + get("minute");
 }
@@ -46,7 +60,8 @@ export function slotRefusal(startsAt: Date, hours: readonly WeeklyHours[], timeZ
   if (Number.isNaN(startsAt.getTime())) return "Choose a time from the list.";
   const { from, to } = bookingWindow(now);
   if (startsAt.getTime() <= from.getTime()) return "That time has already passed. Choose a time in the future.";
-  if (startsAt.getTime() > to.getTime()) return `Appointments can be requested up to ${BOOKING_HORIZON_DAYS} days ahead.`;
+  if (startsAt.getTime() > to.getTime())
+    return `Appointments can be requested up to ${BOOKING_HORIZON_DAYS} days ahead.`;
   const date = localDateOf(startsAt, timeZone);
   const onGrid = slotsOfDay(date, hours, timeZone).some((s) => s.getTime() === startsAt.getTime());
   return onGrid ? null : "That time is not one of the doctor's appointment slots. Choose a time from the list.";

@@ -1,7 +1,16 @@
 import { count, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
-import { APPOINTMENT_STATUSES, appointments, chatRooms, messages, ROLES, roomMembers, statDeltas, users } from "@/db/schema";
+import {
+  APPOINTMENT_STATUSES,
+  appointments,
+  chatRooms,
+  messages,
+  ROLES,
+  roomMembers,
+  statDeltas,
+  users,
+} from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { countMessagesSince, foldCounterDeltas, readCounters } from "./stat-counters";
 
@@ -19,8 +28,13 @@ const uuid = () => `00000000-0000-4000-8000-${String(++serial).padStart(12, "0")
 
 async function counted(): Promise<Map<string, number>> {
   const result = new Map<string, number>();
-  for (const r of await db().select({ role: users.role, n: count() }).from(users).groupBy(users.role)) result.set(`users.${r.role}`, r.n);
-  for (const r of await db().select({ status: appointments.status, n: count() }).from(appointments).groupBy(appointments.status)) result.set(`appointments.${r.status}`, r.n);
+  for (const r of await db().select({ role: users.role, n: count() }).from(users).groupBy(users.role))
+    result.set(`users.${r.role}`, r.n);
+  for (const r of await db()
+    .select({ status: appointments.status, n: count() })
+    .from(appointments)
+    .groupBy(appointments.status))
+    result.set(`appointments.${r.status}`, r.n);
   const [open] = await db()
     .select({ n: count() })
     .from(chatRooms)
@@ -30,14 +44,20 @@ async function counted(): Promise<Map<string, number>> {
   return result;
 }
 
-const NAMES = [...ROLES.map((r) => `users.${r}`), ...APPOINTMENT_STATUSES.map((s) => `appointments.${s}`), "rooms.open"];
+const NAMES = [
+  ...ROLES.map((r) => `users.${r}`),
+  ...APPOINTMENT_STATUSES.map((s) => `appointments.${s}`),
+  "rooms.open",
+];
 const asObject = (m: Map<string, number>) => Object.fromEntries(NAMES.map((name) => [name, m.get(name) ?? 0]));
 
 async function people(n: number, role: "patient" | "doctor") {
   const ids = Array.from({ length: n }, uuid);
   await db()
     .insert(users)
-    .values(ids.map((id) => ({ id, name: `Counted ${id.slice(-4)}`, email: `${id}@counted.test`, passwordHash: "x", role })));
+    .values(
+      ids.map((id) => ({ id, name: `Counted ${id.slice(-4)}`, email: `${id}@counted.test`, passwordHash: "x", role })),
+    );
   return ids;
 }
 
@@ -45,7 +65,16 @@ async function visits(patient: string, doctor: string, statuses: (typeof APPOINT
   const ids = statuses.map(() => uuid());
   await db()
     .insert(appointments)
-    .values(ids.map((id, i) => ({ id, patientId: patient, doctorId: doctor, startsAt: new Date(Date.UTC(2031, 0, 1, 0, serial * 30 + i * 30)), reason: "r", status: statuses[i]! })));
+    .values(
+      ids.map((id, i) => ({
+        id,
+        patientId: patient,
+        doctorId: doctor,
+        startsAt: new Date(Date.UTC(2031, 0, 1, 0, serial * 30 + i * 30)),
+        reason: "r",
+        status: statuses[i]!,
+      })),
+    );
   return ids;
 }
 
@@ -56,10 +85,20 @@ describe("the admin counters", () => {
     await db().update(users).set({ role: "doctor" }).where(eq(users.id, patients[11]!));
     await db().delete(users).where(eq(users.id, patients[10]!));
 
-    const ids = await visits(patients[0]!, doctor!, ["requested", "requested", "accepted", "accepted", "accepted", "completed", "declined"]);
+    const ids = await visits(patients[0]!, doctor!, [
+      "requested",
+      "requested",
+      "accepted",
+      "accepted",
+      "accepted",
+      "completed",
+      "declined",
+    ]);
     await visits(patients[1]!, otherDoctor!, ["requested"]);
     // Rooms for the accepted and completed ones: inserted in bulk, then one alone.
-    await db().insert(chatRooms).values([ids[2]!, ids[3]!].map((appointmentId) => ({ id: uuid(), appointmentId })));
+    await db()
+      .insert(chatRooms)
+      .values([ids[2]!, ids[3]!].map((appointmentId) => ({ id: uuid(), appointmentId })));
     await db().insert(chatRooms).values({ id: uuid(), appointmentId: ids[5]! });
     expect(asObject(await readCounters())).toEqual(asObject(await counted()));
 
@@ -69,7 +108,10 @@ describe("the admin counters", () => {
     await db().update(appointments).set({ status: "completed" }).where(eq(appointments.id, ids[3]!));
     await db().insert(chatRooms).values({ id: uuid(), appointmentId: ids[0]! });
     await db().update(appointments).set({ status: "accepted" }).where(eq(appointments.id, ids[0]!));
-    await db().update(appointments).set({ status: "declined" }).where(inArray(appointments.id, [ids[1]!, ids[4]!]));
+    await db()
+      .update(appointments)
+      .set({ status: "declined" })
+      .where(inArray(appointments.id, [ids[1]!, ids[4]!]));
     const emptyRoom = uuid();
     await db().insert(chatRooms).values({ id: emptyRoom, appointmentId: ids[4]! });
     await db().delete(chatRooms).where(eq(chatRooms.id, emptyRoom));
@@ -97,14 +139,22 @@ describe("the admin counters", () => {
     let release: () => void = () => {};
     const bothArrived = new Promise<void>((resolve) => (release = resolve));
     const meet = () => (++arrived === 2 ? release() : undefined, bothArrived);
-    const change = (first: string, firstTo: "declined" | "cancelled", second: string, secondTo: "declined" | "cancelled") =>
+    const change = (
+      first: string,
+      firstTo: "declined" | "cancelled",
+      second: string,
+      secondTo: "declined" | "cancelled",
+    ) =>
       db().transaction(async (tx) => {
         await tx.update(appointments).set({ status: firstTo }).where(eq(appointments.id, first));
         await meet();
         await tx.update(appointments).set({ status: secondTo }).where(eq(appointments.id, second));
       });
     const before = asObject(await readCounters());
-    const outcomes = await Promise.allSettled([change(a1!, "declined", a2!, "cancelled"), change(b1!, "cancelled", b2!, "declined")]);
+    const outcomes = await Promise.allSettled([
+      change(a1!, "declined", a2!, "cancelled"),
+      change(b1!, "cancelled", b2!, "declined"),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled"]);
     const after = asObject(await readCounters());
     expect(after["appointments.requested"]).toBe(before["appointments.requested"]! - 2);
@@ -122,23 +172,50 @@ describe("messages since an instant", () => {
     const [visit] = await visits(patient!, doctor!, ["accepted"]);
     const room = uuid();
     await db().insert(chatRooms).values({ id: room, appointmentId: visit! });
-    await db().insert(roomMembers).values([{ roomId: room, userId: patient! }, { roomId: room, userId: doctor! }]);
+    await db()
+      .insert(roomMembers)
+      .values([
+        { roomId: room, userId: patient! },
+        { roomId: room, userId: doctor! },
+      ]);
     const base = Date.UTC(2031, 5, 1, 12, 0, 0);
     // Every 7 minutes over 30 hours, written by a session in a time zone half an hour off UTC.
     const times = Array.from({ length: 258 }, (_, i) => new Date(base + i * 7 * 60_000 + 1234));
     await db().transaction(async (tx) => {
       await tx.execute(sql`set local time zone 'Asia/Kolkata'`);
       // Half in one statement, the rest one by one.
-      await tx.insert(messages).values(times.slice(0, 129).map((createdAt, i) => ({ roomId: room, seq: i + 1, senderId: patient!, clientId: uuid(), body: "b", createdAt })));
+      await tx.insert(messages).values(
+        times.slice(0, 129).map((createdAt, i) => ({
+          roomId: room,
+          seq: i + 1,
+          senderId: patient!,
+          clientId: uuid(),
+          body: "b",
+          createdAt,
+        })),
+      );
       for (const [i, createdAt] of times.slice(129).entries()) {
-        await tx.insert(messages).values({ roomId: room, seq: 130 + i, senderId: doctor!, clientId: uuid(), body: "b", createdAt });
+        await tx
+          .insert(messages)
+          .values({ roomId: room, seq: 130 + i, senderId: doctor!, clientId: uuid(), body: "b", createdAt });
       }
     });
-    const instants = [base - HOUR, base, base + 1, base + 30 * 60_000, base + 5 * HOUR + 17 * 60_000 + 3_500, base + 24 * HOUR, base + 29 * HOUR + 59 * 60_000, base + 31 * HOUR];
+    const instants = [
+      base - HOUR,
+      base,
+      base + 1,
+      base + 30 * 60_000,
+      base + 5 * HOUR + 17 * 60_000 + 3_500,
+      base + 24 * HOUR,
+      base + 29 * HOUR + 59 * 60_000,
+      base + 31 * HOUR,
+    ];
     for (const at of instants) {
       const since = new Date(at);
       const [direct] = rowsOf<{ n: number }>(
-        await db().execute(sql`select count(*)::int as n from messages where created_at >= ${since.toISOString()}::timestamptz`),
+        await db().execute(
+          sql`select count(*)::int as n from messages where created_at >= ${since.toISOString()}::timestamptz`,
+        ),
       );
       expect(await countMessagesSince(since), since.toISOString()).toBe(direct!.n);
     }

@@ -10,14 +10,21 @@ const db = () => t.handle.db;
 const PASSWORD = "correct horse battery";
 
 async function rowsWithEmail(email: string) {
-  return db().select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+  return db()
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
 }
 
 async function auditFor(action: string, targetId?: string) {
   return db()
     .select()
     .from(auditEvents)
-    .where(targetId ? and(eq(auditEvents.action, action), eq(auditEvents.targetId, targetId)) : eq(auditEvents.action, action))
+    .where(
+      targetId
+        ? and(eq(auditEvents.action, action), eq(auditEvents.targetId, targetId))
+        : eq(auditEvents.action, action),
+    )
     .orderBy(desc(auditEvents.id));
 }
 
@@ -51,9 +58,13 @@ describe("registerPatient", () => {
   it("refuses the same email in another letter case, writing nothing", async () => {
     const first = await registerPatient({ name: "Henry Wilson", email: "henry@example.com", password: PASSWORD });
     expect(first.ok).toBe(true);
-    const [{ n: auditBefore }] = (await db().select({ n: sql<number>`count(*)::int` }).from(auditEvents)) as [{ n: number }];
+    const [{ n: auditBefore }] = (await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditEvents)) as [{ n: number }];
 
-    expect(await registerPatient({ name: "Someone Else", email: "HENRY@Example.com", password: "another password" })).toEqual({
+    expect(
+      await registerPatient({ name: "Someone Else", email: "HENRY@Example.com", password: "another password" }),
+    ).toEqual({
       ok: false,
       reason: "email_taken",
     });
@@ -65,7 +76,9 @@ describe("registerPatient", () => {
     const rows = await rowsWithEmail("henry@example.com");
     expect(rows).toHaveLength(1);
     expect(rows[0]!.name).toBe("Henry Wilson");
-    const [{ n: auditAfter }] = (await db().select({ n: sql<number>`count(*)::int` }).from(auditEvents)) as [{ n: number }];
+    const [{ n: auditAfter }] = (await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditEvents)) as [{ n: number }];
     expect(auditAfter).toBe(auditBefore);
     // The first account still signs in with its own password, not the refused one.
     expect(await verifyCredentials({ email: "henry@example.com", password: PASSWORD })).not.toBeNull();
@@ -120,7 +133,12 @@ describe("verifyCredentials", () => {
     expect(await verifyCredentials({ email: "carol@example.com", password: PASSWORD.toUpperCase() })).toBeNull();
     const events = await auditFor("auth.sign_in_failed", userId);
     expect(events.length).toBeGreaterThanOrEqual(2);
-    expect(events[0]).toMatchObject({ actorId: userId, targetType: "user", targetId: userId, detail: { reason: "wrong_password" } });
+    expect(events[0]).toMatchObject({
+      actorId: userId,
+      targetType: "user",
+      targetId: userId,
+      detail: { reason: "wrong_password" },
+    });
   });
 
   it("answers null for an unknown email and records it without an actor", async () => {

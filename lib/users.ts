@@ -57,7 +57,11 @@ export async function verifyCredentials(input: { email: string; password: string
 
 export type RegisterResult = { ok: true; user: PublicUser } | { ok: false; reason: "email_taken" };
 
-export async function registerPatient(input: { name: string; email: string; password: string }): Promise<RegisterResult> {
+export async function registerPatient(input: {
+  name: string;
+  email: string;
+  password: string;
+}): Promise<RegisterResult> {
   const passwordHash = await hashPassword(input.password);
   try {
     return await getDb().transaction(async (tx) => {
@@ -76,18 +80,33 @@ export async function registerPatient(input: { name: string; email: string; pass
 }
 
 /** Replaces the password after checking the current one; clears the "must change" mark. */
-export async function changePassword(input: { userId: string; currentPassword: string; newPassword: string }): Promise<void> {
-  const [row] = await getDb().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, input.userId)).limit(1);
+export async function changePassword(input: {
+  userId: string;
+  currentPassword: string;
+  newPassword: string;
+}): Promise<void> {
+  const [row] = await getDb()
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, input.userId))
+    .limit(1);
   if (!row) throw notFoundError("That account");
   if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
-    throw new DomainError("invalid", "Your current password is not correct.", { currentPassword: ["Your current password is not correct."] });
+    throw new DomainError("invalid", "Your current password is not correct.", {
+      currentPassword: ["Your current password is not correct."],
+    });
   }
   if (input.currentPassword === input.newPassword) {
-    throw new DomainError("invalid", "Choose a password different from the current one.", { newPassword: ["Choose a password different from the current one."] });
+    throw new DomainError("invalid", "Choose a password different from the current one.", {
+      newPassword: ["Choose a password different from the current one."],
+    });
   }
   const passwordHash = await hashPassword(input.newPassword);
   await getDb().transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, input.userId));
-    await recordAudit({ actorId: input.userId, action: "user.password_changed", targetType: "user", targetId: input.userId }, tx);
+    await recordAudit(
+      { actorId: input.userId, action: "user.password_changed", targetType: "user", targetId: input.userId },
+      tx,
+    );
   });
 }

@@ -44,7 +44,9 @@ describe("emailSchema", () => {
     const at255 = `${"a".repeat(255 - domain.length)}${domain}`;
     expect(at255).toHaveLength(255);
     expect(messageOf(emailSchema, at255)).toBe("An email address has at most 254 characters.");
-    expect(messageOf(emailSchema, `   ${"a".repeat(300)}@example.com`)).toBe("An email address has at most 254 characters.");
+    expect(messageOf(emailSchema, `   ${"a".repeat(300)}@example.com`)).toBe(
+      "An email address has at most 254 characters.",
+    );
   });
 
   it("counts the length after trimming", () => {
@@ -124,7 +126,9 @@ describe("loginSchema", () => {
   });
 
   it("keeps a callback URL", () => {
-    expect(loginSchema.parse({ email: "a@b.co", password: "x", callbackUrl: "/patient?tab=1" }).callbackUrl).toBe("/patient?tab=1");
+    expect(loginSchema.parse({ email: "a@b.co", password: "x", callbackUrl: "/patient?tab=1" }).callbackUrl).toBe(
+      "/patient?tab=1",
+    );
   });
 
   it("does not check password strength at sign-in", () => {
@@ -163,7 +167,9 @@ describe("loginSchema", () => {
 
 describe("registerSchema", () => {
   it("accepts a registration and cleans it", () => {
-    expect(registerSchema.parse({ name: "  Grace\u0000 Lee ", email: " GRACE@Example.com", password: GOOD_PASSWORD })).toEqual({
+    expect(
+      registerSchema.parse({ name: "  Grace\u0000 Lee ", email: " GRACE@Example.com", password: GOOD_PASSWORD }),
+    ).toEqual({
       name: "Grace Lee",
       email: "grace@example.com",
       password: GOOD_PASSWORD,
@@ -201,7 +207,12 @@ describe("registerSchema", () => {
   });
 
   it("drops unknown fields such as a role", () => {
-    const parsed = registerSchema.parse({ name: "Grace", email: "g@example.com", password: GOOD_PASSWORD, role: "admin" });
+    const parsed = registerSchema.parse({
+      name: "Grace",
+      email: "g@example.com",
+      password: GOOD_PASSWORD,
+      role: "admin",
+    });
     expect(parsed).not.toHaveProperty("role");
   });
 });

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "@/db/schema";
 
-
 /** For a request that is not even the right shape (null, a string, an array): only a forged one is. */
 export const REQUEST_SHAPE = { error: "This request was not valid. Reload the page and try again." } as const;
 
@@ -55,7 +54,8 @@ export const registerSchema = z.object({
 export type FieldErrors = Record<string, string[] | undefined>;
 
 /** The result every server action answers with. */
-export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: FieldErrors };
+export type ActionResult<T = undefined> =
+  { ok: true; data: T } | { ok: false; message: string; fieldErrors?: FieldErrors };
 
 /** Form fields as plain strings (a File or a missing field becomes undefined). */
 export function formFields(form: FormData, names: readonly string[]): Record<string, string | undefined> {
@@ -73,8 +73,14 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(LIMITS.passwordMax),
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .min(1, "Enter your current password.")
+      .max(LIMITS.passwordMax),
     newPassword: newPasswordSchema,
     confirmPassword: z.string({ error: "Repeat the new password." }),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, { message: "The two new passwords do not match.", path: ["confirmPassword"] });
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    message: "The two new passwords do not match.",
+    path: ["confirmPassword"],
+  });

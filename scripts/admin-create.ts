@@ -33,7 +33,8 @@ async function main() {
   const { values } = parseArgs({ options: { email: { type: "string" }, name: { type: "string" } } });
   let password = process.env.ADMIN_PASSWORD;
   if (!password) {
-    if (!process.stdin.isTTY) throw new Error("Set ADMIN_PASSWORD, or run this on a terminal to be asked for the password.");
+    if (!process.stdin.isTTY)
+      throw new Error("Set ADMIN_PASSWORD, or run this on a terminal to be asked for the password.");
     password = await askHidden("Password for the new admin: ");
   }
   const parsed = argsSchema.safeParse({ email: values.email, name: values.name, password });

@@ -7,7 +7,9 @@ async function main() {
   const env = readEnv();
   const handle = databaseHandle();
   await handle.migrate();
-  console.log(`Migrations applied to ${env.DATABASE_URL ? "the PostgreSQL server in DATABASE_URL" : "the embedded database"}.`);
+  console.log(
+    `Migrations applied to ${env.DATABASE_URL ? "the PostgreSQL server in DATABASE_URL" : "the embedded database"}.`,
+  );
   await closeDatabase();
 }
 

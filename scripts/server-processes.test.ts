@@ -23,7 +23,11 @@ function answeringPid(port: number): Promise<number> {
 }
 
 /** The set of processes that answer, once `until` holds of it (polling new connections). */
-async function answeringPids(port: number, until: (pids: Set<number>) => boolean, timeoutMs = 20_000): Promise<Set<number>> {
+async function answeringPids(
+  port: number,
+  until: (pids: Set<number>) => boolean,
+  timeoutMs = 20_000,
+): Promise<Set<number>> {
   const deadline = Date.now() + timeoutMs;
   let pids = new Set<number>();
   while (Date.now() < deadline) {
@@ -144,9 +148,15 @@ describe("serverProcessCount (WEB_CONCURRENCY)", () => {
   });
 
   it("refuses several processes on the embedded database, and nonsense", () => {
-    expect(serverProcessCount({ WEB_CONCURRENCY: "2" })).toEqual({ ok: false, message: expect.stringMatching(/^WEB_CONCURRENCY above 1 needs DATABASE_URL/) });
+    expect(serverProcessCount({ WEB_CONCURRENCY: "2" })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^WEB_CONCURRENCY above 1 needs DATABASE_URL/),
+    });
     for (const bad of ["0", "1.5", "many", "1025", "-2"]) {
-      expect(serverProcessCount({ WEB_CONCURRENCY: bad, DATABASE_URL: server })).toEqual({ ok: false, message: expect.stringMatching(/^WEB_CONCURRENCY must be/) });
+      expect(serverProcessCount({ WEB_CONCURRENCY: bad, DATABASE_URL: server })).toEqual({
+        ok: false,
+        message: expect.stringMatching(/^WEB_CONCURRENCY must be/),
+      });
     }
   });
 });

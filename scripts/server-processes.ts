@@ -34,12 +34,18 @@ const processCountSchema = z.coerce
  * value a platform set for someone else. Above 1 needs PostgreSQL: the embedded database belongs
  * to one process.
  */
-export function serverProcessCount(env: Readonly<Record<string, string | undefined>>): { ok: true; processes: number } | { ok: false; message: string } {
+export function serverProcessCount(
+  env: Readonly<Record<string, string | undefined>>,
+): { ok: true; processes: number } | { ok: false; message: string } {
   const given = env.WEB_CONCURRENCY?.trim();
   const parsed = processCountSchema.safeParse(given ? given : 1);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
   if (parsed.data > 1 && !env.DATABASE_URL?.trim()) {
-    return { ok: false, message: "WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database belongs to one process. Use a PostgreSQL server for more." };
+    return {
+      ok: false,
+      message:
+        "WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database belongs to one process. Use a PostgreSQL server for more.",
+    };
   }
   return { ok: true, processes: parsed.data };
 }

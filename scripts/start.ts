@@ -30,7 +30,12 @@ function main() {
   }
   const processCount = serverProcessCount(process.env);
   if (!processCount.ok) exitWith(`Carebridge cannot start: ${processCount.message}`);
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1" };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_MANUAL_SIG_HANDLE: "true",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   delete childEnv.WEB_CONCURRENCY;
   if (!env.DATABASE_URL) {
     const holder = lockHolder(dataDir(env));
@@ -45,7 +50,10 @@ function main() {
 
   if (!buildIsCurrent(root)) {
     console.log("Building Carebridge (first start, or the sources changed)…");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...childEnv, NEXT_MANUAL_SIG_HANDLE: undefined } });
+    const build = spawnSync(process.execPath, [nextBin, "build"], {
+      stdio: "inherit",
+      env: { ...childEnv, NEXT_MANUAL_SIG_HANDLE: undefined },
+    });
     if (build.status !== 0) exitWith("The build failed; see the messages above.");
   }
 

@@ -25,7 +25,8 @@ export async function loginAction(_prev: AuthFormState, form: FormData): Promise
   try {
     await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false });
   } catch (error) {
-    if (error instanceof CredentialsSignin) return { ok: false, message: rateLimitedSignInMessage(error.code) ?? WRONG_CREDENTIALS, values };
+    if (error instanceof CredentialsSignin)
+      return { ok: false, message: rateLimitedSignInMessage(error.code) ?? WRONG_CREDENTIALS, values };
     if (error instanceof AuthError) return { ok: false, message: WRONG_CREDENTIALS, values };
     throw error;
   }
@@ -41,7 +42,8 @@ export async function registerAction(_prev: AuthFormState, form: FormData): Prom
     return { ok: false, message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error), values };
   }
   const limit = await consume(registrationRule(), clientAddress(await headers()));
-  if (!limit.allowed) return { ok: false, message: retryMessage("Too many accounts were created from this network.", limit), values };
+  if (!limit.allowed)
+    return { ok: false, message: retryMessage("Too many accounts were created from this network.", limit), values };
   const result = await registerPatient(parsed.data);
   if (!result.ok) {
     return {

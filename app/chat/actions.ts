@@ -9,23 +9,39 @@ import { markReadSchema, sendMessageSchema } from "@/lib/schemas/chat";
 import type { ActionResult } from "@/lib/validation";
 
 /** Sends one message; the same clientId sent again returns the stored message, never a second one. */
-export async function sendMessageAction(input: z.input<typeof sendMessageSchema>): Promise<ActionResult<ChatMessageJson>> {
+export async function sendMessageAction(
+  input: z.input<typeof sendMessageSchema>,
+): Promise<ActionResult<ChatMessageJson>> {
   return runAction({
     roles: ["patient", "doctor"],
     schema: sendMessageSchema,
     input,
     run: async (user, data) => {
       await enforce(RATE_LIMITS.messagesPerUser, user.id, SENDING_TOO_FAST);
-      return toMessageJson((await sendMessage({ roomId: data.roomId, senderId: user.id, clientId: data.clientId, body: data.body, seenSeq: data.seenSeq })).message);
+      return toMessageJson(
+        (
+          await sendMessage({
+            roomId: data.roomId,
+            senderId: user.id,
+            clientId: data.clientId,
+            body: data.body,
+            seenSeq: data.seenSeq,
+          })
+        ).message,
+      );
     },
   });
 }
 
-export async function markReadAction(input: z.input<typeof markReadSchema>): Promise<ActionResult<{ lastReadSeq: number }>> {
+export async function markReadAction(
+  input: z.input<typeof markReadSchema>,
+): Promise<ActionResult<{ lastReadSeq: number }>> {
   return runAction({
     roles: ["patient", "doctor"],
     schema: markReadSchema,
     input,
-    run: async (user, data) => ({ lastReadSeq: await markRead({ roomId: data.roomId, userId: user.id, seq: data.seq }) }),
+    run: async (user, data) => ({
+      lastReadSeq: await markRead({ roomId: data.roomId, userId: user.id, seq: data.seq }),
+    }),
   });
 }

@@ -66,7 +66,16 @@ export function ConfirmButton({
             }}
           >
             {reason ? (
-              <TextareaField label={reason.label} name="reason" value={text} onChange={(e) => setText(e.target.value)} maxLength={reason.max} count={{ value: text.length, max: reason.max }} errors={error ? [error] : undefined} autoFocus />
+              <TextareaField
+                label={reason.label}
+                name="reason"
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                maxLength={reason.max}
+                count={{ value: text.length, max: reason.max }}
+                errors={error ? [error] : undefined}
+                autoFocus
+              />
             ) : error ? (
               <p role="alert" className="text-sm text-red-700">
                 {error}

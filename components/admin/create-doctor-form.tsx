@@ -17,9 +17,27 @@ export function CreateDoctorForm({ timeZones }: { timeZones: string[] }) {
       <FormMessage state={state} />
       <Field label="Full name" name="name" required maxLength={100} defaultValue={v.name} errors={errors?.name} />
       <Field label="Email" name="email" type="email" required defaultValue={v.email} errors={errors?.email} />
-      <Field label="Specialty" name="specialty" required maxLength={100} defaultValue={v.specialty} errors={errors?.specialty} />
-      <TextareaField label="Short bio (optional)" name="bio" maxLength={1000} defaultValue={v.bio} errors={errors?.bio} />
-      <TimeZoneSelect label="Time zone" name="timeZone" timeZones={timeZones} defaultValue={v.timeZone || "Europe/London"} />
+      <Field
+        label="Specialty"
+        name="specialty"
+        required
+        maxLength={100}
+        defaultValue={v.specialty}
+        errors={errors?.specialty}
+      />
+      <TextareaField
+        label="Short bio (optional)"
+        name="bio"
+        maxLength={1000}
+        defaultValue={v.bio}
+        errors={errors?.bio}
+      />
+      <TimeZoneSelect
+        label="Time zone"
+        name="timeZone"
+        timeZones={timeZones}
+        defaultValue={v.timeZone || "Europe/London"}
+      />
       <Field
         label="Temporary password"
         name="temporaryPassword"

@@ -1,7 +1,19 @@
 import Link from "next/link";
 
 /** Previous / next links that keep the current filters. A total counted only so far reads "more than N". */
-export function Pagination({ page, pageCount, total, more = false, params }: { page: number; pageCount: number; total: number; more?: boolean; params: Record<string, string | undefined> }) {
+export function Pagination({
+  page,
+  pageCount,
+  total,
+  more = false,
+  params,
+}: {
+  page: number;
+  pageCount: number;
+  total: number;
+  more?: boolean;
+  params: Record<string, string | undefined>;
+}) {
   const href = (p: number) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
@@ -12,7 +24,9 @@ export function Pagination({ page, pageCount, total, more = false, params }: { p
   return (
     <nav aria-label="Pages" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-700">
       <span>
-        {more ? `Page ${page} of more than ${pageCount} · more than ${total} in all` : `Page ${page} of ${pageCount} · ${total} in all`}
+        {more
+          ? `Page ${page} of more than ${pageCount} · more than ${total} in all`
+          : `Page ${page} of ${pageCount} · ${total} in all`}
       </span>
       <span className="flex gap-2">
         {page > 1 ? (

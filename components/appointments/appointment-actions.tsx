@@ -26,7 +26,15 @@ interface Copy {
 function copyFor(action: AppointmentAction, viewer: "patient" | "doctor", who: string): Copy {
   switch (action) {
     case "accept":
-      return { button: "Accept", title: "", description: "", confirm: "", done: `Accepted. A chat with ${who} is open.`, variant: "primary", note: "none" };
+      return {
+        button: "Accept",
+        title: "",
+        description: "",
+        confirm: "",
+        done: `Accepted. A chat with ${who} is open.`,
+        variant: "primary",
+        note: "none",
+      };
     case "decline":
       return {
         button: "Decline",
@@ -41,14 +49,25 @@ function copyFor(action: AppointmentAction, viewer: "patient" | "doctor", who: s
       return {
         button: "Cancel appointment",
         title: "Cancel this appointment?",
-        description: viewer === "doctor" ? "Your note is shown to the patient. This cannot be undone." : "The doctor will see that you cancelled. This cannot be undone.",
+        description:
+          viewer === "doctor"
+            ? "Your note is shown to the patient. This cannot be undone."
+            : "The doctor will see that you cancelled. This cannot be undone.",
         confirm: "Yes, cancel it",
         done: "Appointment cancelled.",
         variant: "danger",
         note: viewer === "doctor" ? "required" : "optional",
       };
     case "complete":
-      return { button: "Mark completed", title: "", description: "", confirm: "", done: "Marked completed.", variant: "secondary", note: "none" };
+      return {
+        button: "Mark completed",
+        title: "",
+        description: "",
+        confirm: "",
+        done: "Marked completed.",
+        variant: "secondary",
+        note: "none",
+      };
   }
 }
 
@@ -79,7 +98,8 @@ export function AppointmentActions({
       if (result.ok) {
         toast.success(copy.done);
         // Conversations and counters change with appointments (a room opens or closes).
-        for (const key of [keys.conversations(), keys.unread(), keys.recentMessages()]) void queryClient.invalidateQueries({ queryKey: key });
+        for (const key of [keys.conversations(), keys.unread(), keys.recentMessages()])
+          void queryClient.invalidateQueries({ queryKey: key });
         setOpen(null);
         setNote("");
         router.refresh();
@@ -112,7 +132,12 @@ export function AppointmentActions({
         );
       })}
       {dialogAction && open ? (
-        <Dialog open onOpenChange={(o) => !o && !pending && setOpen(null)} title={dialogAction.title} description={dialogAction.description}>
+        <Dialog
+          open
+          onOpenChange={(o) => !o && !pending && setOpen(null)}
+          title={dialogAction.title}
+          description={dialogAction.description}
+        >
           <form
             className="flex flex-col gap-4"
             onSubmit={(e) => {
@@ -140,7 +165,11 @@ export function AppointmentActions({
               <Button variant="secondary" onClick={() => setOpen(null)} disabled={pending}>
                 Keep it
               </Button>
-              <Button type="submit" variant={dialogAction.variant === "danger" ? "danger" : "primary"} disabled={pending}>
+              <Button
+                type="submit"
+                variant={dialogAction.variant === "danger" ? "danger" : "primary"}
+                disabled={pending}
+              >
                 {pending ? "Working…" : dialogAction.confirm}
               </Button>
             </div>

@@ -35,18 +35,22 @@ export function AppointmentCard({
         <p className="text-sm text-slate-800">
           <time dateTime={appointment.startsAt.toISOString()}>{formatDateTime(appointment.startsAt, timeZone)}</time>
         </p>
-        <p className="break-words text-sm text-slate-700">
+        <p className="text-sm break-words text-slate-700">
           <span className="font-medium">Reason:</span> {appointment.reason}
         </p>
         {appointment.decisionNote ? (
-          <p className="break-words text-sm text-slate-700">
-            <span className="font-medium">{appointment.status === "declined" ? "Doctor's note" : "Note"}:</span> {appointment.decisionNote}
+          <p className="text-sm break-words text-slate-700">
+            <span className="font-medium">{appointment.status === "declined" ? "Doctor's note" : "Note"}:</span>{" "}
+            {appointment.decisionNote}
           </p>
         ) : null}
       </div>
       <div className="flex shrink-0 flex-wrap gap-2">
         {appointment.roomId ? (
-          <Link href={`/chat/${appointment.roomId}`} className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-brand-800 hover:bg-slate-100">
+          <Link
+            href={`/chat/${appointment.roomId}`}
+            className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-brand-800 hover:bg-slate-100"
+          >
             Open chat<span className="sr-only"> with {other}</span>
           </Link>
         ) : null}

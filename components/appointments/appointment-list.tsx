@@ -31,7 +31,11 @@ export function AppointmentList({
   return (
     <ul className="flex flex-col gap-3">
       {appointments.map((a) => {
-        const available = availableActions({ status: a.status, startsAt: a.startsAt, patientId: a.patient.id, doctorId: a.doctor.id }, userId, now);
+        const available = availableActions(
+          { status: a.status, startsAt: a.startsAt, patientId: a.patient.id, doctorId: a.doctor.id },
+          userId,
+          now,
+        );
         return (
           <AppointmentCard
             key={a.id}
@@ -41,7 +45,12 @@ export function AppointmentList({
             expired={a.status === "requested" && a.startsAt.getTime() <= now.getTime()}
             actions={
               available.length > 0 ? (
-                <AppointmentActions appointmentId={a.id} available={available} viewer={viewer} otherName={viewer === "patient" ? `Dr ${a.doctor.name}` : a.patient.name} />
+                <AppointmentActions
+                  appointmentId={a.id}
+                  available={available}
+                  viewer={viewer}
+                  otherName={viewer === "patient" ? `Dr ${a.doctor.name}` : a.patient.name}
+                />
               ) : null
             }
           />

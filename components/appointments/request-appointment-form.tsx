@@ -24,7 +24,11 @@ export function RequestAppointmentForm({
   const [reason, setReason] = useState("");
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   if (slots.length === 0) {
-    return <EmptyState title="No free times on this day">Choose another day to see Dr {doctorName}&apos;s free times.</EmptyState>;
+    return (
+      <EmptyState title="No free times on this day">
+        Choose another day to see Dr {doctorName}&apos;s free times.
+      </EmptyState>
+    );
   }
   return (
     <form action={action} className="flex flex-col gap-4">
@@ -34,7 +38,10 @@ export function RequestAppointmentForm({
         <legend className="mb-2 text-sm font-medium text-slate-800">Time ({zone})</legend>
         <div className="grid grid-cols-3 gap-2 sm:grid-cols-4">
           {slots.map((slot) => (
-            <label key={slot.value} className="flex cursor-pointer items-center justify-center rounded-md border border-slate-300 bg-white px-2 py-2 text-sm has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-brand-600">
+            <label
+              key={slot.value}
+              className="flex cursor-pointer items-center justify-center rounded-md border border-slate-300 bg-white px-2 py-2 text-sm has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-brand-600"
+            >
               <input type="radio" name="startsAt" value={slot.value} required className="sr-only" />
               {slot.label}
             </label>

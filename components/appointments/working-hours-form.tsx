@@ -15,14 +15,28 @@ interface Day {
   end: string;
 }
 
-const TIMES = Array.from({ length: 49 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}`);
+const TIMES = Array.from(
+  { length: 49 },
+  (_, i) => `${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}`,
+);
 
-export function WorkingHoursForm({ initial, timeZones }: { initial: { timeZone: string; days: Day[] }; timeZones: string[] }) {
+export function WorkingHoursForm({
+  initial,
+  timeZones,
+}: {
+  initial: { timeZone: string; days: Day[] };
+  timeZones: string[];
+}) {
   const [timeZone, setTimeZone] = useState(initial.timeZone);
   const [days, setDays] = useState(initial.days);
   const [pending, startTransition] = useTransition();
-  const [state, setState] = useState<{ ok: boolean; message?: string; fieldErrors?: Record<string, string[] | undefined> } | null>(null);
-  const update = (weekday: number, patch: Partial<Day>) => setDays((ds) => ds.map((d) => (d.weekday === weekday ? { ...d, ...patch } : d)));
+  const [state, setState] = useState<{
+    ok: boolean;
+    message?: string;
+    fieldErrors?: Record<string, string[] | undefined>;
+  } | null>(null);
+  const update = (weekday: number, patch: Partial<Day>) =>
+    setDays((ds) => ds.map((d) => (d.weekday === weekday ? { ...d, ...patch } : d)));
 
   return (
     <form
@@ -37,15 +51,28 @@ export function WorkingHoursForm({ initial, timeZones }: { initial: { timeZone: 
       }}
     >
       <FormMessage state={state} />
-      <TimeZoneSelect label="Your time zone" timeZones={timeZones} value={timeZone} onChange={(e) => setTimeZone(e.target.value)} />
+      <TimeZoneSelect
+        label="Your time zone"
+        timeZones={timeZones}
+        value={timeZone}
+        onChange={(e) => setTimeZone(e.target.value)}
+      />
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-2 text-sm font-medium text-slate-800">Weekly hours</legend>
         {days.map((d) => {
           const name = WEEKDAYS[d.weekday - 1]!;
           return (
-            <div key={d.weekday} className="flex flex-wrap items-center gap-3 rounded-md border border-slate-200 px-3 py-2">
+            <div
+              key={d.weekday}
+              className="flex flex-wrap items-center gap-3 rounded-md border border-slate-200 px-3 py-2"
+            >
               <label className="flex w-36 items-center gap-2 text-sm font-medium">
-                <input type="checkbox" checked={d.enabled} onChange={(e) => update(d.weekday, { enabled: e.target.checked })} className="size-4" />
+                <input
+                  type="checkbox"
+                  checked={d.enabled}
+                  onChange={(e) => update(d.weekday, { enabled: e.target.checked })}
+                  className="size-4"
+                />
                 {name}
               </label>
               {d.enabled ? (
@@ -53,7 +80,12 @@ export function WorkingHoursForm({ initial, timeZones }: { initial: { timeZone: 
                   <label className="sr-only" htmlFor={`start-${d.weekday}`}>
                     {name} start
                   </label>
-                  <select id={`start-${d.weekday}`} value={d.start} onChange={(e) => update(d.weekday, { start: e.target.value })} className="rounded-md border border-slate-300 bg-white px-2 py-1">
+                  <select
+                    id={`start-${d.weekday}`}
+                    value={d.start}
+                    onChange={(e) => update(d.weekday, { start: e.target.value })}
+                    className="rounded-md border border-slate-300 bg-white px-2 py-1"
+                  >
                     {TIMES.slice(0, -1).map((t) => (
                       <option key={t}>{t}</option>
                     ))}
@@ -62,12 +94,19 @@ export function WorkingHoursForm({ initial, timeZones }: { initial: { timeZone: 
                   <label className="sr-only" htmlFor={`end-${d.weekday}`}>
                     {name} end
                   </label>
-                  <select id={`end-${d.weekday}`} value={d.end} onChange={(e) => update(d.weekday, { end: e.target.value })} className="rounded-md border border-slate-300 bg-white px-2 py-1">
+                  <select
+                    id={`end-${d.weekday}`}
+                    value={d.end}
+                    onChange={(e) => update(d.weekday, { end: e.target.value })}
+                    className="rounded-md border border-slate-300 bg-white px-2 py-1"
+                  >
                     {TIMES.slice(1).map((t) => (
                       <option key={t}>{t}</option>
                     ))}
                   </select>
-                  {d.enabled && d.start >= d.end ? <span className="text-red-700">The day must end after it starts.</span> : null}
+                  {d.enabled && d.start >= d.end ? (
+                    <span className="text-red-700">The day must end after it starts.</span>
+                  ) : null}
                 </div>
               ) : (
                 <span className="text-sm text-slate-600">Not working</span>

@@ -23,7 +23,14 @@ export function LoginForm({ callbackUrl }: { callbackUrl?: string }) {
         defaultValue={state?.values?.email}
         errors={errors?.email}
       />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors?.password} />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={errors?.password}
+      />
       <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
       <p className="text-sm text-slate-700">
         New patient?{" "}

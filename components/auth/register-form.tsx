@@ -14,8 +14,24 @@ export function RegisterForm() {
   return (
     <form action={action} className="flex flex-col gap-4" noValidate>
       <FormMessage state={state} />
-      <Field label="Full name" name="name" autoComplete="name" required maxLength={LIMITS.nameMax} defaultValue={state?.values?.name} errors={errors?.name} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state?.values?.email} errors={errors?.email} />
+      <Field
+        label="Full name"
+        name="name"
+        autoComplete="name"
+        required
+        maxLength={LIMITS.nameMax}
+        defaultValue={state?.values?.name}
+        errors={errors?.name}
+      />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={state?.values?.email}
+        errors={errors?.email}
+      />
       <Field
         label="Password"
         name="password"

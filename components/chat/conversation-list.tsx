@@ -11,11 +11,17 @@ import { keys, refetchEvery } from "@/lib/query-keys";
 
 function when(iso: string, timeZone: string): string {
   const date = new Date(iso);
-  const sameDay = new Intl.DateTimeFormat("en-CA", { timeZone }).format(date) === new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date());
-  return new Intl.DateTimeFormat("en-GB", sameDay ? { timeZone, hour: "2-digit", minute: "2-digit" } : { timeZone, day: "numeric", month: "short" }).format(date);
+  const sameDay =
+    new Intl.DateTimeFormat("en-CA", { timeZone }).format(date) ===
+    new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date());
+  return new Intl.DateTimeFormat(
+    "en-GB",
+    sameDay ? { timeZone, hour: "2-digit", minute: "2-digit" } : { timeZone, day: "numeric", month: "short" },
+  ).format(date);
 }
 
-const pageUrl = (before: string | null) => (before === null ? "/api/conversations" : `/api/conversations?before=${encodeURIComponent(before)}`);
+const pageUrl = (before: string | null) =>
+  before === null ? "/api/conversations" : `/api/conversations?before=${encodeURIComponent(before)}`;
 
 /** The pages loaded so far as one list; a room is shown once even if two pages were fetched around its move. */
 function flatten(pages: ConversationPageJson[]): ConversationJson[] {
@@ -36,8 +42,27 @@ function flatten(pages: ConversationPageJson[]): ConversationJson[] {
  * fresh: a refresh (polling, focus, or an invalidation after a live event) refetches every page
  * shown, from the first.
  */
-export function ConversationList({ meId, role, timeZone, initial }: { meId: string; role: "patient" | "doctor"; timeZone: string; initial: ConversationPageJson }) {
-  const { data, isRefetchError, isFetchNextPageError, refetch, fetchNextPage, hasNextPage, isFetchingNextPage, isFetching } = useInfiniteQuery({
+export function ConversationList({
+  meId,
+  role,
+  timeZone,
+  initial,
+}: {
+  meId: string;
+  role: "patient" | "doctor";
+  timeZone: string;
+  initial: ConversationPageJson;
+}) {
+  const {
+    data,
+    isRefetchError,
+    isFetchNextPageError,
+    refetch,
+    fetchNextPage,
+    hasNextPage,
+    isFetchingNextPage,
+    isFetching,
+  } = useInfiniteQuery({
     queryKey: keys.conversations(),
     queryFn: ({ pageParam }) => fetchJson<ConversationPageJson>(pageUrl(pageParam)),
     initialPageParam: null as string | null,
@@ -77,7 +102,9 @@ export function ConversationList({ meId, role, timeZone, initial }: { meId: stri
           ) : null
         }
       >
-        {role === "patient" ? "A conversation opens when a doctor accepts one of your appointments." : "A conversation opens when you accept an appointment request."}
+        {role === "patient"
+          ? "A conversation opens when a doctor accepts one of your appointments."
+          : "A conversation opens when you accept an appointment request."}
       </EmptyState>
     );
   }
@@ -91,10 +118,16 @@ export function ConversationList({ meId, role, timeZone, initial }: { meId: stri
           </Button>
         </p>
       ) : null}
-      <ul ref={list} aria-busy={isFetchingNextPage} className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
+      <ul
+        ref={list}
+        aria-busy={isFetchingNextPage}
+        className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white"
+      >
         {conversations.map((c) => {
           const name = c.other.role === "doctor" ? `Dr ${c.other.name}` : c.other.name;
-          const preview = c.last ? `${c.last.senderId === meId ? "You: " : ""}${c.last.body.replace(/\s+/g, " ")}` : "No messages yet";
+          const preview = c.last
+            ? `${c.last.senderId === meId ? "You: " : ""}${c.last.body.replace(/\s+/g, " ")}`
+            : "No messages yet";
           return (
             <li key={c.roomId}>
               <Link href={`/chat/${c.roomId}`} className="flex items-start gap-3 px-4 py-3 hover:bg-slate-50">
@@ -102,14 +135,26 @@ export function ConversationList({ meId, role, timeZone, initial }: { meId: stri
                   <div className="flex items-baseline justify-between gap-2">
                     <p className={`truncate ${c.unread > 0 ? "font-semibold" : "font-medium"} text-slate-900`}>
                       {name}
-                      {c.other.specialty ? <span className="font-normal text-slate-600"> · {c.other.specialty}</span> : null}
+                      {c.other.specialty ? (
+                        <span className="font-normal text-slate-600"> · {c.other.specialty}</span>
+                      ) : null}
                     </p>
                     <time dateTime={c.last?.createdAt ?? c.lastActivityAt} className="shrink-0 text-xs text-slate-600">
                       {when(c.last?.createdAt ?? c.lastActivityAt, timeZone)}
                     </time>
                   </div>
-                  <p className="text-xs text-slate-600">Appointment {new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric" }).format(new Date(c.appointmentStartsAt))}</p>
-                  <p className={`mt-1 truncate text-sm ${c.unread > 0 ? "text-slate-900" : "text-slate-600"}`}>{preview}</p>
+                  <p className="text-xs text-slate-600">
+                    Appointment{" "}
+                    {new Intl.DateTimeFormat("en-GB", {
+                      timeZone,
+                      day: "numeric",
+                      month: "short",
+                      year: "numeric",
+                    }).format(new Date(c.appointmentStartsAt))}
+                  </p>
+                  <p className={`mt-1 truncate text-sm ${c.unread > 0 ? "text-slate-900" : "text-slate-600"}`}>
+                    {preview}
+                  </p>
                 </div>
                 {c.unread > 0 ? (
                   <span className="mt-1 inline-flex min-w-6 items-center justify-center rounded-full bg-brand-700 px-2 py-0.5 text-xs font-semibold text-white">

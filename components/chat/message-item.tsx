@@ -1,7 +1,12 @@
 import { Button } from "@/components/ui/button";
 import type { DeliveryState } from "@/lib/thread-merge";
 
-const STATE_LABEL: Record<DeliveryState, string> = { sending: "Sending…", sent: "Sent", read: "Read", failed: "Not sent" };
+const STATE_LABEL: Record<DeliveryState, string> = {
+  sending: "Sending…",
+  sent: "Sent",
+  read: "Read",
+  failed: "Not sent",
+};
 
 /** One message: sender, time and the body as plain text with its line breaks. */
 export function MessageItem({
@@ -25,21 +30,33 @@ export function MessageItem({
   onRetry?: () => void;
   onDiscard?: () => void;
 }) {
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(new Date(createdAt));
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(new Date(createdAt));
   return (
     <li className={`flex flex-col ${mine ? "items-end" : "items-start"}`} data-state={state ?? undefined}>
       <div
         className={`max-w-[85%] rounded-2xl px-4 py-2 shadow-sm sm:max-w-[70%] ${
-          state === "failed" ? "border border-red-300 bg-red-50 text-slate-900" : mine ? "bg-brand-700 text-white" : "border border-slate-200 bg-white text-slate-900"
+          state === "failed"
+            ? "border border-red-300 bg-red-50 text-slate-900"
+            : mine
+              ? "bg-brand-700 text-white"
+              : "border border-slate-200 bg-white text-slate-900"
         }`}
       >
         <p className="sr-only">{senderName} said:</p>
-        <p className="whitespace-pre-wrap break-words">{body}</p>
+        <p className="break-words whitespace-pre-wrap">{body}</p>
       </div>
       <p className="mt-1 flex flex-wrap items-center gap-2 px-1 text-xs text-slate-600">
         <span aria-hidden="true">{senderName}</span>
         <time dateTime={createdAt}>{time}</time>
-        {state ? <span className={state === "failed" ? "font-medium text-red-700" : undefined}>{STATE_LABEL[state]}</span> : null}
+        {state ? (
+          <span className={state === "failed" ? "font-medium text-red-700" : undefined}>{STATE_LABEL[state]}</span>
+        ) : null}
       </p>
       {state === "failed" ? (
         <div className="mt-1 flex flex-wrap items-center gap-2">

@@ -64,7 +64,11 @@ export function Thread({
     [queryClient, roomId],
   );
 
-  const { data = initial, isError, refetch } = useQuery({
+  const {
+    data = initial,
+    isError,
+    refetch,
+  } = useQuery({
     queryKey: key,
     initialData: initial,
     staleTime: 0,
@@ -89,7 +93,12 @@ export function Thread({
     confirmed: data.messages,
     send: async (message) => {
       const held = queryClient.getQueryData<ThreadData>(key) ?? initial;
-      const result = await sendMessageAction({ roomId, clientId: message.clientId, body: message.body, seenSeq: pollCursor(held.messages) });
+      const result = await sendMessageAction({
+        roomId,
+        clientId: message.clientId,
+        body: message.body,
+        seenSeq: pollCursor(held.messages),
+      });
       if (result.ok) mergeIntoCache([result.data]);
       return result.ok ? { ok: true } : { ok: false, message: result.message };
     },
@@ -160,7 +169,9 @@ export function Thread({
     const el = scroller.current;
     const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
     try {
-      const page = await fetchJson<{ messages: ChatMessageJson[]; hasEarlier: boolean }>(`/api/rooms/${roomId}/messages?before=${first}`);
+      const page = await fetchJson<{ messages: ChatMessageJson[]; hasEarlier: boolean }>(
+        `/api/rooms/${roomId}/messages?before=${first}`,
+      );
       mergeIntoCache(page.messages, { hasEarlier: page.hasEarlier });
       requestAnimationFrame(() => {
         if (el) el.scrollTop = el.scrollHeight - fromBottom;
@@ -175,7 +186,8 @@ export function Thread({
   const [openedAtSeq] = useState(newestSeq);
   const latestIncoming = data.messages.findLast((m) => m.senderId !== meId && m.seq > openedAtSeq);
 
-  const stateOf = (m: ChatMessageJson): DeliveryState | null => (m.senderId === meId ? deliveryState(m, data.otherReadSeq) : null);
+  const stateOf = (m: ChatMessageJson): DeliveryState | null =>
+    m.senderId === meId ? deliveryState(m, data.otherReadSeq) : null;
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -213,25 +225,33 @@ export function Thread({
           ) : null}
           {/* History is not read aloud when it loads; only new messages from the other person are. */}
           <div role="log" aria-live="off" aria-label="Messages">
-          <ol className="flex flex-col gap-3">
-            {data.messages.map((m) => (
-              <MessageItem key={m.senderId === meId ? `c${m.clientId}` : `s${m.seq}`} mine={m.senderId === meId} senderName={m.senderId === meId ? "You" : otherName} body={m.body} createdAt={m.createdAt} timeZone={timeZone} state={stateOf(m)} />
-            ))}
-            {pending.map((p) => (
-              <MessageItem
-                key={`c${p.clientId}`}
-                mine
-                senderName="You"
-                body={p.body}
-                createdAt={p.createdAt}
-                timeZone={timeZone}
-                state={p.status}
-                error={p.error}
-                onRetry={() => retry(p.clientId)}
-                onDiscard={() => discard(p.clientId)}
-              />
-            ))}
-          </ol>
+            <ol className="flex flex-col gap-3">
+              {data.messages.map((m) => (
+                <MessageItem
+                  key={m.senderId === meId ? `c${m.clientId}` : `s${m.seq}`}
+                  mine={m.senderId === meId}
+                  senderName={m.senderId === meId ? "You" : otherName}
+                  body={m.body}
+                  createdAt={m.createdAt}
+                  timeZone={timeZone}
+                  state={stateOf(m)}
+                />
+              ))}
+              {pending.map((p) => (
+                <MessageItem
+                  key={`c${p.clientId}`}
+                  mine
+                  senderName="You"
+                  body={p.body}
+                  createdAt={p.createdAt}
+                  timeZone={timeZone}
+                  state={p.status}
+                  error={p.error}
+                  onRetry={() => retry(p.clientId)}
+                  onDiscard={() => discard(p.clientId)}
+                />
+              ))}
+            </ol>
           </div>
         </div>
         <p className="sr-only" aria-live="polite">
@@ -246,7 +266,10 @@ export function Thread({
         ) : null}
       </div>
       {isError ? (
-        <div role="status" className="flex flex-wrap items-center justify-between gap-2 border-t border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+        <div
+          role="status"
+          className="flex flex-wrap items-center justify-between gap-2 border-t border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"
+        >
           Could not check for new messages. We will keep trying.
           <Button variant="secondary" size="sm" onClick={() => void refetch()}>
             Try now

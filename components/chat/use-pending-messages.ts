@@ -51,7 +51,10 @@ export function usePendingMessages({
   }, [roomId, meId]);
 
   // The server's copy wins: one it has confirmed (by the action's answer or a poll) is not pending.
-  const confirmedIds = useMemo(() => new Set(confirmed.filter((m) => m.senderId === meId).map((m) => m.clientId)), [confirmed, meId]);
+  const confirmedIds = useMemo(
+    () => new Set(confirmed.filter((m) => m.senderId === meId).map((m) => m.clientId)),
+    [confirmed, meId],
+  );
   const visible = useMemo(() => pending.filter((p) => !confirmedIds.has(p.clientId)), [pending, confirmedIds]);
 
   useEffect(() => {
@@ -73,7 +76,9 @@ export function usePendingMessages({
         result = { ok: false, message: "Not sent: check your connection, then retry." };
       }
       setPending((ps) =>
-        result.ok ? ps.filter((p) => p.clientId !== message.clientId) : ps.map((p) => (p.clientId === message.clientId ? { ...p, status: "failed", error: result.message } : p)),
+        result.ok
+          ? ps.filter((p) => p.clientId !== message.clientId)
+          : ps.map((p) => (p.clientId === message.clientId ? { ...p, status: "failed", error: result.message } : p)),
       );
     },
     [send],
@@ -81,7 +86,12 @@ export function usePendingMessages({
 
   const sendNew = useCallback(
     (body: string) => {
-      const message: PendingMessage = { clientId: crypto.randomUUID(), body, createdAt: new Date().toISOString(), status: "sending" };
+      const message: PendingMessage = {
+        clientId: crypto.randomUUID(),
+        body,
+        createdAt: new Date().toISOString(),
+        status: "sending",
+      };
       setPending((ps) => [...ps, message]);
       void attempt(message);
     },

@@ -10,15 +10,34 @@ import { fetchJson } from "@/lib/fetch-json";
 import { keys, refetchEvery } from "@/lib/query-keys";
 
 /** "Recent messages": the newest received across all rooms, unread marked; refreshes on its own. */
-export function RecentMessagesPanel({ initial, timeZone, fromLabel }: { initial: RecentMessageJson[]; timeZone: string; fromLabel: string }) {
-  const { data = initial, isError, isFetching, refetch } = useQuery({
+export function RecentMessagesPanel({
+  initial,
+  timeZone,
+  fromLabel,
+}: {
+  initial: RecentMessageJson[];
+  timeZone: string;
+  fromLabel: string;
+}) {
+  const {
+    data = initial,
+    isError,
+    isFetching,
+    refetch,
+  } = useQuery({
     queryKey: keys.recentMessages(),
     queryFn: async () => (await fetchJson<{ messages: RecentMessageJson[] }>("/api/recent-messages")).messages,
     initialData: initial,
     refetchInterval: refetchEvery("counters"),
     refetchOnWindowFocus: true,
   });
-  const format = new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const format = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
   return (
     <Card
       title="Recent messages"
@@ -29,7 +48,10 @@ export function RecentMessagesPanel({ initial, timeZone, fromLabel }: { initial:
       }
     >
       {isError ? (
-        <div role="alert" className="mb-3 flex flex-wrap items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        <div
+          role="alert"
+          className="mb-3 flex flex-wrap items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
           Could not refresh your messages.
           <Button size="sm" variant="secondary" onClick={() => void refetch()} disabled={isFetching}>
             {isFetching ? "Retrying…" : "Retry"}
@@ -45,10 +67,17 @@ export function RecentMessagesPanel({ initial, timeZone, fromLabel }: { initial:
             return (
               <li key={`${m.roomId}:${m.seq}`}>
                 <Link href={`/chat/${m.roomId}`} className="flex items-start gap-3 py-3 hover:bg-slate-50">
-                  <span className={`mt-1.5 size-2 shrink-0 rounded-full ${m.unread ? "bg-brand-700" : "bg-transparent"}`} aria-hidden="true" />
+                  <span
+                    className={`mt-1.5 size-2 shrink-0 rounded-full ${m.unread ? "bg-brand-700" : "bg-transparent"}`}
+                    aria-hidden="true"
+                  />
                   <span className="min-w-0 flex-1">
                     <span className="flex items-baseline justify-between gap-2">
-                      <span className={`truncate ${m.unread ? "font-semibold text-slate-900" : "font-medium text-slate-800"}`}>{name}</span>
+                      <span
+                        className={`truncate ${m.unread ? "font-semibold text-slate-900" : "font-medium text-slate-800"}`}
+                      >
+                        {name}
+                      </span>
                       <time dateTime={m.createdAt} className="shrink-0 text-xs text-slate-600">
                         {format.format(new Date(m.createdAt))}
                       </time>

@@ -13,7 +13,10 @@ export function UnreadTotalCard({ initial }: { initial: number }) {
       aria-label={total === 0 ? "No unread messages" : `${total} unread ${total === 1 ? "message" : "messages"}`}
     >
       <span className="text-sm font-medium text-slate-700">Unread messages</span>
-      <span data-testid="unread-total" className={`text-2xl font-semibold ${total > 0 ? "text-brand-800" : "text-slate-500"}`}>
+      <span
+        data-testid="unread-total"
+        className={`text-2xl font-semibold ${total > 0 ? "text-brand-800" : "text-slate-500"}`}
+      >
         {total}
       </span>
     </Link>

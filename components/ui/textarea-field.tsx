@@ -12,7 +12,8 @@ interface TextareaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement>
 export function TextareaField({ label, name, errors, hint, count, className = "", ...props }: TextareaFieldProps) {
   const id = useId();
   const invalid = Boolean(errors?.length);
-  const describedBy = [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   const showCount = count && count.value >= count.max * 0.8;
   return (
     <div className={`flex flex-col gap-1 ${className}`}>

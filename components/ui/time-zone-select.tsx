@@ -1,7 +1,11 @@
 import type { SelectHTMLAttributes } from "react";
 
 /** A labelled list of IANA time zones. */
-export function TimeZoneSelect({ label, timeZones, ...props }: { label: string; timeZones: string[] } & SelectHTMLAttributes<HTMLSelectElement>) {
+export function TimeZoneSelect({
+  label,
+  timeZones,
+  ...props
+}: { label: string; timeZones: string[] } & SelectHTMLAttributes<HTMLSelectElement>) {
   const id = props.id ?? "timeZone";
   return (
     <div className="flex max-w-sm flex-col gap-1">

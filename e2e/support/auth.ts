@@ -15,7 +15,12 @@ export async function fillSignIn(page: Page, email: string, password: string): P
 }
 
 /** Signs in from /login and waits for the home page of that account. */
-export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, home?: string | RegExp): Promise<void> {
+export async function signIn(
+  page: Page,
+  email: string,
+  password = DEMO_PASSWORD,
+  home?: string | RegExp,
+): Promise<void> {
   await page.goto("/login");
   await expectAccessible(page);
   await fillSignIn(page, email, password);

@@ -63,10 +63,17 @@ export async function acceptedPair(
   await requestAppointment(patient, doctor, `Consultation for ${patientName}.`, at);
   const doctorPage = await signedIn(browser, doctor.email, /\/doctor$/);
   await doctorPage.goto("/doctor/requests");
-  await doctorPage.getByRole("listitem").filter({ hasText: patientName }).getByRole("button", { name: `Accept (${patientName})` }).click();
+  await doctorPage
+    .getByRole("listitem")
+    .filter({ hasText: patientName })
+    .getByRole("button", { name: `Accept (${patientName})` })
+    .click();
   await expect(doctorPage.getByText(`Accepted. A chat with ${patientName} is open.`)).toBeVisible();
   await patient.goto("/patient/appointments");
-  const link = patient.getByRole("listitem").filter({ hasText: `Consultation for ${patientName}.` }).getByRole("link", { name: /Open chat/ });
+  const link = patient
+    .getByRole("listitem")
+    .filter({ hasText: `Consultation for ${patientName}.` })
+    .getByRole("link", { name: /Open chat/ });
   const roomPath = (await link.getAttribute("href")) ?? "";
   expect(roomPath).toMatch(/^\/chat\/[0-9a-f-]{36}$/);
   await patient.goto(roomPath);

@@ -4,9 +4,12 @@ import { temporaryPasswordSchema } from "./admin";
 const messagesFor = (p: string) => (temporaryPasswordSchema.safeParse(p).error?.issues ?? []).map((i) => i.message);
 
 describe("temporaryPasswordSchema", () => {
-  it.each(["password123", "Password1!", "qwerty12345", "letmein2024", "carebridge1", "Welcome2026!", "1234567890ab"])("refuses the common %j", (p) => {
-    expect(temporaryPasswordSchema.safeParse(p).success).toBe(false);
-  });
+  it.each(["password123", "Password1!", "qwerty12345", "letmein2024", "carebridge1", "Welcome2026!", "1234567890ab"])(
+    "refuses the common %j",
+    (p) => {
+      expect(temporaryPasswordSchema.safeParse(p).success).toBe(false);
+    },
+  );
 
   it("says why a common one is refused", () => {
     expect(messagesFor("Password1!")).toContain("Too common: choose something hard to guess.");

@@ -6,13 +6,46 @@ import { stripControl } from "./text";
 
 // The stems of the passwords people try first; a password that is one of them plus digits or symbols is refused.
 const COMMON_STEMS = new Set([
-  "password", "passw0rd", "qwerty", "qwertyuiop", "letmein", "welcome", "admin", "administrator", "doctor", "carebridge",
-  "iloveyou", "monkey", "dragon", "sunshine", "princess", "football", "baseball", "abc", "abcdef", "changeme", "secret",
-  "trustno", "master", "hello", "login", "summer", "winter", "spring", "autumn", "temp", "temporary", "health", "hospital",
+  "password",
+  "passw0rd",
+  "qwerty",
+  "qwertyuiop",
+  "letmein",
+  "welcome",
+  "admin",
+  "administrator",
+  "doctor",
+  "carebridge",
+  "iloveyou",
+  "monkey",
+  "dragon",
+  "sunshine",
+  "princess",
+  "football",
+  "baseball",
+  "abc",
+  "abcdef",
+  "changeme",
+  "secret",
+  "trustno",
+  "master",
+  "hello",
+  "login",
+  "summer",
+  "winter",
+  "spring",
+  "autumn",
+  "temp",
+  "temporary",
+  "health",
+  "hospital",
 ]);
 
 function isCommon(password: string): boolean {
-  const stem = password.toLowerCase().replace(/[^a-z]+$/, "").replace(/^[^a-z]+/, "");
+  const stem = password
+    .toLowerCase()
+    .replace(/[^a-z]+$/, "")
+    .replace(/^[^a-z]+/, "");
   return COMMON_STEMS.has(stem) || /^(.)\1+$/.test(stem) || /^(0123|1234|abcd)/.test(password.toLowerCase());
 }
 
@@ -39,9 +72,15 @@ export const createDoctorSchema = z.object({
   temporaryPassword: temporaryPasswordSchema,
 });
 
-export const setUserActiveSchema = z.object({ userId: idSchema("user"), active: z.boolean({ error: "Say whether the account should be active." }) }, REQUEST_SHAPE);
+export const setUserActiveSchema = z.object(
+  { userId: idSchema("user"), active: z.boolean({ error: "Say whether the account should be active." }) },
+  REQUEST_SHAPE,
+);
 
-export const adminCancelSchema = z.object({ appointmentId: idSchema("appointment"), reason: textSchema("a reason", LIMITS.noteMax) }, REQUEST_SHAPE);
+export const adminCancelSchema = z.object(
+  { appointmentId: idSchema("appointment"), reason: textSchema("a reason", LIMITS.noteMax) },
+  REQUEST_SHAPE,
+);
 
 const page = z.coerce.number().int().min(1).max(100_000).catch(1);
 const optionalText = (max: number) =>
@@ -60,7 +99,11 @@ const day = z
   .optional()
   .catch(undefined);
 
-export const userFilterSchema = z.object({ q: optionalText(100), role: z.enum(ROLES).optional().catch(undefined), page });
+export const userFilterSchema = z.object({
+  q: optionalText(100),
+  role: z.enum(ROLES).optional().catch(undefined),
+  page,
+});
 
 export const appointmentFilterSchema = z.object({
   status: z.enum(APPOINTMENT_STATUSES).optional().catch(undefined),

@@ -4,7 +4,6 @@ import { LIMITS } from "@/db/schema";
 import { SLOT_MINUTES } from "@/lib/slots";
 import { REQUEST_SHAPE } from "@/lib/validation";
 
-
 export const idSchema = (what: string) => z.uuid({ error: `That ${what} was not found.` });
 
 /** Free text a person writes: control characters removed, trimmed, within bounds. */
@@ -78,12 +77,25 @@ const weekday = z.number({ error: EACH_DAY }).int(EACH_DAY).min(1, EACH_DAY).max
 
 export const workingHoursSchema = z.object(
   {
-    timeZone: z.string({ error: "Choose a time zone from the list." }).refine(isTimeZone, "Choose a time zone from the list."),
+    timeZone: z
+      .string({ error: "Choose a time zone from the list." })
+      .refine(isTimeZone, "Choose a time zone from the list."),
     days: z
       .array(
         z
-          .object({ weekday, enabled: z.boolean({ error: "Say whether you work that day." }), start: timeOfDay, end: timeOfDay }, { error: EACH_DAY })
-          .refine((d) => !d.enabled || d.start < d.end, { message: "The day must end after it starts.", path: ["end"] }),
+          .object(
+            {
+              weekday,
+              enabled: z.boolean({ error: "Say whether you work that day." }),
+              start: timeOfDay,
+              end: timeOfDay,
+            },
+            { error: EACH_DAY },
+          )
+          .refine((d) => !d.enabled || d.start < d.end, {
+            message: "The day must end after it starts.",
+            path: ["end"],
+          }),
         { error: EACH_DAY },
       )
       .length(7, EACH_DAY)

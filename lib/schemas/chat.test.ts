@@ -10,14 +10,18 @@ const NO_ROOM = "That conversation was not found.";
 const NO_CLIENT_ID = "This message has no valid id. Reload the page and try again.";
 
 /** The first message zod gives for each field path, joined by dots ("" for the object itself). */
-function errorsOf(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }): Record<string, string> {
+function errorsOf(result: {
+  success: boolean;
+  error?: { issues: { path: PropertyKey[]; message: string }[] };
+}): Record<string, string> {
   expect(result.success).toBe(false);
   const out: Record<string, string> = {};
   for (const issue of result.error!.issues) out[issue.path.map(String).join(".")] ??= issue.message;
   return out;
 }
 
-const send = (body: unknown, extra: Record<string, unknown> = {}) => sendMessageSchema.safeParse({ roomId: ROOM_ID, clientId: CLIENT_ID, body, ...extra });
+const send = (body: unknown, extra: Record<string, unknown> = {}) =>
+  sendMessageSchema.safeParse({ roomId: ROOM_ID, clientId: CLIENT_ID, body, ...extra });
 const bodyOf = (body: string) => sendMessageSchema.parse({ roomId: ROOM_ID, clientId: CLIENT_ID, body }).body;
 
 describe("sendMessageSchema: the body", () => {
@@ -33,9 +37,12 @@ describe("sendMessageSchema: the body", () => {
     expect(bodyOf("  \n\t Hello there \t\r\n ")).toBe("Hello there");
   });
 
-  it.each(["", " ", "   \t  ", "\n\n\r\n", " \u00a0\u3000 ", "\u0000\u0001\u007f", " \u0007 \n "])("refuses the empty or whitespace-only body %j", (body) => {
-    expect(errorsOf(send(body))).toEqual({ body: EMPTY });
-  });
+  it.each(["", " ", "   \t  ", "\n\n\r\n", " \u00a0\u3000 ", "\u0000\u0001\u007f", " \u0007 \n "])(
+    "refuses the empty or whitespace-only body %j",
+    (body) => {
+      expect(errorsOf(send(body))).toEqual({ body: EMPTY });
+    },
+  );
 
   it("refuses a missing or non-string body with the same message", () => {
     expect(errorsOf(sendMessageSchema.safeParse({ roomId: ROOM_ID, clientId: CLIENT_ID }))).toEqual({ body: EMPTY });
@@ -119,27 +126,37 @@ describe("sendMessageSchema: the body", () => {
 });
 
 describe("sendMessageSchema: the ids", () => {
-  it.each(["not-a-uuid", "", "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6", "3f2a9c1e5b7d4e8f9a0b1c2d3e4f5a6b", `${ROOM_ID} `, "'; drop table messages; --", "../../etc/passwd"])(
-    "refuses the malformed room id %j as not found",
-    (roomId) => {
-      expect(errorsOf(send("hello", { roomId }))).toEqual({ roomId: NO_ROOM });
-    },
-  );
+  it.each([
+    "not-a-uuid",
+    "",
+    "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6",
+    "3f2a9c1e5b7d4e8f9a0b1c2d3e4f5a6b",
+    `${ROOM_ID} `,
+    "'; drop table messages; --",
+    "../../etc/passwd",
+  ])("refuses the malformed room id %j as not found", (roomId) => {
+    expect(errorsOf(send("hello", { roomId }))).toEqual({ roomId: NO_ROOM });
+  });
 
   it("refuses a missing or non-string room id", () => {
     expect(errorsOf(sendMessageSchema.safeParse({ clientId: CLIENT_ID, body: "hello" }))).toEqual({ roomId: NO_ROOM });
     expect(errorsOf(send("hello", { roomId: 12345 }))).toEqual({ roomId: NO_ROOM });
   });
 
-  it.each(["", "abc", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5dd", "{a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d}"])(
-    "refuses the malformed client id %j",
-    (clientId) => {
-      expect(errorsOf(send("hello", { clientId }))).toEqual({ clientId: NO_CLIENT_ID });
-    },
-  );
+  it.each([
+    "",
+    "abc",
+    "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5",
+    "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5dd",
+    "{a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d}",
+  ])("refuses the malformed client id %j", (clientId) => {
+    expect(errorsOf(send("hello", { clientId }))).toEqual({ clientId: NO_CLIENT_ID });
+  });
 
   it("refuses a missing client id", () => {
-    expect(errorsOf(sendMessageSchema.safeParse({ roomId: ROOM_ID, body: "hello" }))).toEqual({ clientId: NO_CLIENT_ID });
+    expect(errorsOf(sendMessageSchema.safeParse({ roomId: ROOM_ID, body: "hello" }))).toEqual({
+      clientId: NO_CLIENT_ID,
+    });
   });
 
   it("accepts an id from crypto.randomUUID()", () => {
@@ -148,7 +165,11 @@ describe("sendMessageSchema: the ids", () => {
   });
 
   it("reports every bad field at once", () => {
-    expect(errorsOf(sendMessageSchema.safeParse({ roomId: "x", clientId: "y", body: "  " }))).toEqual({ roomId: NO_ROOM, clientId: NO_CLIENT_ID, body: EMPTY });
+    expect(errorsOf(sendMessageSchema.safeParse({ roomId: "x", clientId: "y", body: "  " }))).toEqual({
+      roomId: NO_ROOM,
+      clientId: NO_CLIENT_ID,
+      body: EMPTY,
+    });
   });
 });
 
@@ -168,9 +189,12 @@ describe("markReadSchema", () => {
     expect(errorsOf(markReadSchema.safeParse({ roomId: ROOM_ID, seq }))).toEqual({ seq: "Use a whole number." });
   });
 
-  it.each([2_147_483_648, 1e12, Number.MAX_SAFE_INTEGER, "99999999999999999999", Infinity])("refuses the huge %j (beyond a database integer)", (seq) => {
-    expect(Object.keys(errorsOf(markReadSchema.safeParse({ roomId: ROOM_ID, seq })))).toEqual(["seq"]);
-  });
+  it.each([2_147_483_648, 1e12, Number.MAX_SAFE_INTEGER, "99999999999999999999", Infinity])(
+    "refuses the huge %j (beyond a database integer)",
+    (seq) => {
+      expect(Object.keys(errorsOf(markReadSchema.safeParse({ roomId: ROOM_ID, seq })))).toEqual(["seq"]);
+    },
+  );
 
   it.each(["abc", "1a", NaN, {}])("refuses the non-number %j", (seq) => {
     expect(Object.keys(errorsOf(markReadSchema.safeParse({ roomId: ROOM_ID, seq })))).toEqual(["seq"]);

@@ -4,7 +4,6 @@ import { LIMITS } from "@/db/schema";
 import { REQUEST_SHAPE } from "@/lib/validation";
 import { idSchema } from "./appointments";
 
-
 export const messageBodySchema = z
   .string({ error: "Write a message first." })
   .max(LIMITS.messageMax * 4, `A message has at most ${LIMITS.messageMax} characters.`)
@@ -40,4 +39,7 @@ export const markReadSchema = z.object({ roomId: idSchema("conversation"), seq }
 /** Query of the thread endpoint: `after` (the poll) or `before` (older history), not both. */
 export const threadQuerySchema = z
   .object({ after: seq.optional(), before: seq.min(1).optional() })
-  .refine((q) => q.after === undefined || q.before === undefined, "Ask for messages after or before a point, not both.");
+  .refine(
+    (q) => q.after === undefined || q.before === undefined,
+    "Ask for messages after or before a point, not both.",
+  );

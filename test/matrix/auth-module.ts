@@ -11,10 +11,13 @@ import { FakeCredentialsSignin, headersModule, request } from "./request";
  */
 export function fakeAuthModule() {
   return {
-    sessionFromCookie: async () => (request.session ? { userId: request.session.user.id, sessionId: request.session.sessionId } : null),
+    sessionFromCookie: async () =>
+      request.session ? { userId: request.session.user.id, sessionId: request.session.sessionId } : null,
     async signIn(_provider: string, credentials: Record<string, unknown>) {
       const parsed = loginSchema.safeParse(credentials);
-      const user = parsed.success ? await attemptSignIn({ ...parsed.data, address: clientAddress(await headersModule.headers()) }) : null;
+      const user = parsed.success
+        ? await attemptSignIn({ ...parsed.data, address: clientAddress(await headersModule.headers()) })
+        : null;
       if (!user) throw new FakeCredentialsSignin();
       request.session = { user: { id: user.id }, sessionId: crypto.randomUUID() };
     },

@@ -18,7 +18,16 @@ export { DEMO_PASSWORD };
  * do not, an admin, the owning doctor while their password is temporary, and the owning patient
  * once deactivated (the session cookie still names them).
  */
-export const CALLERS = ["anonymous", "patient", "otherPatient", "doctor", "otherDoctor", "admin", "doctorWithTemporaryPassword", "deactivatedPatient"] as const;
+export const CALLERS = [
+  "anonymous",
+  "patient",
+  "otherPatient",
+  "doctor",
+  "otherDoctor",
+  "admin",
+  "doctorWithTemporaryPassword",
+  "deactivatedPatient",
+] as const;
 export type Caller = (typeof CALLERS)[number];
 
 export interface People {
@@ -64,7 +73,8 @@ export async function actAs(db: Database, people: People, caller: Caller): Promi
   signInAs(user?.id ?? null);
   if (caller === "doctorWithTemporaryPassword") {
     await db.update(users).set({ mustChangePassword: true }).where(eq(users.id, people.doctor.id));
-    return async () => void (await db.update(users).set({ mustChangePassword: false }).where(eq(users.id, people.doctor.id)));
+    return async () =>
+      void (await db.update(users).set({ mustChangePassword: false }).where(eq(users.id, people.doctor.id)));
   }
   if (caller === "deactivatedPatient") {
     await db.update(users).set({ active: false }).where(eq(users.id, people.patient.id));
@@ -89,13 +99,23 @@ export async function makeAppointment(
 ): Promise<string> {
   const [row] = await db
     .insert(appointments)
-    .values({ patientId: input.patientId, doctorId: input.doctorId, startsAt: freshInstant(input.when), status: input.status ?? "requested", reason: input.reason ?? "A test visit." })
+    .values({
+      patientId: input.patientId,
+      doctorId: input.doctorId,
+      startsAt: freshInstant(input.when),
+      status: input.status ?? "requested",
+      reason: input.reason ?? "A test visit.",
+    })
     .returning({ id: appointments.id });
   return row!.id;
 }
 
 /** An accepted appointment's room with one message from each member, both unread. */
-export async function makeRoom(db: Database, patientId: string, doctorId: string): Promise<{ roomId: string; appointmentId: string }> {
+export async function makeRoom(
+  db: Database,
+  patientId: string,
+  doctorId: string,
+): Promise<{ roomId: string; appointmentId: string }> {
   const appointmentId = await makeAppointment(db, { patientId, doctorId, status: "accepted" });
   const [room] = await db.insert(chatRooms).values({ appointmentId, lastSeq: 2 }).returning({ id: chatRooms.id });
   const roomId = room!.id;
@@ -121,7 +141,10 @@ let existingTables: Promise<string[]> | undefined;
 
 function rowsOf(result: unknown): Record<string, unknown>[] {
   // postgres.js answers an array of rows, PGlite an object holding them.
-  return (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+  return (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<
+    string,
+    unknown
+  >[];
 }
 
 /**
@@ -139,10 +162,14 @@ export async function tableDigests(db: Database): Promise<Record<string, string>
   const present = new Set(await existingTables);
   const parts = names
     .filter((name) => present.has(name))
-    .map((name) => `select '${name}' as name, count(*)::int as n, md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as digest from "${name}" t`);
+    .map(
+      (name) =>
+        `select '${name}' as name, count(*)::int as n, md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as digest from "${name}" t`,
+    );
   const out: Record<string, string> = Object.fromEntries(names.map((name) => [name, "absent"]));
   if (parts.length === 0) return out;
-  for (const row of rowsOf(await db.execute(sql.raw(parts.join(" union all "))))) out[String(row.name)] = `${String(row.n)} rows ${String(row.digest)}`;
+  for (const row of rowsOf(await db.execute(sql.raw(parts.join(" union all ")))))
+    out[String(row.name)] = `${String(row.n)} rows ${String(row.digest)}`;
   return out;
 }
 
@@ -176,7 +203,8 @@ export function serverActionModulesOutsideApp(): string[] {
 /** Every page, layout, route handler and server-action module under app/, relative to app/. */
 export function appEntryPoints(): { pages: string[]; layouts: string[]; routes: string[]; actionModules: string[] } {
   const files = walk(APP).sort();
-  const isServerActionModule = (file: string) => /\.(ts|tsx)$/.test(file) && !file.endsWith(".test.ts") && startsWithUseServer(path.join(APP, file));
+  const isServerActionModule = (file: string) =>
+    /\.(ts|tsx)$/.test(file) && !file.endsWith(".test.ts") && startsWithUseServer(path.join(APP, file));
   return {
     pages: files.filter((f) => /(^|\/)page\.(tsx|ts|jsx|js)$/.test(f)),
     layouts: files.filter((f) => /(^|\/)layout\.(tsx|ts|jsx|js)$/.test(f)),
@@ -192,7 +220,8 @@ export async function freeSlotPool(doctorId: string, timeZone: string, count: nu
   const { addDays } = await import("@/lib/time");
   const { first } = bookableDates(new Date(), timeZone);
   const pool: Date[] = [];
-  for (let i = 1; i < 60 && pool.length < count; i++) pool.push(...(await freeSlots({ doctorId, date: addDays(first, i) })));
+  for (let i = 1; i < 60 && pool.length < count; i++)
+    pool.push(...(await freeSlots({ doctorId, date: addDays(first, i) })));
   if (pool.length < count) throw new Error(`only ${pool.length} free slots for the fixtures`);
   return pool.slice(0, count);
 }

@@ -26,23 +26,33 @@ export async function createDoctorAction(_prev: CreateDoctorState, form: FormDat
   redirect(`/admin/users?created=${result.data.id}`);
 }
 
-export async function setUserActiveAction(input: z.input<typeof setUserActiveSchema>): Promise<ActionResult<undefined>> {
+export async function setUserActiveAction(
+  input: z.input<typeof setUserActiveSchema>,
+): Promise<ActionResult<undefined>> {
   const result = await runAction({
     roles: ["admin"],
     schema: setUserActiveSchema,
     input,
-    run: async (admin, data) => void (await setUserActive({ adminId: admin.id, userId: data.userId, active: data.active })),
+    run: async (admin, data) =>
+      void (await setUserActive({ adminId: admin.id, userId: data.userId, active: data.active })),
   });
   if (result.ok) revalidatePath("/admin", "layout");
   return result;
 }
 
-export async function adminCancelAppointmentAction(input: z.input<typeof adminCancelSchema>): Promise<ActionResult<undefined>> {
+export async function adminCancelAppointmentAction(
+  input: z.input<typeof adminCancelSchema>,
+): Promise<ActionResult<undefined>> {
   const result = await runAction({
     roles: ["admin"],
     schema: adminCancelSchema,
     input,
-    run: async (admin, data) => void (await adminCancelAppointment({ adminId: admin.id, appointmentId: data.appointmentId, reason: data.reason })),
+    run: async (admin, data) =>
+      void (await adminCancelAppointment({
+        adminId: admin.id,
+        appointmentId: data.appointmentId,
+        reason: data.reason,
+      })),
   });
   if (result.ok) revalidatePath("/admin", "layout");
   return result;

@@ -6,7 +6,11 @@ import { afterSignInPath } from "@/lib/roles";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { callbackUrl, ended, idle, error } = await searchParams;
   const target = typeof callbackUrl === "string" && callbackUrl.length <= 2000 ? callbackUrl : undefined;
   const user = await getCurrentUser();
@@ -16,11 +20,17 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1 className="mb-1 text-2xl font-semibold text-slate-900">Sign in</h1>
       <p className="mb-6 text-sm text-slate-600">Welcome back to Carebridge.</p>
       {idle ? (
-        <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
           You were signed out because nothing happened for a while. Sign in again to continue.
         </p>
       ) : ended ? (
-        <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
           Your session has ended. If your account was deactivated, contact the clinic.
         </p>
       ) : error ? (

@@ -7,7 +7,9 @@ import { setWorkingHours } from "@/lib/appointments";
 import { workingHoursSchema } from "@/lib/schemas/appointments";
 import type { ActionResult } from "@/lib/validation";
 
-export async function saveWorkingHoursAction(input: z.input<typeof workingHoursSchema>): Promise<ActionResult<undefined>> {
+export async function saveWorkingHoursAction(
+  input: z.input<typeof workingHoursSchema>,
+): Promise<ActionResult<undefined>> {
   const result = await runAction({
     roles: ["doctor"],
     schema: workingHoursSchema,
@@ -16,7 +18,9 @@ export async function saveWorkingHoursAction(input: z.input<typeof workingHoursS
       await setWorkingHours({
         doctorId: user.id,
         timeZone: data.timeZone,
-        hours: data.days.filter((d) => d.enabled).map((d) => ({ weekday: d.weekday, startMinute: d.start, endMinute: d.end })),
+        hours: data.days
+          .filter((d) => d.enabled)
+          .map((d) => ({ weekday: d.weekday, startMinute: d.start, endMinute: d.end })),
       });
       return undefined;
     },

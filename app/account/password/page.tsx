@@ -13,7 +13,9 @@ export default async function ChangePasswordPage() {
       <main id="main" className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h1 className="mb-1 text-2xl font-semibold text-slate-900">Change your password</h1>
         <p className="mb-6 text-sm text-slate-600">
-          {user.mustChangePassword ? `Welcome, ${user.name}. Your account has a temporary password: choose your own to continue.` : "Choose a new password."}
+          {user.mustChangePassword
+            ? `Welcome, ${user.name}. Your account has a temporary password: choose your own to continue.`
+            : "Choose a new password."}
         </p>
         <ChangePasswordForm />
         <div className="mt-6 border-t border-slate-200 pt-4">

@@ -11,7 +11,8 @@ import { GET } from "./route";
 const session = vi.hoisted(() => ({ user: null as PublicUser | null }));
 vi.mock("@/lib/authz", () => ({
   getCurrentUser: async () => session.user,
-  getCurrentSession: async () => (session.user ? { user: session.user, sessionId: "00000000-0000-4000-8000-000000000000" } : null),
+  getCurrentSession: async () =>
+    session.user ? { user: session.user, sessionId: "00000000-0000-4000-8000-000000000000" } : null,
 }));
 
 const t = setupTestDatabase();
@@ -21,7 +22,14 @@ async function makeUser(role: "patient" | "doctor", name: string): Promise<Publi
   const [row] = await t.handle.db
     .insert(users)
     .values({ name, email: `${role}.${crypto.randomUUID()}@example.test`, passwordHash: "x", role })
-    .returning({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active, mustChangePassword: users.mustChangePassword });
+    .returning({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      active: users.active,
+      mustChangePassword: users.mustChangePassword,
+    });
   return row!;
 }
 
@@ -33,7 +41,13 @@ async function roomsFor(doctor: PublicUser, count: number, hour: number): Promis
     const patient = await makeUser("patient", `Patient ${hour}.${i}`);
     const [a] = await db
       .insert(appointments)
-      .values({ patientId: patient.id, doctorId: doctor.id, startsAt: new Date(Date.UTC(2030, 0, 1, hour, i)), reason: "Check-up", status: "accepted" })
+      .values({
+        patientId: patient.id,
+        doctorId: doctor.id,
+        startsAt: new Date(Date.UTC(2030, 0, 1, hour, i)),
+        reason: "Check-up",
+        status: "accepted",
+      })
       .returning({ id: appointments.id });
     const [room] = await db
       .insert(chatRooms)
@@ -90,7 +104,15 @@ describe("GET /api/conversations", () => {
     const ids = [...page1.conversations, ...page2.conversations].map((c) => c.roomId);
     // Room i was active at minute i: the newest is the last made.
     expect(ids).toEqual([...mine].reverse());
-    expect(Object.keys(page1.conversations[0]!).sort()).toEqual(["appointmentStartsAt", "appointmentStatus", "last", "lastActivityAt", "other", "roomId", "unread"]);
+    expect(Object.keys(page1.conversations[0]!).sort()).toEqual([
+      "appointmentStartsAt",
+      "appointmentStatus",
+      "last",
+      "lastActivityAt",
+      "other",
+      "roomId",
+      "unread",
+    ]);
   });
 
   it("lists only the caller's rooms, whatever room a cursor names", async () => {
@@ -103,9 +125,20 @@ describe("GET /api/conversations", () => {
   });
 
   it("refuses a cursor it did not make with 400 and a message for a person", async () => {
-    for (const bad of ["x", "12_34", "-1_00000000-0000-4000-8000-000000000000", `1_${"0".repeat(36)}`, "1_00000000-0000-4000-8000-000000000000%00", "9".repeat(10_000)]) {
+    for (const bad of [
+      "x",
+      "12_34",
+      "-1_00000000-0000-4000-8000-000000000000",
+      `1_${"0".repeat(36)}`,
+      "1_00000000-0000-4000-8000-000000000000%00",
+      "9".repeat(10_000),
+    ]) {
       const { status, body } = await get(`?before=${encodeURIComponent(bad)}`);
-      expect({ bad: bad.slice(0, 40), status, body }).toEqual({ bad: bad.slice(0, 40), status: 400, body: { error: BAD_CURSOR } });
+      expect({ bad: bad.slice(0, 40), status, body }).toEqual({
+        bad: bad.slice(0, 40),
+        status: 400,
+        body: { error: BAD_CURSOR },
+      });
     }
     expect((await get("?before=")).status).toBe(400);
   });

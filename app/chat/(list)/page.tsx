@@ -13,8 +13,16 @@ export default async function ConversationsPage() {
   const [firstPage, tz] = await Promise.all([listConversations({ userId: user.id }), viewerTimeZone()]);
   return (
     <>
-      <PageHeader title="Messages" description="Each accepted appointment has a private conversation between you and the other person." />
-      <ConversationList meId={user.id} role={user.role === "doctor" ? "doctor" : "patient"} timeZone={tz} initial={toConversationPageJson(firstPage)} />
+      <PageHeader
+        title="Messages"
+        description="Each accepted appointment has a private conversation between you and the other person."
+      />
+      <ConversationList
+        meId={user.id}
+        role={user.role === "doctor" ? "doctor" : "patient"}
+        timeZone={tz}
+        initial={toConversationPageJson(firstPage)}
+      />
     </>
   );
 }

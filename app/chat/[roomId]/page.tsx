@@ -43,7 +43,11 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
         open={room.open}
         myReadSeq={room.myReadSeq}
         timeZone={tz}
-        initial={{ messages: page.messages.map(toMessageJson), hasEarlier: page.hasEarlier, otherReadSeq: room.other.readSeq }}
+        initial={{
+          messages: page.messages.map(toMessageJson),
+          hasEarlier: page.hasEarlier,
+          otherReadSeq: room.other.readSeq,
+        }}
       />
     </div>
   );

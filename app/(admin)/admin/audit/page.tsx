@@ -11,7 +11,11 @@ import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AdminAudit({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AdminAudit({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireRole("admin");
   const filter = auditFilterSchema.parse(await searchParams);
   const [result, tz] = await Promise.all([listAuditEvents(filter), viewerTimeZone()]);
@@ -19,34 +23,64 @@ export default async function AdminAudit({ searchParams }: { searchParams: Promi
   const input = "rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm";
   return (
     <>
-      <PageHeader title="Audit log" description="Every sign-in, failed sign-in, appointment change and account change, newest first. Entries are never changed or removed." />
-      <form role="search" aria-label="Audit events" className="mb-4 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end">
+      <PageHeader
+        title="Audit log"
+        description="Every sign-in, failed sign-in, appointment change and account change, newest first. Entries are never changed or removed."
+      />
+      <form
+        role="search"
+        aria-label="Audit events"
+        className="mb-4 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end"
+      >
         <div className="flex flex-1 flex-col gap-1">
-          <label htmlFor="action" className="text-sm font-medium text-slate-800">Action starts with</label>
-          <input id="action" name="action" defaultValue={filter.action} maxLength={64} placeholder="For example: auth. or appointment." className={input} />
+          <label htmlFor="action" className="text-sm font-medium text-slate-800">
+            Action starts with
+          </label>
+          <input
+            id="action"
+            name="action"
+            defaultValue={filter.action}
+            maxLength={64}
+            placeholder="For example: auth. or appointment."
+            className={input}
+          />
         </div>
         <div className="flex flex-1 flex-col gap-1">
-          <label htmlFor="actor" className="text-sm font-medium text-slate-800">Who (name or email)</label>
+          <label htmlFor="actor" className="text-sm font-medium text-slate-800">
+            Who (name or email)
+          </label>
           <input id="actor" name="actor" defaultValue={filter.actor} maxLength={100} className={input} />
         </div>
-        <button type="submit" className={buttonClasses("secondary")}>Filter</button>
+        <button type="submit" className={buttonClasses("secondary")}>
+          Filter
+        </button>
       </form>
       {result.rows.length === 0 ? (
         <EmptyState title="No events match" />
       ) : (
         <AdminTable caption="Audit events" minWidth="48rem" columns={["When", "Who", "Action", "Target", "Detail"]}>
-              {result.rows.map((e) => (
-                <tr key={e.id}>
-                  <td className="px-4 py-2 whitespace-nowrap">{time.format(e.createdAt)}</td>
-                  <td className="px-4 py-2">{e.actorName ? `${e.actorName} (${e.actorEmail})` : "—"}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
-                  <td className="max-w-xs truncate px-4 py-2 font-mono text-xs">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ""}</td>
-                </tr>
-              ))}
-            </AdminTable>
+          {result.rows.map((e) => (
+            <tr key={e.id}>
+              <td className="px-4 py-2 whitespace-nowrap">{time.format(e.createdAt)}</td>
+              <td className="px-4 py-2">{e.actorName ? `${e.actorName} (${e.actorEmail})` : "—"}</td>
+              <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
+              <td className="px-4 py-2 font-mono text-xs">
+                {e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}
+              </td>
+              <td className="max-w-xs truncate px-4 py-2 font-mono text-xs">
+                {Object.keys(e.detail).length ? JSON.stringify(e.detail) : ""}
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
-      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} more={result.more} params={{ action: filter.action, actor: filter.actor }} />
+      <Pagination
+        page={result.page}
+        pageCount={result.pageCount}
+        total={result.total}
+        more={result.more}
+        params={{ action: filter.action, actor: filter.actor }}
+      />
     </>
   );
 }

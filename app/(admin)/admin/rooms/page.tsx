@@ -11,27 +11,40 @@ import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Chat rooms" };
 
-export default async function AdminRooms({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AdminRooms({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireRole("admin");
   const { page } = pageSchema.parse(await searchParams);
   const [result, tz] = await Promise.all([listRooms({ page }), viewerTimeZone()]);
   const time = new Intl.DateTimeFormat("en-GB", { timeZone: tz, dateStyle: "medium", timeStyle: "short" });
   return (
     <>
-      <PageHeader title="Chat rooms" description="Who talks with whom, how much and when. Message contents are private to the two members and never shown here." />
+      <PageHeader
+        title="Chat rooms"
+        description="Who talks with whom, how much and when. Message contents are private to the two members and never shown here."
+      />
       {result.rows.length === 0 ? (
         <EmptyState title="No chat rooms yet" />
       ) : (
-        <AdminTable caption="Chat rooms" minWidth="40rem" columns={["Members", "Messages", "Last activity", "Appointment"]}>
-              {result.rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="px-4 py-2">{r.members.join(" and ")}</td>
-                  <td className="px-4 py-2">{r.messageCount}</td>
-                  <td className="px-4 py-2 whitespace-nowrap">{time.format(r.lastActivityAt)}</td>
-                  <td className="px-4 py-2"><StatusBadge status={r.appointmentStatus} /></td>
-                </tr>
-              ))}
-            </AdminTable>
+        <AdminTable
+          caption="Chat rooms"
+          minWidth="40rem"
+          columns={["Members", "Messages", "Last activity", "Appointment"]}
+        >
+          {result.rows.map((r) => (
+            <tr key={r.id}>
+              <td className="px-4 py-2">{r.members.join(" and ")}</td>
+              <td className="px-4 py-2">{r.messageCount}</td>
+              <td className="px-4 py-2 whitespace-nowrap">{time.format(r.lastActivityAt)}</td>
+              <td className="px-4 py-2">
+                <StatusBadge status={r.appointmentStatus} />
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
       <Pagination page={result.page} pageCount={result.pageCount} total={result.total} more={result.more} params={{}} />
     </>

@@ -14,7 +14,6 @@ import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Home" };
 
-
 export default async function DoctorHome() {
   const user = await requireRole("doctor");
   const [pending, { upcoming }, recent, unread, tz] = await Promise.all([
@@ -34,17 +33,41 @@ export default async function DoctorHome() {
   const later = upcoming.filter((a) => !isToday(a.startsAt));
   return (
     <>
-      <PageHeader title={`Hello, Dr ${user.name}`} description="Your requests, appointments and messages from patients." />
+      <PageHeader
+        title={`Hello, Dr ${user.name}`}
+        description="Your requests, appointments and messages from patients."
+      />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="flex flex-col gap-6 lg:col-span-2">
-          <Card title={`Pending requests (${pending.total})`} action={<SeeAllLink href="/doctor/requests">All requests</SeeAllLink>}>
-            <AppointmentList appointments={pending.rows} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No pending requests", body: "New appointment requests from patients will show here." }} />
+          <Card
+            title={`Pending requests (${pending.total})`}
+            action={<SeeAllLink href="/doctor/requests">All requests</SeeAllLink>}
+          >
+            <AppointmentList
+              appointments={pending.rows}
+              viewer="doctor"
+              userId={user.id}
+              timeZone={tz}
+              empty={{ title: "No pending requests", body: "New appointment requests from patients will show here." }}
+            />
           </Card>
           <Card title="Today">
-            <AppointmentList appointments={todays} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "Nothing else today" }} />
+            <AppointmentList
+              appointments={todays}
+              viewer="doctor"
+              userId={user.id}
+              timeZone={tz}
+              empty={{ title: "Nothing else today" }}
+            />
           </Card>
           <Card title="Upcoming" action={<SeeAllLink href="/doctor/appointments">All appointments</SeeAllLink>}>
-            <AppointmentList appointments={later.slice(0, 5)} viewer="doctor" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Appointments you accept will show here." }} />
+            <AppointmentList
+              appointments={later.slice(0, 5)}
+              viewer="doctor"
+              userId={user.id}
+              timeZone={tz}
+              empty={{ title: "No upcoming appointments", body: "Appointments you accept will show here." }}
+            />
           </Card>
         </div>
         <div className="flex flex-col gap-6">

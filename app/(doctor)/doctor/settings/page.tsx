@@ -16,13 +16,24 @@ export default async function DoctorSettings() {
   if (!doctor) notFound();
   const days = [1, 2, 3, 4, 5, 6, 7].map((weekday) => {
     const h = doctor.hours.find((x) => x.weekday === weekday);
-    return { weekday, enabled: Boolean(h), start: toTime(h?.startMinute ?? 9 * 60), end: toTime(h?.endMinute ?? 17 * 60) };
+    return {
+      weekday,
+      enabled: Boolean(h),
+      start: toTime(h?.startMinute ?? 9 * 60),
+      end: toTime(h?.endMinute ?? 17 * 60),
+    };
   });
   return (
     <>
-      <PageHeader title="Working hours" description="Patients can request 30-minute appointments within these hours. Accepted appointments are kept when you change them." />
+      <PageHeader
+        title="Working hours"
+        description="Patients can request 30-minute appointments within these hours. Accepted appointments are kept when you change them."
+      />
       <Card>
-        <WorkingHoursForm initial={{ timeZone: doctor.timeZone, days }} timeZones={Intl.supportedValuesOf("timeZone")} />
+        <WorkingHoursForm
+          initial={{ timeZone: doctor.timeZone, days }}
+          timeZones={Intl.supportedValuesOf("timeZone")}
+        />
       </Card>
     </>
   );

@@ -15,10 +15,14 @@ import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Home" };
 
-
 export default async function PatientHome() {
   const user = await requireRole("patient");
-  const [{ upcoming }, recent, unread, tz] = await Promise.all([patientAppointments(user.id), recentMessages(user.id), unreadTotal(user.id), viewerTimeZone()]);
+  const [{ upcoming }, recent, unread, tz] = await Promise.all([
+    patientAppointments(user.id),
+    recentMessages(user.id),
+    unreadTotal(user.id),
+    viewerTimeZone(),
+  ]);
   const accepted = upcoming.filter((a) => a.status === "accepted");
   const waiting = upcoming.filter((a) => a.status === "requested");
   return (
@@ -34,11 +38,26 @@ export default async function PatientHome() {
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="flex flex-col gap-6 lg:col-span-2">
-          <Card title="Next appointments" action={<SeeAllLink href="/patient/appointments">All appointments</SeeAllLink>}>
-            <AppointmentList appointments={accepted.slice(0, 3)} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Find a doctor and request a time that suits you." }} />
+          <Card
+            title="Next appointments"
+            action={<SeeAllLink href="/patient/appointments">All appointments</SeeAllLink>}
+          >
+            <AppointmentList
+              appointments={accepted.slice(0, 3)}
+              viewer="patient"
+              userId={user.id}
+              timeZone={tz}
+              empty={{ title: "No upcoming appointments", body: "Find a doctor and request a time that suits you." }}
+            />
           </Card>
           <Card title="Waiting for a doctor">
-            <AppointmentList appointments={waiting} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No requests waiting", body: "Requests you send show here until the doctor answers." }} />
+            <AppointmentList
+              appointments={waiting}
+              viewer="patient"
+              userId={user.id}
+              timeZone={tz}
+              empty={{ title: "No requests waiting", body: "Requests you send show here until the doctor answers." }}
+            />
           </Card>
         </div>
         <div className="flex flex-col gap-6">

@@ -11,9 +11,17 @@ import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "My appointments" };
 
-export default async function PatientAppointments({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PatientAppointments({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireRole("patient");
-  const [{ upcoming, past }, tz, params] = await Promise.all([patientAppointments(user.id), viewerTimeZone(), searchParams]);
+  const [{ upcoming, past }, tz, params] = await Promise.all([
+    patientAppointments(user.id),
+    viewerTimeZone(),
+    searchParams,
+  ]);
   const justRequested = typeof params.requested === "string" && upcoming.some((a) => a.id === params.requested);
   const findDoctor = (
     <Link href="/patient/doctors" className={buttonClasses("primary", "sm")}>
@@ -24,16 +32,31 @@ export default async function PatientAppointments({ searchParams }: { searchPara
     <>
       <PageHeader title="My appointments" description={`Times are shown in ${zoneLabel(tz)}.`} action={findDoctor} />
       {justRequested ? (
-        <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900"
+        >
           Your request was sent. You will see here when the doctor accepts or declines it.
         </p>
       ) : null}
       <div className="flex flex-col gap-6">
         <Card title="Upcoming">
-          <AppointmentList appointments={upcoming} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No upcoming appointments", body: "Find a doctor and request a time that suits you." }} />
+          <AppointmentList
+            appointments={upcoming}
+            viewer="patient"
+            userId={user.id}
+            timeZone={tz}
+            empty={{ title: "No upcoming appointments", body: "Find a doctor and request a time that suits you." }}
+          />
         </Card>
         <Card title="Past">
-          <AppointmentList appointments={past} viewer="patient" userId={user.id} timeZone={tz} empty={{ title: "No past appointments" }} />
+          <AppointmentList
+            appointments={past}
+            viewer="patient"
+            userId={user.id}
+            timeZone={tz}
+            empty={{ title: "No past appointments" }}
+          />
         </Card>
       </div>
     </>

@@ -16,7 +16,11 @@ import { viewerTimeZone } from "@/lib/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Users" };
 
-export default async function AdminUsers({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AdminUsers({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const admin = await requireRole("admin");
   const params = await searchParams;
   const filter = userFilterSchema.parse(params);
@@ -33,22 +37,41 @@ export default async function AdminUsers({ searchParams }: { searchParams: Promi
         }
       />
       {typeof params.created === "string" ? (
-        <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900"
+        >
           Doctor account created. Give the doctor their temporary password; they choose their own at first sign-in.
         </p>
       ) : null}
-      <form role="search" aria-label="Users" className="mb-4 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end">
+      <form
+        role="search"
+        aria-label="Users"
+        className="mb-4 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end"
+      >
         <div className="flex flex-1 flex-col gap-1">
           <label htmlFor="q" className="text-sm font-medium text-slate-800">
             Name or email
           </label>
-          <input id="q" name="q" type="search" defaultValue={filter.q} maxLength={100} className="rounded-md border border-slate-300 px-3 py-2 text-base sm:text-sm" />
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={filter.q}
+            maxLength={100}
+            className="rounded-md border border-slate-300 px-3 py-2 text-base sm:text-sm"
+          />
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor="role" className="text-sm font-medium text-slate-800">
             Role
           </label>
-          <select id="role" name="role" defaultValue={filter.role ?? ""} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm">
+          <select
+            id="role"
+            name="role"
+            defaultValue={filter.role ?? ""}
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm"
+          >
             <option value="">All roles</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -65,19 +88,31 @@ export default async function AdminUsers({ searchParams }: { searchParams: Promi
         <EmptyState title="No users match">Try another name, email or role.</EmptyState>
       ) : (
         <AdminTable caption="Users" minWidth="40rem" columns={["Name", "Email", "Role", "Status", "Created", ""]}>
-              {result.rows.map((u) => (
-                <tr key={u.id}>
-                  <td className="px-4 py-2 font-medium text-slate-900">{u.name}</td>
-                  <td className="px-4 py-2 text-slate-700">{u.email}</td>
-                  <td className="px-4 py-2">{ROLE_LABELS[u.role]}</td>
-                  <td className="px-4 py-2">{u.active ? <Badge tone="success">Active</Badge> : <Badge tone="danger">Deactivated</Badge>}</td>
-                  <td className="px-4 py-2 text-slate-700">{date.format(u.createdAt)}</td>
-                  <td className="px-4 py-2 text-right">{u.role !== "admin" && u.id !== admin.id ? <UserActiveToggle userId={u.id} name={u.name} active={u.active} /> : null}</td>
-                </tr>
-              ))}
-            </AdminTable>
+          {result.rows.map((u) => (
+            <tr key={u.id}>
+              <td className="px-4 py-2 font-medium text-slate-900">{u.name}</td>
+              <td className="px-4 py-2 text-slate-700">{u.email}</td>
+              <td className="px-4 py-2">{ROLE_LABELS[u.role]}</td>
+              <td className="px-4 py-2">
+                {u.active ? <Badge tone="success">Active</Badge> : <Badge tone="danger">Deactivated</Badge>}
+              </td>
+              <td className="px-4 py-2 text-slate-700">{date.format(u.createdAt)}</td>
+              <td className="px-4 py-2 text-right">
+                {u.role !== "admin" && u.id !== admin.id ? (
+                  <UserActiveToggle userId={u.id} name={u.name} active={u.active} />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
-      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} more={result.more} params={{ q: filter.q, role: filter.role }} />
+      <Pagination
+        page={result.page}
+        pageCount={result.pageCount}
+        total={result.total}
+        more={result.more}
+        params={{ q: filter.q, role: filter.role }}
+      />
     </>
   );
 }

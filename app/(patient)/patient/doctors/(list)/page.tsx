@@ -9,26 +9,53 @@ import { directoryFilterSchema } from "@/lib/schemas/appointments";
 
 export const metadata: Metadata = { title: "Find a doctor" };
 
-export default async function DoctorDirectory({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function DoctorDirectory({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireRole("patient");
   const filter = directoryFilterSchema.parse(await searchParams);
-  const [doctors, specialties] = await Promise.all([listDoctors({ specialty: filter.specialty || undefined, query: filter.q || undefined }), listSpecialties()]);
+  const [doctors, specialties] = await Promise.all([
+    listDoctors({ specialty: filter.specialty || undefined, query: filter.q || undefined }),
+    listSpecialties(),
+  ]);
   const filtered = Boolean(filter.specialty || filter.q);
   return (
     <>
-      <PageHeader title="Find a doctor" description="Choose a doctor to see their free times and request an appointment." />
-      <form role="search" aria-label="Doctors" className="mb-6 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end">
+      <PageHeader
+        title="Find a doctor"
+        description="Choose a doctor to see their free times and request an appointment."
+      />
+      <form
+        role="search"
+        aria-label="Doctors"
+        className="mb-6 flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:flex-row sm:items-end"
+      >
         <div className="flex flex-1 flex-col gap-1">
           <label htmlFor="q" className="text-sm font-medium text-slate-800">
             Name
           </label>
-          <input id="q" name="q" type="search" defaultValue={filter.q} maxLength={100} placeholder="For example: Davis" className="rounded-md border border-slate-300 px-3 py-2 text-base sm:text-sm" />
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={filter.q}
+            maxLength={100}
+            placeholder="For example: Davis"
+            className="rounded-md border border-slate-300 px-3 py-2 text-base sm:text-sm"
+          />
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor="specialty" className="text-sm font-medium text-slate-800">
             Specialty
           </label>
-          <select id="specialty" name="specialty" defaultValue={filter.specialty ?? ""} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm">
+          <select
+            id="specialty"
+            name="specialty"
+            defaultValue={filter.specialty ?? ""}
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm"
+          >
             <option value="">All specialties</option>
             {specialties.map((s) => (
               <option key={s} value={s}>

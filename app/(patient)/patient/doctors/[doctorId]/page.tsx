@@ -34,7 +34,8 @@ export default async function DoctorPage({
     .filter((d) => workingDays.has(d.weekday))
     .slice(0, DAYS_SHOWN);
   const asked = parseLocalDate(dateParamSchema.parse((await searchParams).date) ?? "");
-  const inRange = asked && formatLocalDate(asked) >= formatLocalDate(first) && formatLocalDate(asked) <= formatLocalDate(last);
+  const inRange =
+    asked && formatLocalDate(asked) >= formatLocalDate(first) && formatLocalDate(asked) <= formatLocalDate(last);
   const date = inRange ? asked : days[0];
   const slots = date ? await freeSlots({ doctorId: doctor.id, date, now }) : [];
   const dateLabel = date ? formatDay(zonedToUtc(date, 12 * 60, doctor.timeZone), doctor.timeZone) : null;
@@ -62,7 +63,12 @@ export default async function DoctorPage({
               {days.map((d) => {
                 const value = formatLocalDate(d);
                 const selected = date && value === formatLocalDate(date);
-                const label = new Intl.DateTimeFormat("en-GB", { timeZone: doctor.timeZone, weekday: "short", day: "numeric", month: "short" }).format(zonedToUtc(d, 12 * 60, doctor.timeZone));
+                const label = new Intl.DateTimeFormat("en-GB", {
+                  timeZone: doctor.timeZone,
+                  weekday: "short",
+                  day: "numeric",
+                  month: "short",
+                }).format(zonedToUtc(d, 12 * 60, doctor.timeZone));
                 return (
                   <li key={value}>
                     <Link
@@ -83,9 +89,20 @@ export default async function DoctorPage({
               <label htmlFor="date" className="text-sm font-medium text-slate-800">
                 Or pick a date
               </label>
-              <input id="date" name="date" type="date" min={formatLocalDate(first)} max={formatLocalDate(last)} defaultValue={date ? formatLocalDate(date) : undefined} className="rounded-md border border-slate-300 px-3 py-2 text-base sm:text-sm" />
+              <input
+                id="date"
+                name="date"
+                type="date"
+                min={formatLocalDate(first)}
+                max={formatLocalDate(last)}
+                defaultValue={date ? formatLocalDate(date) : undefined}
+                className="rounded-md border border-slate-300 px-3 py-2 text-base sm:text-sm"
+              />
             </div>
-            <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-100">
+            <button
+              type="submit"
+              className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-100"
+            >
               Show times
             </button>
           </form>

@@ -16,7 +16,11 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     if (!query.ok) return query.response;
     if (query.data.after !== undefined) {
       const result = await messagesAfter({ roomId: roomId.data, userId: user.id, afterSeq: query.data.after });
-      return json({ messages: result.messages.map(toMessageJson), otherReadSeq: result.otherReadSeq, hasMore: result.hasMore });
+      return json({
+        messages: result.messages.map(toMessageJson),
+        otherReadSeq: result.otherReadSeq,
+        hasMore: result.hasMore,
+      });
     }
     const page = await threadPage({ roomId: roomId.data, userId: user.id, beforeSeq: query.data.before });
     return json({ messages: page.messages.map(toMessageJson), hasEarlier: page.hasEarlier });
@@ -38,6 +42,9 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     if (!input.ok) return input.response;
     await enforce(RATE_LIMITS.messagesPerUser, user.id, SENDING_TOO_FAST);
     const { message, created } = await sendMessage({ ...input.data, senderId: user.id });
-    return Response.json({ message: toMessageJson(message) }, { status: created ? 201 : 200, headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { message: toMessageJson(message) },
+      { status: created ? 201 : 200, headers: { "cache-control": "no-store" } },
+    );
   });
 }
