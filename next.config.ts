@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { NON_DOCUMENT_CSP, staticSecurityHeaders } from "./lib/security-headers";
+import { NON_DOCUMENT_CSP, staticSecurityHeaders } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Bundled, PGlite copies its wasm into the publicly served static folder.

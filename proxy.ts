@@ -1,8 +1,8 @@
 import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
-import { authConfig } from "@/lib/auth.config";
+import { authConfig } from "@/lib/auth/config";
 import { authSecret } from "@/lib/env";
-import { contentSecurityPolicy, createNonce, NONCE_HEADER } from "@/lib/security-headers";
+import { contentSecurityPolicy, createNonce, NONCE_HEADER } from "@/lib/http/security-headers";
 
 const { auth } = NextAuth(() => ({ ...authConfig, secret: authSecret() }));
 

@@ -1,10 +1,10 @@
 "use server";
 
-import { signOut } from "@/lib/auth";
+import { signOut } from "@/lib/auth/auth-js";
 import { recordAudit } from "@/lib/audit";
-import { getCurrentSession } from "@/lib/authz";
-import { publish } from "@/lib/realtime";
-import { revokeSession } from "@/lib/sessions";
+import { getCurrentSession } from "@/lib/auth/gate";
+import { publish } from "@/lib/live/hub";
+import { revokeSession } from "@/lib/auth/sessions";
 
 /**
  * Ends this session for good (revoked, so no cookie of it is accepted again); the client then

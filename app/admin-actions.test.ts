@@ -19,15 +19,15 @@ import {
   workingHours,
   type AppointmentStatus,
 } from "@/db/schema";
-import { createAdmin, createDoctor } from "@/lib/admin";
-import { changePassword, findUserByEmail, findUserById, type PublicUser } from "@/lib/users";
+import { createAdmin, createDoctor } from "@/lib/admin/overview";
+import { changePassword, findUserByEmail, findUserById, type PublicUser } from "@/lib/users/accounts";
 import { setupTestDatabase } from "@/test/db";
 
 // ---------------------------------------------------------------- mocks
 
 const session = vi.hoisted(() => ({ user: null as PublicUser | null }));
 
-vi.mock("@/lib/authz", () => ({
+vi.mock("@/lib/auth/gate", () => ({
   getCurrentUser: async () => session.user,
   requireUser: async () => session.user,
   requireRole: async () => session.user,

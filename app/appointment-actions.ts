@@ -2,10 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { runAction } from "@/lib/action";
-import { transitionAppointment, type TransitionResult } from "@/lib/appointments";
+import { runAction } from "@/lib/http/action";
+import { transitionAppointment, type TransitionResult } from "@/lib/appointments/lifecycle";
 import { appointmentDecisionSchema } from "@/lib/schemas/appointments";
-import type { ActionResult } from "@/lib/validation";
+import type { ActionResult } from "@/lib/schemas/auth";
 
 const changeSchema = appointmentDecisionSchema.extend({
   action: z.enum(["accept", "decline", "cancel", "complete"], { error: "That action is not available." }),

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RoleLayout } from "@/components/role-layout";
 import { appointments, auditEvents, chatRooms, messages, roomMembers, users, type Role } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
-import { workingHoursOf, setWorkingHours } from "@/lib/appointments";
-import { roleHome } from "@/lib/roles";
-import { findUserByEmail, findUserById } from "@/lib/users";
+import { workingHoursOf, setWorkingHours } from "@/lib/appointments/lifecycle";
+import { roleHome } from "@/lib/auth/roles";
+import { findUserByEmail, findUserById } from "@/lib/users/accounts";
 import { setupTestDatabase } from "@/test/db";
 import { freshAddress, NotFound, Redirected, request } from "@/test/matrix/request";
 import {
@@ -31,7 +31,7 @@ import {
 
 // ---------------------------------------------------------------- a fake request around the real app
 
-vi.mock("@/lib/auth", async () => (await import("@/test/matrix/auth-module")).fakeAuthModule());
+vi.mock("@/lib/auth/auth-js", async () => (await import("@/test/matrix/auth-module")).fakeAuthModule());
 vi.mock("next-auth", async () => (await import("@/test/matrix/request")).nextAuthModule);
 vi.mock("next/navigation", async (importOriginal) => ({
   ...(await importOriginal<object>()),

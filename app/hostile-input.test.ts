@@ -4,9 +4,9 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { appointments, rateLimits, users } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
-import { findBookableDoctor, patientAppointments, setWorkingHours, workingHoursOf } from "@/lib/appointments";
-import { threadPage } from "@/lib/chat";
-import { findUserByEmail, findUserById, verifyCredentials } from "@/lib/users";
+import { findBookableDoctor, patientAppointments, setWorkingHours, workingHoursOf } from "@/lib/appointments/lifecycle";
+import { threadPage } from "@/lib/chat/messages";
+import { findUserByEmail, findUserById, verifyCredentials } from "@/lib/users/accounts";
 import { setupTestDatabase } from "@/test/db";
 import { freshAddress, Redirected, request } from "@/test/matrix/request";
 import {
@@ -27,7 +27,7 @@ import {
 
 // ---------------------------------------------------------------- a fake request around the real app
 
-vi.mock("@/lib/auth", async () => (await import("@/test/matrix/auth-module")).fakeAuthModule());
+vi.mock("@/lib/auth/auth-js", async () => (await import("@/test/matrix/auth-module")).fakeAuthModule());
 vi.mock("next-auth", async () => (await import("@/test/matrix/request")).nextAuthModule);
 vi.mock("next/navigation", async (importOriginal) => ({
   ...(await importOriginal<object>()),

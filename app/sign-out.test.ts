@@ -1,14 +1,14 @@
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { revokedSessions, users } from "@/db/schema";
-import { getCurrentUser } from "@/lib/authz";
-import { realtime } from "@/lib/realtime";
-import type { RealtimeEvent } from "@/lib/realtime-events";
+import { getCurrentUser } from "@/lib/auth/gate";
+import { realtime } from "@/lib/live/hub";
+import type { RealtimeEvent } from "@/lib/live/events";
 import { setupTestDatabase } from "@/test/db";
 import { request, signInAs } from "@/test/matrix/request";
 import { signOutAction } from "./actions";
 
-vi.mock("@/lib/auth", async () => (await import("@/test/matrix/auth-module")).fakeAuthModule());
+vi.mock("@/lib/auth/auth-js", async () => (await import("@/test/matrix/auth-module")).fakeAuthModule());
 vi.mock("next-auth", async () => (await import("@/test/matrix/request")).nextAuthModule);
 vi.mock("next/headers", async () => (await import("@/test/matrix/request")).headersModule);
 

@@ -10,7 +10,7 @@
 import "../scripts/load-env";
 import crypto from "node:crypto";
 import { openPostgres } from "@/db/client";
-import { REFETCH } from "@/lib/query-keys";
+import { REFETCH } from "@/lib/client/query-keys";
 import { openEventStream, rssMb, scratchDatabase, sessionCookie, startApp, type AppServer } from "./server";
 import { percentile, table } from "./stats";
 

@@ -6,7 +6,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { Logger } from "drizzle-orm/logger";
 import type { DatabaseHandle } from "@/db/client";
-import { isPreparedSql } from "@/db/prepared";
+import { isPreparedSql } from "@/db/prepared-statements";
 import * as schema from "@/db/schema";
 
 export interface CapturedQuery {

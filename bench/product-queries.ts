@@ -2,17 +2,24 @@
  * Every read the product runs on a page or endpoint, as the benchmark and the plan test call it:
  * the real lib/ functions, for a user with few rooms and for the doctor with many.
  */
-import { listAppointments, listAuditEvents, listRooms, listUsers, overview } from "@/lib/admin";
+import { listAppointments, listAuditEvents, listRooms, listUsers, overview } from "@/lib/admin/overview";
 import {
   doctorAcceptedAppointments,
   doctorHistory,
   doctorPendingRequests,
   listDoctors,
   patientAppointments,
-} from "@/lib/appointments";
-import { listConversations, messagesAfter, recentMessages, roomForMember, threadPage, unreadTotal } from "@/lib/chat";
+} from "@/lib/appointments/lifecycle";
+import {
+  listConversations,
+  messagesAfter,
+  recentMessages,
+  roomForMember,
+  threadPage,
+  unreadTotal,
+} from "@/lib/chat/messages";
 import { conversationCursorSchema } from "@/lib/schemas/conversations";
-import { findSessionUser } from "@/lib/sessions";
+import { findSessionUser } from "@/lib/auth/sessions";
 
 export interface ProductQuery {
   name: string;

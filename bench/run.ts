@@ -8,7 +8,7 @@ import "../scripts/load-env";
 import fs from "node:fs";
 import path from "node:path";
 import { openPostgres, type DatabaseHandle } from "@/db/client";
-import { hashPassword } from "@/lib/password";
+import { hashPassword } from "@/lib/auth/password";
 import { benchPeople, finalMessageCount, FULL_SIZE, generateBase, growMessages, type DatasetSize } from "./dataset";
 import { loadEndpoints, type LoadResult } from "./http";
 import { forbiddenScans, planOf } from "./plans";

@@ -1,16 +1,16 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { Role } from "@/db/schema";
-import { ROLE_LABELS, roleHome } from "@/lib/roles";
-import type { PublicUser } from "@/lib/users";
+import { ROLE_LABELS, roleHome } from "@/lib/auth/roles";
+import type { PublicUser } from "@/lib/users/accounts";
 import { readEnv } from "@/lib/env";
 import { IdleSignOut } from "./idle-sign-out";
 import { LiveUpdates } from "./live-updates";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 import { TimeZoneSync } from "./time-zone-sync";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
-import { unreadTotal } from "@/lib/chat";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
+import { unreadTotal } from "@/lib/chat/messages";
 
 const NAV: Record<Role, NavItem[]> = {
   patient: [

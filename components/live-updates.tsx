@@ -3,9 +3,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { LiveConnection, type ProbeResult } from "@/lib/live-connection";
-import { keys } from "@/lib/query-keys";
-import type { RealtimeEvent } from "@/lib/realtime-events";
+import { LiveConnection, type ProbeResult } from "@/lib/client/live-connection";
+import { keys } from "@/lib/client/query-keys";
+import type { RealtimeEvent } from "@/lib/live/events";
 
 let connection: LiveConnection | null = null;
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { Role } from "@/db/schema";
-import { requireRole } from "@/lib/authz";
+import { requireRole } from "@/lib/auth/gate";
 import { AppShell } from "./app-shell";
 
 /** The layout of one role's area: anyone of another role gets not-found, never the content. */

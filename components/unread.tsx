@@ -2,8 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { fetchJson } from "@/lib/fetch-json";
-import { keys, refetchEvery } from "@/lib/query-keys";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { keys, refetchEvery } from "@/lib/client/query-keys";
 
 /** The signed-in user's unread total, shared by every badge on the page (one query). */
 export function useUnreadTotal(initial: number): number {

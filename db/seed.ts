@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { recountRoomMembers } from "@/lib/chat-member-state";
-import { hashPassword } from "@/lib/password";
-import { addDays, localDateOf, zonedToUtc, type LocalDate } from "@/lib/time";
+import { recountRoomMembers } from "@/lib/chat/member-state";
+import { hashPassword } from "@/lib/auth/password";
+import { addDays, localDateOf, zonedToUtc, type LocalDate } from "@/lib/shared/time";
 import type { Database } from "./client";
 import {
   appointments,

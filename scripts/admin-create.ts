@@ -7,9 +7,9 @@ import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { closeDatabase, databaseHandle } from "@/db";
-import { createAdmin } from "@/lib/admin";
+import { createAdmin } from "@/lib/admin/overview";
 import { temporaryPasswordSchema } from "@/lib/schemas/admin";
-import { emailSchema, nameSchema } from "@/lib/validation";
+import { emailSchema, nameSchema } from "@/lib/schemas/auth";
 import { fail } from "./fail";
 
 const argsSchema = z.object({ email: emailSchema, name: nameSchema, password: temporaryPasswordSchema });

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "@/bench/free-port";
-import { SERVING_MESSAGE } from "@/lib/serving-signal";
+import { SERVING_MESSAGE } from "@/scripts/serving-signal";
 import { killFixtures, startFixture, type Fixture } from "@/test/fixtures/child";
 import { serverProcessCount } from "./server-processes";
 

@@ -13,8 +13,8 @@
 import { spawn } from "node:child_process";
 import cluster, { type Worker } from "node:cluster";
 import { z } from "zod";
-import { EXIT_ON_SIGNAL, isStopSignal, stopSignalOf, type StopSignal } from "@/lib/exit-codes";
-import { isServingMessage } from "@/lib/serving-signal";
+import { EXIT_ON_SIGNAL, isStopSignal, stopSignalOf, type StopSignal } from "@/scripts/exit-codes";
+import { isServingMessage } from "@/scripts/serving-signal";
 
 /** More crashes of serving processes than this within the window: something is wrong for good. */
 const MAX_CRASHES = 5;

@@ -3,13 +3,13 @@
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { signIn } from "@/lib/auth";
-import { clientAddress } from "@/lib/client-address";
+import { signIn } from "@/lib/auth/auth-js";
+import { clientAddress } from "@/lib/http/client-address";
 import { consume, registrationRule, retryMessage } from "@/lib/rate-limit";
-import { rateLimitedSignInMessage } from "@/lib/sign-in";
-import { afterSignInPath, roleHome } from "@/lib/roles";
-import { findUserByEmail, registerPatient } from "@/lib/users";
-import { fieldErrorsOf, formFields, loginSchema, registerSchema, type ActionResult } from "@/lib/validation";
+import { rateLimitedSignInMessage } from "@/lib/auth/sign-in";
+import { afterSignInPath, roleHome } from "@/lib/auth/roles";
+import { findUserByEmail, registerPatient } from "@/lib/users/accounts";
+import { fieldErrorsOf, formFields, loginSchema, registerSchema, type ActionResult } from "@/lib/schemas/auth";
 
 export type AuthFormState = (ActionResult & { values?: Record<string, string> }) | null;
 

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { buttonClasses } from "@/components/ui/button";
-import { getCurrentUser } from "@/lib/authz";
-import { roleHome } from "@/lib/roles";
+import { getCurrentUser } from "@/lib/auth/gate";
+import { roleHome } from "@/lib/auth/roles";
 
 export default async function LandingPage() {
   const user = await getCurrentUser();

@@ -1,11 +1,11 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { getCurrentUser } from "@/lib/authz";
+import { getCurrentUser } from "@/lib/auth/gate";
 import { DomainError } from "@/lib/errors";
-import { roleHome } from "@/lib/roles";
-import { changePassword } from "@/lib/users";
-import { changePasswordSchema, fieldErrorsOf, formFields, type ActionResult } from "@/lib/validation";
+import { roleHome } from "@/lib/auth/roles";
+import { changePassword } from "@/lib/users/accounts";
+import { changePasswordSchema, fieldErrorsOf, formFields, type ActionResult } from "@/lib/schemas/auth";
 
 export type ChangePasswordState = ActionResult | null;
 

@@ -1,12 +1,12 @@
 "use server";
 
 import type { z } from "zod";
-import { runAction } from "@/lib/action";
-import { markRead, sendMessage } from "@/lib/chat";
-import { toMessageJson, type ChatMessageJson } from "@/lib/chat-json";
+import { runAction } from "@/lib/http/action";
+import { markRead, sendMessage } from "@/lib/chat/messages";
+import { toMessageJson, type ChatMessageJson } from "@/lib/chat/json";
 import { enforce, RATE_LIMITS, SENDING_TOO_FAST } from "@/lib/rate-limit";
 import { markReadSchema, sendMessageSchema } from "@/lib/schemas/chat";
-import type { ActionResult } from "@/lib/validation";
+import type { ActionResult } from "@/lib/schemas/auth";
 
 /** Sends one message; the same clientId sent again returns the stored message, never a second one. */
 export async function sendMessageAction(

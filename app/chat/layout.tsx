@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/app-shell";
-import { requireRole } from "@/lib/authz";
+import { requireRole } from "@/lib/auth/gate";
 
 // Conversations belong to patients and doctors; admins (and anyone else) get not-found.
 export default async function ChatLayout({ children }: { children: ReactNode }) {

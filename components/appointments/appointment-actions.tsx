@@ -8,8 +8,8 @@ import { changeAppointmentAction } from "@/app/appointment-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextareaField } from "@/components/ui/textarea-field";
-import type { AppointmentAction } from "@/lib/appointment-rules";
-import { keys } from "@/lib/query-keys";
+import type { AppointmentAction } from "@/lib/shared/appointment-rules";
+import { keys } from "@/lib/client/query-keys";
 
 const NOTE_MAX = 500;
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { AppointmentView } from "@/lib/appointments";
-import { formatDateTime } from "@/lib/format";
+import type { AppointmentView } from "@/lib/appointments/lifecycle";
+import { formatDateTime } from "@/lib/shared/format";
 import { Badge } from "@/components/ui/badge";
 import { StatusBadge } from "./status-badge";
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { availableActions } from "@/lib/appointment-rules";
-import type { AppointmentView } from "@/lib/appointments";
+import { availableActions } from "@/lib/shared/appointment-rules";
+import type { AppointmentView } from "@/lib/appointments/lifecycle";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AppointmentActions } from "./appointment-actions";
 import { AppointmentCard } from "./appointment-card";

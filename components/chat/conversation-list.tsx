@@ -5,9 +5,9 @@ import { useEffect, useRef } from "react";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Button, buttonClasses } from "@/components/ui/button";
-import type { ConversationJson, ConversationPageJson } from "@/lib/chat-json";
-import { fetchJson } from "@/lib/fetch-json";
-import { keys, refetchEvery } from "@/lib/query-keys";
+import type { ConversationJson, ConversationPageJson } from "@/lib/chat/json";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { keys, refetchEvery } from "@/lib/client/query-keys";
 
 function when(iso: string, timeZone: string): string {
   const date = new Date(iso);

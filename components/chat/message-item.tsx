@@ -1,5 +1,5 @@
 import { Button } from "@/components/ui/button";
-import type { DeliveryState } from "@/lib/thread-merge";
+import type { DeliveryState } from "@/lib/client/thread-merge";
 
 const STATE_LABEL: Record<DeliveryState, string> = {
   sending: "Sending…",

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { ChatMessageJson } from "@/lib/chat-json";
+import type { ChatMessageJson } from "@/lib/chat/json";
 
 export interface PendingMessage {
   clientId: string;

@@ -5,9 +5,9 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { RecentMessageJson } from "@/lib/chat-json";
-import { fetchJson } from "@/lib/fetch-json";
-import { keys, refetchEvery } from "@/lib/query-keys";
+import type { RecentMessageJson } from "@/lib/chat/json";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { keys, refetchEvery } from "@/lib/client/query-keys";
 
 /** "Recent messages": the newest received across all rooms, unread marked; refreshes on its own. */
 export function RecentMessagesPanel({

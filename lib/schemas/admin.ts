@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { APPOINTMENT_STATUSES, LIMITS, ROLES } from "@/db/schema";
-import { emailSchema, nameSchema, newPasswordSchema, REQUEST_SHAPE } from "@/lib/validation";
+import { emailSchema, nameSchema, newPasswordSchema, REQUEST_SHAPE } from "@/lib/schemas/auth";
 import { idSchema, isTimeZone, textSchema } from "./appointments";
 import { stripControl } from "./text";
 

@@ -1,6 +1,6 @@
-import { clientAddress } from "@/lib/client-address";
-import { attemptSignIn } from "@/lib/sign-in";
-import { loginSchema } from "@/lib/validation";
+import { clientAddress } from "@/lib/http/client-address";
+import { attemptSignIn } from "@/lib/auth/sign-in";
+import { loginSchema } from "@/lib/schemas/auth";
 import { FakeCredentialsSignin, headersModule, request } from "./request";
 
 /**

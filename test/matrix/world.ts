@@ -7,8 +7,8 @@ import type { Database } from "@/db/client";
 import * as schema from "@/db/schema";
 import { appointments, chatRooms, messages, roomMembers, users, type AppointmentStatus } from "@/db/schema";
 import { DEMO_ADMIN_EMAIL, DEMO_DOCTORS, DEMO_PATIENTS, DEMO_PASSWORD } from "@/db/seed";
-import { findUserByEmail, type PublicUser } from "@/lib/users";
-import { recountRoomMembers } from "@/lib/chat-member-state";
+import { findUserByEmail, type PublicUser } from "@/lib/users/accounts";
+import { recountRoomMembers } from "@/lib/chat/member-state";
 import { signInAs } from "./request";
 
 export { DEMO_PASSWORD };
@@ -215,9 +215,9 @@ export function appEntryPoints(): { pages: string[]; layouts: string[]; routes: 
 
 /** Free slots of a doctor from tomorrow on, as the booking page offers them: fuel for requests. */
 export async function freeSlotPool(doctorId: string, timeZone: string, count: number): Promise<Date[]> {
-  const { freeSlots } = await import("@/lib/appointments");
-  const { bookableDates } = await import("@/lib/slots");
-  const { addDays } = await import("@/lib/time");
+  const { freeSlots } = await import("@/lib/appointments/lifecycle");
+  const { bookableDates } = await import("@/lib/shared/slots");
+  const { addDays } = await import("@/lib/shared/time");
   const { first } = bookableDates(new Date(), timeZone);
   const pool: Date[] = [];
   for (let i = 1; i < 60 && pool.length < count; i++)

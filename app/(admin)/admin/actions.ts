@@ -3,10 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { z } from "zod";
-import { runAction } from "@/lib/action";
-import { adminCancelAppointment, createDoctor, setUserActive } from "@/lib/admin";
+import { runAction } from "@/lib/http/action";
+import { adminCancelAppointment, createDoctor, setUserActive } from "@/lib/admin/overview";
 import { adminCancelSchema, createDoctorSchema, setUserActiveSchema } from "@/lib/schemas/admin";
-import { formFields, type ActionResult } from "@/lib/validation";
+import { formFields, type ActionResult } from "@/lib/schemas/auth";
 
 export type CreateDoctorState = (ActionResult<{ id: string }> & { values?: Record<string, string> }) | null;
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
-import { getCurrentUser } from "@/lib/authz";
-import { afterSignInPath } from "@/lib/roles";
+import { getCurrentUser } from "@/lib/auth/gate";
+import { afterSignInPath } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "Sign in" };
 

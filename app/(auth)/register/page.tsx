@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { RegisterForm } from "@/components/auth/register-form";
-import { getCurrentUser } from "@/lib/authz";
-import { roleHome } from "@/lib/roles";
+import { getCurrentUser } from "@/lib/auth/gate";
+import { roleHome } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "Create a patient account" };
 

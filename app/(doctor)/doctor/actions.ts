@@ -2,10 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
-import { runAction } from "@/lib/action";
-import { setWorkingHours } from "@/lib/appointments";
+import { runAction } from "@/lib/http/action";
+import { setWorkingHours } from "@/lib/appointments/lifecycle";
 import { workingHoursSchema } from "@/lib/schemas/appointments";
-import type { ActionResult } from "@/lib/validation";
+import type { ActionResult } from "@/lib/schemas/auth";
 
 export async function saveWorkingHoursAction(
   input: z.input<typeof workingHoursSchema>,

@@ -2,10 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { runAction } from "@/lib/action";
-import { requestAppointment } from "@/lib/appointments";
+import { runAction } from "@/lib/http/action";
+import { requestAppointment } from "@/lib/appointments/lifecycle";
 import { requestAppointmentSchema } from "@/lib/schemas/appointments";
-import { formFields, type ActionResult } from "@/lib/validation";
+import { formFields, type ActionResult } from "@/lib/schemas/auth";
 
 export type RequestFormState = ActionResult<{ id: string }> | null;
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireUser } from "@/lib/authz";
+import { requireUser } from "@/lib/auth/gate";
 
 export const metadata: Metadata = { title: "Change your password" };
 

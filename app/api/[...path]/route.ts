@@ -1,4 +1,4 @@
-import { jsonError } from "@/lib/json-response";
+import { jsonError } from "@/lib/http/json";
 
 /**
  * Any /api path no handler serves: a JSON 404, never the HTML not-found page. Nothing under /api is

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
-import { json, parseOr400, withUser } from "@/lib/api";
-import { listConversations } from "@/lib/chat";
-import { toConversationPageJson } from "@/lib/chat-json";
+import { json, parseOr400, withUser } from "@/lib/http/handler";
+import { listConversations } from "@/lib/chat/messages";
+import { toConversationPageJson } from "@/lib/chat/json";
 import { conversationsQuerySchema } from "@/lib/schemas/conversations";
 
 /** GET: the newest page of the user's conversations; ?before=<nextCursor>: the page after it. */

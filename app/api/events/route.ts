@@ -1,8 +1,8 @@
-import { jsonError } from "@/lib/api";
-import { getCurrentSession } from "@/lib/authz";
+import { jsonError } from "@/lib/http/handler";
+import { getCurrentSession } from "@/lib/auth/gate";
 import { describeError } from "@/lib/errors";
-import { userEventStream } from "@/lib/event-stream";
-import { realtime } from "@/lib/realtime";
+import { userEventStream } from "@/lib/live/stream";
+import { realtime } from "@/lib/live/hub";
 
 /** The signed-in user's live updates as Server-Sent Events (ids and types, never bodies). */
 export async function GET(request: Request) {

@@ -1,6 +1,6 @@
 import { connection } from "next/server";
-import { databaseReachable } from "@/lib/health";
-import { realtime } from "@/lib/realtime";
+import { databaseReachable } from "@/db/health";
+import { realtime } from "@/lib/live/hub";
 
 export async function GET() {
   await connection();

@@ -1,6 +1,6 @@
-import { json, withUser } from "@/lib/api";
-import { recentMessages } from "@/lib/chat";
-import { toRecentJson } from "@/lib/chat-json";
+import { json, withUser } from "@/lib/http/handler";
+import { recentMessages } from "@/lib/chat/messages";
+import { toRecentJson } from "@/lib/chat/json";
 
 /** The signed-in user's newest received messages across their rooms. */
 export async function GET() {

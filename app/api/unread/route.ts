@@ -1,5 +1,5 @@
-import { json, withUser } from "@/lib/api";
-import { unreadTotal } from "@/lib/chat";
+import { json, withUser } from "@/lib/http/handler";
+import { unreadTotal } from "@/lib/chat/messages";
 
 /** The signed-in user's unread total; it answers for that user only. */
 export async function GET() {

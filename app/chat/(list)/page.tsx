@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { ConversationList } from "@/components/chat/conversation-list";
 import { PageHeader } from "@/components/ui/page-header";
-import { requireRole } from "@/lib/authz";
-import { listConversations } from "@/lib/chat";
-import { toConversationPageJson } from "@/lib/chat-json";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { requireRole } from "@/lib/auth/gate";
+import { listConversations } from "@/lib/chat/messages";
+import { toConversationPageJson } from "@/lib/chat/json";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Messages" };
 

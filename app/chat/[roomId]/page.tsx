@@ -3,10 +3,10 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { Thread } from "@/components/chat/thread";
 import { recordAudit } from "@/lib/audit";
-import { threadPage } from "@/lib/chat";
-import { toMessageJson } from "@/lib/chat-json";
-import { formatDateTime } from "@/lib/format";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { threadPage } from "@/lib/chat/messages";
+import { toMessageJson } from "@/lib/chat/json";
+import { formatDateTime } from "@/lib/shared/format";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 import { loadRoom } from "./load-room";
 
 export const metadata: Metadata = { title: "Conversation" };

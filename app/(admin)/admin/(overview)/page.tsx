@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { overview } from "@/lib/admin";
-import { requireRole } from "@/lib/authz";
-import { ROLE_LABELS } from "@/lib/roles";
+import { overview } from "@/lib/admin/overview";
+import { requireRole } from "@/lib/auth/gate";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "Overview" };
 

@@ -7,11 +7,11 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { APPOINTMENT_STATUSES } from "@/db/schema";
-import { listAppointments, listDoctorsForFilter } from "@/lib/admin";
-import { requireRole } from "@/lib/authz";
-import { formatDateTime, zoneLabel } from "@/lib/format";
+import { listAppointments, listDoctorsForFilter } from "@/lib/admin/overview";
+import { requireRole } from "@/lib/auth/gate";
+import { formatDateTime, zoneLabel } from "@/lib/shared/format";
 import { appointmentFilterSchema } from "@/lib/schemas/admin";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Appointments" };
 

@@ -4,10 +4,10 @@ import { Pagination } from "@/components/admin/pagination";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { listRooms } from "@/lib/admin";
-import { requireRole } from "@/lib/authz";
+import { listRooms } from "@/lib/admin/overview";
+import { requireRole } from "@/lib/auth/gate";
 import { pageSchema } from "@/lib/schemas/admin";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Chat rooms" };
 

@@ -5,12 +5,12 @@ import { UnreadTotalCard } from "@/components/dashboard/unread-total-card";
 import { Card } from "@/components/ui/card";
 import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
-import { doctorAcceptedAppointments, doctorPendingRequests } from "@/lib/appointments";
-import { requireRole } from "@/lib/authz";
-import { recentMessages, unreadTotal } from "@/lib/chat";
-import { toRecentJson } from "@/lib/chat-json";
-import { localDateOf } from "@/lib/time";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { doctorAcceptedAppointments, doctorPendingRequests } from "@/lib/appointments/lifecycle";
+import { requireRole } from "@/lib/auth/gate";
+import { recentMessages, unreadTotal } from "@/lib/chat/messages";
+import { toRecentJson } from "@/lib/chat/json";
+import { localDateOf } from "@/lib/shared/time";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Home" };
 

@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import { AppointmentList } from "@/components/appointments/appointment-list";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { doctorPendingRequests } from "@/lib/appointments";
-import { requireRole } from "@/lib/authz";
-import { zoneLabel } from "@/lib/format";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { doctorPendingRequests } from "@/lib/appointments/lifecycle";
+import { requireRole } from "@/lib/auth/gate";
+import { zoneLabel } from "@/lib/shared/format";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Requests" };
 

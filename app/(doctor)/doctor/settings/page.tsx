@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { WorkingHoursForm } from "@/components/appointments/working-hours-form";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { findBookableDoctor } from "@/lib/appointments";
-import { requireRole } from "@/lib/authz";
+import { findBookableDoctor } from "@/lib/appointments/lifecycle";
+import { requireRole } from "@/lib/auth/gate";
 import { notFound } from "next/navigation";
 
 export const metadata: Metadata = { title: "Working hours" };

@@ -7,11 +7,11 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
-import { patientAppointments } from "@/lib/appointments";
-import { requireRole } from "@/lib/authz";
-import { recentMessages, unreadTotal } from "@/lib/chat";
-import { toRecentJson } from "@/lib/chat-json";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { patientAppointments } from "@/lib/appointments/lifecycle";
+import { requireRole } from "@/lib/auth/gate";
+import { recentMessages, unreadTotal } from "@/lib/chat/messages";
+import { toRecentJson } from "@/lib/chat/json";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Home" };
 

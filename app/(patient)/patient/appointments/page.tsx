@@ -4,10 +4,10 @@ import { AppointmentList } from "@/components/appointments/appointment-list";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { patientAppointments } from "@/lib/appointments";
-import { requireRole } from "@/lib/authz";
-import { zoneLabel } from "@/lib/format";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { patientAppointments } from "@/lib/appointments/lifecycle";
+import { requireRole } from "@/lib/auth/gate";
+import { zoneLabel } from "@/lib/shared/format";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 
 export const metadata: Metadata = { title: "My appointments" };
 

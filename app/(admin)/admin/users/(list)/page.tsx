@@ -8,11 +8,11 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLES } from "@/db/schema";
-import { listUsers } from "@/lib/admin";
-import { requireRole } from "@/lib/authz";
-import { ROLE_LABELS } from "@/lib/roles";
+import { listUsers } from "@/lib/admin/overview";
+import { requireRole } from "@/lib/auth/gate";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 import { userFilterSchema } from "@/lib/schemas/admin";
-import { viewerTimeZone } from "@/lib/viewer-time-zone";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 
 export const metadata: Metadata = { title: "Users" };
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { CreateDoctorForm } from "@/components/admin/create-doctor-form";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { requireRole } from "@/lib/authz";
+import { requireRole } from "@/lib/auth/gate";
 
 export const metadata: Metadata = { title: "Create a doctor account" };
 

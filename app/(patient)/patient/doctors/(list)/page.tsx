@@ -3,8 +3,8 @@ import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { listDoctors, listSpecialties } from "@/lib/appointments";
-import { requireRole } from "@/lib/authz";
+import { listDoctors, listSpecialties } from "@/lib/appointments/lifecycle";
+import { requireRole } from "@/lib/auth/gate";
 import { directoryFilterSchema } from "@/lib/schemas/appointments";
 
 export const metadata: Metadata = { title: "Find a doctor" };

@@ -1,9 +1,9 @@
 import type { NextRequest } from "next/server";
-import { json, jsonError, parseOr400, readJsonBody, withUser } from "@/lib/api";
-import { messagesAfter, sendMessage, threadPage } from "@/lib/chat";
-import { toMessageJson } from "@/lib/chat-json";
+import { json, jsonError, parseOr400, readJsonBody, withUser } from "@/lib/http/handler";
+import { messagesAfter, sendMessage, threadPage } from "@/lib/chat/messages";
+import { toMessageJson } from "@/lib/chat/json";
 import { enforce, RATE_LIMITS, SENDING_TOO_FAST } from "@/lib/rate-limit";
-import { requireSameOrigin } from "@/lib/same-origin";
+import { requireSameOrigin } from "@/lib/http/same-origin";
 import { idSchema } from "@/lib/schemas/appointments";
 import { sendMessageSchema, threadQuerySchema } from "@/lib/schemas/chat";
 

@@ -1,0 +1,25 @@
+import { pushIsLive } from "./live-status";
+
+/** React Query keys, from one place so invalidations match what queries use. */
+export const keys = {
+  thread: (roomId: string) => ["thread", roomId] as const,
+  conversations: () => ["conversations"] as const,
+  unread: () => ["unread"] as const,
+  recentMessages: () => ["recent-messages"] as const,
+};
+
+/** Polling, the fallback: every 10 s (threads) and 30 s (counters) while live updates are down. */
+export const REFETCH = {
+  thread: 10_000,
+  counters: 30_000,
+} as const;
+
+/** While the live stream is up it brings every change; polling only backs it up. */
+export const REFETCH_WITH_PUSH = {
+  thread: 120_000,
+  counters: 300_000,
+} as const;
+
+/** A `refetchInterval` for React Query that follows the live stream's state. */
+export const refetchEvery = (kind: keyof typeof REFETCH) => () =>
+  pushIsLive() ? REFETCH_WITH_PUSH[kind] : REFETCH[kind];

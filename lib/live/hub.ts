@@ -1,0 +1,132 @@
+import "server-only";
+import { z } from "zod";
+import { databaseHandle, type DatabaseHandle } from "@/db/index";
+import { describeError } from "@/lib/errors";
+import { realtimeEventSchema, type RealtimeEvent } from "./events";
+
+/**
+ * Publish / subscribe for live updates: the one place that knows NOTIFY exists. On PostgreSQL
+ * every instance LISTENs on one channel over one connection and fans events out to the streams
+ * of its own users, so an event published on any instance reaches every user wherever they are
+ * connected. The embedded database serves one process, so events are delivered in-process.
+ */
+export const CHANNEL = "carebridge_events";
+
+export type Listener = (event: RealtimeEvent) => void;
+
+const envelopeSchema = z.object({ to: z.array(z.uuid()).min(1), event: realtimeEventSchema });
+
+export interface Realtime {
+  /** Sends `event` to every live stream of the users in `to`. Call it after the write commits. */
+  publish(to: readonly string[], event: RealtimeEvent): Promise<void>;
+  /** Delivers the user's events to `listener` once subscribed; returns the unsubscribe. */
+  subscribe(userId: string, listener: Listener): Promise<() => void>;
+  /** Live subscriptions in this process (for leak checks). */
+  listenerCount(): number;
+  close(): Promise<void>;
+}
+
+export function createRealtime(handle: DatabaseHandle): Realtime {
+  const listeners = new Map<string, Set<Listener>>();
+  let listening: Promise<{ unlisten: () => Promise<void> }> | null = null;
+
+  const deliver = (userId: string, event: RealtimeEvent) => {
+    for (const listener of listeners.get(userId) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("A live-update listener failed:", describeError(error));
+      }
+    }
+  };
+  const deliverToAll = (event: RealtimeEvent) => {
+    for (const userId of listeners.keys()) deliver(userId, event);
+  };
+  const onPayload = (payload: string) => {
+    let parsed: z.infer<typeof envelopeSchema>;
+    try {
+      parsed = envelopeSchema.parse(JSON.parse(payload));
+    } catch {
+      console.error("Ignored a malformed live-update payload.");
+      return;
+    }
+    for (const userId of new Set(parsed.to)) deliver(userId, parsed.event);
+  };
+
+  function startListening(): Promise<{ unlisten: () => Promise<void> }> {
+    const sql = handle.sql;
+    if (!sql) return Promise.resolve({ unlisten: async () => {} });
+    let listenedBefore = false;
+    // postgres.js re-LISTENs by itself after its connection drops and calls onlisten again;
+    // NOTIFY is at-most-once, so whatever was sent meanwhile is lost: every stream resyncs.
+    return sql.listen(CHANNEL, onPayload, () => {
+      if (listenedBefore) deliverToAll({ type: "resync" });
+      listenedBefore = true;
+    });
+  }
+
+  return {
+    async publish(to, event) {
+      if (to.length === 0) return;
+      const payload = JSON.stringify({ to: [...new Set(to)], event });
+      if (handle.sql) {
+        await handle.sql.notify(CHANNEL, payload);
+      } else {
+        // Delivered after the caller's own work, as a NOTIFY would be.
+        setImmediate(() => onPayload(payload));
+      }
+    },
+    async subscribe(userId, listener) {
+      listening ??= startListening().catch((error: unknown) => {
+        listening = null;
+        throw error;
+      });
+      await listening;
+      let set = listeners.get(userId);
+      if (!set) listeners.set(userId, (set = new Set()));
+      set.add(listener);
+      return () => {
+        const current = listeners.get(userId);
+        if (!current) return;
+        current.delete(listener);
+        if (current.size === 0) listeners.delete(userId);
+      };
+    },
+    listenerCount() {
+      let n = 0;
+      for (const set of listeners.values()) n += set.size;
+      return n;
+    },
+    async close() {
+      listeners.clear();
+      const current = listening;
+      listening = null;
+      if (current) await (await current).unlisten().catch(() => {});
+    },
+  };
+}
+
+declare global {
+  // One hub per process and database handle, like the handle itself (separate bundles share it).
+  var __carebridgeRealtime: { handle: DatabaseHandle; realtime: Realtime } | undefined;
+}
+
+export function realtime(): Realtime {
+  const handle = databaseHandle();
+  if (globalThis.__carebridgeRealtime?.handle !== handle) {
+    globalThis.__carebridgeRealtime = { handle, realtime: createRealtime(handle) };
+  }
+  return globalThis.__carebridgeRealtime.realtime;
+}
+
+/**
+ * Publishes after a committed write. A failure here never fails the write: the message or the
+ * change is stored, and clients still see it at their next poll.
+ */
+export async function publish(to: readonly string[], event: RealtimeEvent): Promise<void> {
+  try {
+    await realtime().publish(to, event);
+  } catch (error) {
+    console.error("Publishing a live update failed:", describeError(error));
+  }
+}

@@ -1,0 +1,81 @@
+import "server-only";
+import { describeError } from "@/lib/errors";
+import type { RealtimeEvent } from "./events";
+import type { Realtime } from "./hub";
+
+export const HEARTBEAT_MS = 25_000;
+/** A stream is re-opened now and then, so a session that expired meanwhile is checked again. */
+export const MAX_STREAM_MS = 60 * 60_000;
+/** What a browser waits before reconnecting on its own (the client adds its own backoff). */
+const RETRY_MS = 3_000;
+
+const encoder = new TextEncoder();
+const frame = (event: RealtimeEvent) => encoder.encode(`data: ${JSON.stringify(event)}\n\n`);
+
+/**
+ * The Server-Sent Events stream of one signed-in user. Everything it holds (the subscription,
+ * the timers) is released by one idempotent cleanup, hooked both to the request's abort signal
+ * (what `next start` fires on disconnect) and to the stream's cancel.
+ */
+export function userEventStream(input: {
+  userId: string;
+  /** The stream's session: a sign-out of another session of the same user leaves it open. */
+  sessionId?: string;
+  realtime: Realtime;
+  signal: AbortSignal;
+  heartbeatMs?: number;
+  maxMs?: number;
+}): ReadableStream<Uint8Array> {
+  let cleanup: () => void = () => {};
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      let unsubscribe: (() => void) | null = null;
+      const timers: NodeJS.Timeout[] = [];
+      cleanup = () => {
+        if (closed) return;
+        closed = true;
+        for (const timer of timers) clearTimeout(timer);
+        unsubscribe?.();
+        unsubscribe = null;
+        input.signal.removeEventListener("abort", cleanup);
+        try {
+          controller.close();
+        } catch {
+          // Already closed by the client going away.
+        }
+      };
+      const send = (chunk: Uint8Array) => {
+        if (closed) return;
+        try {
+          controller.enqueue(chunk);
+        } catch {
+          cleanup();
+        }
+      };
+      input.signal.addEventListener("abort", cleanup);
+      if (input.signal.aborted) return cleanup();
+
+      send(encoder.encode(`retry: ${RETRY_MS}\n\n`));
+      try {
+        const off = await input.realtime.subscribe(input.userId, (event) => {
+          if (event.type === "session-ended" && event.sessionId && event.sessionId !== input.sessionId) return;
+          send(frame(event));
+          if (event.type === "session-ended") cleanup();
+        });
+        // The client may have left while we subscribed.
+        if (closed) return off();
+        unsubscribe = off;
+      } catch (error) {
+        console.error("Could not subscribe to live updates:", describeError(error));
+        return cleanup();
+      }
+      send(frame({ type: "ready" }));
+      const heartbeat = setInterval(() => send(encoder.encode(": heartbeat\n\n")), input.heartbeatMs ?? HEARTBEAT_MS);
+      timers.push(heartbeat, setTimeout(cleanup, input.maxMs ?? MAX_STREAM_MS));
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/index";
+import { isUniqueViolation } from "@/db/errors";
+import { users, type User } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { DomainError, notFoundError } from "@/lib/errors";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
+
+export type PublicUser = Pick<User, "id" | "email" | "name" | "role" | "active" | "mustChangePassword">;
+
+export const publicColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  active: users.active,
+  mustChangePassword: users.mustChangePassword,
+};
+
+export async function findUserById(id: string): Promise<PublicUser | null> {
+  const [row] = await getDb().select(publicColumns).from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
+
+const byEmail = (email: string) => eq(sql`lower(${users.email})`, email.toLowerCase());
+
+export async function findUserByEmail(email: string): Promise<PublicUser | null> {
+  const [row] = await getDb().select(publicColumns).from(users).where(byEmail(email)).limit(1);
+  return row ?? null;
+}
+
+/**
+ * The active user with this email and password, or null. A wrong password, an unknown email and a
+ * deactivated account take the same time and give the same answer.
+ */
+export async function verifyCredentials(input: { email: string; password: string }): Promise<PublicUser | null> {
+  const [row] = await getDb()
+    .select({ ...publicColumns, passwordHash: users.passwordHash })
+    .from(users)
+    .where(byEmail(input.email))
+    .limit(1);
+  const ok = row ? await verifyPassword(row.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+  if (!row || !ok || !row.active) {
+    await recordAudit({
+      actorId: row?.id ?? null,
+      action: "auth.sign_in_failed",
+      targetType: "user",
+      targetId: row?.id,
+      detail: { reason: !row ? "unknown_email" : !ok ? "wrong_password" : "inactive" },
+    });
+    return null;
+  }
+  const { passwordHash: _omit, ...user } = row;
+  await recordAudit({ actorId: user.id, action: "auth.sign_in", targetType: "user", targetId: user.id });
+  return user;
+}
+
+export type RegisterResult = { ok: true; user: PublicUser } | { ok: false; reason: "email_taken" };
+
+export async function registerPatient(input: {
+  name: string;
+  email: string;
+  password: string;
+}): Promise<RegisterResult> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await getDb().transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "patient" })
+        .returning(publicColumns);
+      if (!user) throw new Error("insert returned no row");
+      await recordAudit({ actorId: user.id, action: "user.registered", targetType: "user", targetId: user.id }, tx);
+      return { ok: true as const, user };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "users_email_lower_key")) return { ok: false, reason: "email_taken" };
+    throw error;
+  }
+}
+
+/** Replaces the password after checking the current one; clears the "must change" mark. */
+export async function changePassword(input: {
+  userId: string;
+  currentPassword: string;
+  newPassword: string;
+}): Promise<void> {
+  const [row] = await getDb()
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, input.userId))
+    .limit(1);
+  if (!row) throw notFoundError("That account");
+  if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
+    throw new DomainError("invalid", "Your current password is not correct.", {
+      currentPassword: ["Your current password is not correct."],
+    });
+  }
+  if (input.currentPassword === input.newPassword) {
+    throw new DomainError("invalid", "Choose a password different from the current one.", {
+      newPassword: ["Choose a password different from the current one."],
+    });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await getDb().transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, input.userId));
+    await recordAudit(
+      { actorId: input.userId, action: "user.password_changed", targetType: "user", targetId: input.userId },
+      tx,
+    );
+  });
+}
