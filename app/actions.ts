@@ -1,18 +1,18 @@
 "use server";
 
 import { signOut } from "@/lib/auth/auth-js";
-import { recordAudit } from "@/lib/audit";
-import { getCurrentSession } from "@/lib/auth/gate";
-import { publish } from "@/lib/live/hub";
+import { admit } from "@/lib/auth/gate";
 import { revokeSession } from "@/lib/auth/sessions";
+import { recordAudit } from "@/lib/audit";
+import { publish } from "@/lib/live/hub";
 
 /**
  * Ends this session for good (revoked, so no cookie of it is accepted again); the client then
- * clears what it held and reloads (useSignOut).
+ * clears what it held and reloads (useSignOut). Anyone may sign out, a temporary password included.
  */
 export async function signOutAction(): Promise<void> {
-  const current = await getCurrentSession();
-  if (current) {
+  const current = await admit({ allowTemporaryPassword: true });
+  if (current.ok) {
     await revokeSession({ sessionId: current.sessionId, userId: current.user.id });
     await recordAudit({
       actorId: current.user.id,
@@ -24,5 +24,5 @@ export async function signOutAction(): Promise<void> {
   await signOut({ redirect: false });
   // This session's other tabs stop receiving live updates (their streams end and, finding no
   // session, go to the sign-in page); the account's other devices are not affected.
-  if (current) await publish([current.user.id], { type: "session-ended", sessionId: current.sessionId });
+  if (current.ok) await publish([current.user.id], { type: "session-ended", sessionId: current.sessionId });
 }

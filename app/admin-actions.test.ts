@@ -17,8 +17,8 @@ import {
   roomMembers,
   users,
   workingHours,
-  type AppointmentStatus,
 } from "@/db/schema";
+import type { AppointmentStatus } from "@/lib/shared/model";
 import { createAdmin, createDoctor } from "@/lib/admin/overview";
 import { changePassword, findUserByEmail, findUserById, type PublicUser } from "@/lib/users/accounts";
 import { setupTestDatabase } from "@/test/db";
@@ -27,10 +27,13 @@ import { setupTestDatabase } from "@/test/db";
 
 const session = vi.hoisted(() => ({ user: null as PublicUser | null }));
 
-vi.mock("@/lib/auth/gate", () => ({
-  getCurrentUser: async () => session.user,
-  requireUser: async () => session.user,
-  requireRole: async () => session.user,
+// The real gate, over a session that answers this user as the database would.
+vi.mock("@/lib/auth/auth-js", () => ({
+  sessionFromCookie: async () =>
+    session.user ? { userId: session.user.id, sessionId: "00000000-0000-4000-8000-000000000000" } : null,
+}));
+vi.mock("@/lib/auth/sessions", () => ({
+  findSessionUser: async () => ({ user: session.user, revoked: false }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 vi.mock("next/navigation", () => ({

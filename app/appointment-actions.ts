@@ -5,7 +5,7 @@ import { z } from "zod";
 import { runAction } from "@/lib/http/action";
 import { transitionAppointment, type TransitionResult } from "@/lib/appointments/lifecycle";
 import { appointmentDecisionSchema } from "@/lib/schemas/appointments";
-import type { ActionResult } from "@/lib/schemas/auth";
+import type { ActionResult } from "@/lib/schemas/form";
 
 const changeSchema = appointmentDecisionSchema.extend({
   action: z.enum(["accept", "decline", "cancel", "complete"], { error: "That action is not available." }),

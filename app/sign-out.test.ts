@@ -2,8 +2,8 @@ import { count, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { revokedSessions, users } from "@/db/schema";
 import { getCurrentUser } from "@/lib/auth/gate";
-import { realtime } from "@/lib/live/hub";
-import type { RealtimeEvent } from "@/lib/live/events";
+import { liveHub } from "@/lib/live/hub";
+import type { LiveEvent } from "@/lib/live/events";
 import { setupTestDatabase } from "@/test/db";
 import { request, signInAs } from "@/test/matrix/request";
 import { signOutAction } from "./actions";
@@ -54,8 +54,8 @@ describe("signing out", () => {
     const laptop = request.session!;
     signInAs(id);
     const phone = request.session!;
-    const events: RealtimeEvent[] = [];
-    const off = await realtime().subscribe(id, (e) => events.push(e));
+    const events: LiveEvent[] = [];
+    const off = await liveHub().subscribe(id, (e) => events.push(e));
 
     request.session = laptop;
     await signOutAction();

@@ -10,14 +10,9 @@ import {
   listDoctors,
   patientAppointments,
 } from "@/lib/appointments/lifecycle";
-import {
-  listConversations,
-  messagesAfter,
-  recentMessages,
-  roomForMember,
-  threadPage,
-  unreadTotal,
-} from "@/lib/chat/messages";
+import { messagesAfter, threadPage } from "@/lib/chat/messages";
+import { listConversations, recentMessages, unreadTotal } from "@/lib/chat/lists";
+import { roomForMember } from "@/lib/chat/rooms";
 import { conversationCursorSchema } from "@/lib/schemas/conversations";
 import { findSessionUser } from "@/lib/auth/sessions";
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { Role } from "@/db/schema";
+import type { Role } from "@/lib/shared/model";
 import { ROLE_LABELS, roleHome } from "@/lib/auth/roles";
 import type { PublicUser } from "@/lib/users/accounts";
 import { readEnv } from "@/lib/env";
@@ -10,7 +10,7 @@ import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 import { TimeZoneSync } from "./time-zone-sync";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
-import { unreadTotal } from "@/lib/chat/messages";
+import { unreadTotal } from "@/lib/chat/lists";
 
 const NAV: Record<Role, NavItem[]> = {
   patient: [

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { LiveConnection, type ProbeResult } from "@/lib/client/live-connection";
 import { keys } from "@/lib/client/query-keys";
-import type { RealtimeEvent } from "@/lib/live/events";
+import type { LiveEvent } from "@/lib/live/events";
 
 let connection: LiveConnection | null = null;
 
@@ -42,7 +42,7 @@ export function LiveUpdates({ meId }: { meId: string }) {
       for (const key of [keys.unread(), keys.conversations(), keys.recentMessages()])
         void queryClient.invalidateQueries({ queryKey: key });
     };
-    const apply = (event: RealtimeEvent) => {
+    const apply = (event: LiveEvent) => {
       switch (event.type) {
         case "message":
           void queryClient.invalidateQueries({ queryKey: keys.thread(event.roomId) });

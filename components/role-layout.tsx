@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { Role } from "@/db/schema";
+import type { Role } from "@/lib/shared/model";
 import { requireRole } from "@/lib/auth/gate";
 import { AppShell } from "./app-shell";
 

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/test/db";
 import { pgError } from "./errors";
 import { rowsOf } from "./rows";
-import { appointments, auditEvents, chatRooms, messages, roomMembers, users, type Role } from "./schema";
+import { appointments, auditEvents, chatRooms, messages, roomMembers, users } from "./schema";
+import type { Role } from "@/lib/shared/model";
 
 const t = setupTestDatabase();
 const db = () => t.handle.db;

@@ -16,25 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-export const ROLES = ["patient", "doctor", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-
-export const APPOINTMENT_STATUSES = ["requested", "accepted", "declined", "cancelled", "completed"] as const;
-export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
-
-/** Limits shared by the database checks and the zod schemas. */
-export const LIMITS = {
-  nameMax: 100,
-  emailMax: 254,
-  passwordMin: 10,
-  passwordMax: 200,
-  specialtyMax: 100,
-  bioMax: 1000,
-  reasonMax: 500,
-  noteMax: 500,
-  messageMax: 2000,
-} as const;
+import { APPOINTMENT_STATUSES, LIMITS, ROLES } from "../lib/shared/model";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -2,7 +2,8 @@ import { count, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "@/test/db";
 import { seedDemoData } from "./seed";
-import { APPOINTMENT_STATUSES, appointments, chatRooms, doctorProfiles, messages, roomMembers, users } from "./schema";
+import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users } from "./schema";
+import { APPOINTMENT_STATUSES } from "@/lib/shared/model";
 
 const t = setupTestDatabase();
 

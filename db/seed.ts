@@ -12,8 +12,8 @@ import {
   roomMembers,
   users,
   workingHours,
-  type AppointmentStatus,
 } from "./schema";
+import type { AppointmentStatus } from "@/lib/shared/model";
 
 export const DEMO_PASSWORD = "carebridge-demo";
 export const DEMO_ADMIN_EMAIL = "admin@carebridge.test";

@@ -1,5 +1,5 @@
 import type { DefaultSession } from "next-auth";
-import type { Role } from "@/db/schema";
+import type { Role } from "@/lib/shared/model";
 
 declare module "next-auth" {
   interface Session {

@@ -1,63 +1,55 @@
 "use server";
 
-import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { signIn } from "@/lib/auth/auth-js";
-import { clientAddress } from "@/lib/http/client-address";
-import { consume, registrationRule, retryMessage } from "@/lib/rate-limit";
-import { rateLimitedSignInMessage } from "@/lib/auth/sign-in";
 import { afterSignInPath, roleHome } from "@/lib/auth/roles";
-import { findUserByEmail, registerPatient } from "@/lib/users/accounts";
-import { fieldErrorsOf, formFields, loginSchema, registerSchema, type ActionResult } from "@/lib/schemas/auth";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { DomainError } from "@/lib/errors";
+import { CHECK_FIELDS, runPublicAction } from "@/lib/http/action";
+import { clientAddress } from "@/lib/http/client-address";
+import { enforce, registrationRule } from "@/lib/rate-limit";
+import { loginSchema, registerSchema } from "@/lib/schemas/auth";
+import { formFields, type ActionResult } from "@/lib/schemas/form";
+import { registerPatient } from "@/lib/users/accounts";
 
 export type AuthFormState = (ActionResult & { values?: Record<string, string> }) | null;
 
-const WRONG_CREDENTIALS = "Email or password is incorrect.";
-
 export async function loginAction(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
   const fields = formFields(form, ["email", "password", "callbackUrl"]);
-  const values = { email: fields.email ?? "" };
-  const parsed = loginSchema.safeParse(fields);
-  if (!parsed.success) {
-    return { ok: false, message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error), values };
-  }
-  try {
-    await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false });
-  } catch (error) {
-    if (error instanceof CredentialsSignin)
-      return { ok: false, message: rateLimitedSignInMessage(error.code) ?? WRONG_CREDENTIALS, values };
-    if (error instanceof AuthError) return { ok: false, message: WRONG_CREDENTIALS, values };
-    throw error;
-  }
-  const user = await findUserByEmail(parsed.data.email);
-  redirect(user ? afterSignInPath(parsed.data.callbackUrl, user.role) : "/");
+  const result = await runPublicAction({
+    schema: loginSchema,
+    input: fields,
+    invalidMessage: CHECK_FIELDS,
+    run: (data) => signInWithPassword(data),
+  });
+  if (!result.ok) return { ...result, values: { email: fields.email ?? "" } };
+  redirect(afterSignInPath(fields.callbackUrl, result.data.role));
 }
 
 export async function registerAction(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
   const fields = formFields(form, ["name", "email", "password"]);
-  const values = { name: fields.name ?? "", email: fields.email ?? "" };
-  const parsed = registerSchema.safeParse(fields);
-  if (!parsed.success) {
-    return { ok: false, message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error), values };
-  }
-  const limit = await consume(registrationRule(), clientAddress(await headers()));
-  if (!limit.allowed)
-    return { ok: false, message: retryMessage("Too many accounts were created from this network.", limit), values };
-  const result = await registerPatient(parsed.data);
-  if (!result.ok) {
-    return {
-      ok: false,
-      message: "Check the highlighted fields.",
-      fieldErrors: { email: ["An account with this email already exists. Sign in instead."] },
-      values,
-    };
-  }
-  try {
-    await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false });
-  } catch (error) {
-    if (error instanceof AuthError) redirect("/login");
-    throw error;
-  }
-  redirect(roleHome(result.user.role));
+  const result = await runPublicAction({
+    schema: registerSchema,
+    input: fields,
+    invalidMessage: CHECK_FIELDS,
+    run: async (data) => {
+      await enforce(
+        registrationRule(),
+        clientAddress(await headers()),
+        "Too many accounts were created from this network.",
+      );
+      const registered = await registerPatient(data);
+      if (!registered.ok)
+        throw new DomainError("conflict", CHECK_FIELDS, {
+          email: ["An account with this email already exists. Sign in instead."],
+        });
+      // The account exists either way; a sign-in that fails here only sends the person to sign in.
+      return signInWithPassword(data).then(
+        (user) => user,
+        () => null,
+      );
+    },
+  });
+  if (!result.ok) return { ...result, values: { name: fields.name ?? "", email: fields.email ?? "" } };
+  redirect(result.data ? roleHome(result.data.role) : "/login");
 }

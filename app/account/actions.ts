@@ -1,31 +1,26 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { getCurrentUser } from "@/lib/auth/gate";
-import { DomainError } from "@/lib/errors";
 import { roleHome } from "@/lib/auth/roles";
+import { CHECK_FIELDS, runAction } from "@/lib/http/action";
+import { changePasswordSchema } from "@/lib/schemas/auth";
+import { formFields, type ActionResult } from "@/lib/schemas/form";
 import { changePassword } from "@/lib/users/accounts";
-import { changePasswordSchema, fieldErrorsOf, formFields, type ActionResult } from "@/lib/schemas/auth";
 
 export type ChangePasswordState = ActionResult | null;
 
 export async function changePasswordAction(_prev: ChangePasswordState, form: FormData): Promise<ChangePasswordState> {
-  const user = await getCurrentUser();
-  if (!user) redirect("/login");
-  const parsed = changePasswordSchema.safeParse(
-    formFields(form, ["currentPassword", "newPassword", "confirmPassword"]),
-  );
-  if (!parsed.success)
-    return { ok: false, message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
-  try {
-    await changePassword({
-      userId: user.id,
-      currentPassword: parsed.data.currentPassword,
-      newPassword: parsed.data.newPassword,
-    });
-  } catch (error) {
-    if (error instanceof DomainError) return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
-    throw error;
-  }
-  redirect(`${roleHome(user.role)}?passwordChanged=1`);
+  const result = await runAction({
+    allowTemporaryPassword: true,
+    signedOutGoesToSignIn: true,
+    schema: changePasswordSchema,
+    input: formFields(form, ["currentPassword", "newPassword", "confirmPassword"]),
+    invalidMessage: CHECK_FIELDS,
+    run: async (user, data) => {
+      await changePassword({ userId: user.id, currentPassword: data.currentPassword, newPassword: data.newPassword });
+      return user.role;
+    },
+  });
+  if (!result.ok) return result;
+  redirect(`${roleHome(result.data)}?passwordChanged=1`);
 }

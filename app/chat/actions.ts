@@ -1,35 +1,23 @@
 "use server";
 
 import type { z } from "zod";
-import { runAction } from "@/lib/http/action";
 import { markRead, sendMessage } from "@/lib/chat/messages";
 import { toMessageJson, type ChatMessageJson } from "@/lib/chat/json";
-import { enforce, RATE_LIMITS, SENDING_TOO_FAST } from "@/lib/rate-limit";
+import { runAction } from "@/lib/http/action";
 import { markReadSchema, sendMessageSchema } from "@/lib/schemas/chat";
-import type { ActionResult } from "@/lib/schemas/auth";
+import type { ActionResult } from "@/lib/schemas/form";
+
+const MEMBERS = ["patient", "doctor"] as const;
 
 /** Sends one message; the same clientId sent again returns the stored message, never a second one. */
 export async function sendMessageAction(
   input: z.input<typeof sendMessageSchema>,
 ): Promise<ActionResult<ChatMessageJson>> {
   return runAction({
-    roles: ["patient", "doctor"],
+    roles: MEMBERS,
     schema: sendMessageSchema,
     input,
-    run: async (user, data) => {
-      await enforce(RATE_LIMITS.messagesPerUser, user.id, SENDING_TOO_FAST);
-      return toMessageJson(
-        (
-          await sendMessage({
-            roomId: data.roomId,
-            senderId: user.id,
-            clientId: data.clientId,
-            body: data.body,
-            seenSeq: data.seenSeq,
-          })
-        ).message,
-      );
-    },
+    run: async (user, data) => toMessageJson((await sendMessage({ ...data, senderId: user.id })).message),
   });
 }
 
@@ -37,7 +25,7 @@ export async function markReadAction(
   input: z.input<typeof markReadSchema>,
 ): Promise<ActionResult<{ lastReadSeq: number }>> {
   return runAction({
-    roles: ["patient", "doctor"],
+    roles: MEMBERS,
     schema: markReadSchema,
     input,
     run: async (user, data) => ({

@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextareaField } from "@/components/ui/textarea-field";
-import type { ActionResult } from "@/lib/schemas/auth";
+import type { ActionResult } from "@/lib/schemas/form";
 
 /**
  * A button that asks for confirmation in a dialog (optionally with a required reason), then runs

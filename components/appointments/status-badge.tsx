@@ -1,4 +1,4 @@
-import type { AppointmentStatus } from "@/db/schema";
+import type { AppointmentStatus } from "@/lib/shared/model";
 import { Badge } from "@/components/ui/badge";
 
 const LOOK: Record<AppointmentStatus, { tone: "neutral" | "info" | "success" | "warning" | "danger"; label: string }> =

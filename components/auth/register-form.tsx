@@ -6,7 +6,7 @@ import { registerAction, type AuthFormState } from "@/app/(auth)/actions";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { LIMITS } from "@/db/schema";
+import { LIMITS } from "@/lib/shared/model";
 
 export function RegisterForm() {
   const [state, action] = useActionState<AuthFormState, FormData>(registerAction, null);

@@ -11,9 +11,8 @@ import {
   roomMembers,
   users,
   workingHours,
-  type AppointmentStatus,
-  type Role,
 } from "@/db/schema";
+import type { AppointmentStatus, Role } from "@/lib/shared/model";
 import { setupTestDatabase } from "@/test/db";
 import {
   ADMIN_PAGE_SIZE,

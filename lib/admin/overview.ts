@@ -2,19 +2,8 @@ import { and, asc, count, desc, eq, gte, ilike, lt, or, sql, type SQL, type Subq
 import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "@/db/index";
 import { isUniqueViolation } from "@/db/errors";
-import {
-  APPOINTMENT_STATUSES,
-  appointments,
-  auditEvents,
-  chatRooms,
-  doctorProfiles,
-  ROLES,
-  roomMembers,
-  users,
-  workingHours,
-  type AppointmentStatus,
-  type Role,
-} from "@/db/schema";
+import { appointments, auditEvents, chatRooms, doctorProfiles, roomMembers, users, workingHours } from "@/db/schema";
+import { APPOINTMENT_STATUSES, ROLES, type AppointmentStatus, type Role } from "@/lib/shared/model";
 import { recordAudit } from "@/lib/audit";
 import { publish } from "@/lib/live/hub";
 import { DomainError, notFoundError } from "@/lib/errors";

@@ -1,16 +1,8 @@
 import { count, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
-import {
-  APPOINTMENT_STATUSES,
-  appointments,
-  chatRooms,
-  messages,
-  ROLES,
-  roomMembers,
-  statDeltas,
-  users,
-} from "@/db/schema";
+import { appointments, chatRooms, messages, roomMembers, statDeltas, users } from "@/db/schema";
+import { APPOINTMENT_STATUSES, ROLES } from "@/lib/shared/model";
 import { setupTestDatabase } from "@/test/db";
 import { countMessagesSince, foldCounterDeltas, readCounters } from "./stat-counters";
 

@@ -1,16 +1,8 @@
 import crypto from "node:crypto";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import {
-  appointments,
-  auditEvents,
-  chatRooms,
-  doctorProfiles,
-  roomMembers,
-  users,
-  workingHours,
-  type AppointmentStatus,
-} from "@/db/schema";
+import { appointments, auditEvents, chatRooms, doctorProfiles, roomMembers, users, workingHours } from "@/db/schema";
+import type { AppointmentStatus } from "@/lib/shared/model";
 import { setupTestDatabase } from "@/test/db";
 import type { AppointmentAction } from "@/lib/shared/appointment-rules";
 import {

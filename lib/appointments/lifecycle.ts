@@ -2,15 +2,8 @@ import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, sql, type SQL
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Database } from "@/db/index";
 import { isUniqueViolation } from "@/db/errors";
-import {
-  appointments,
-  chatRooms,
-  doctorProfiles,
-  roomMembers,
-  users,
-  workingHours,
-  type AppointmentStatus,
-} from "@/db/schema";
+import { appointments, chatRooms, doctorProfiles, roomMembers, users, workingHours } from "@/db/schema";
+import type { AppointmentStatus } from "@/lib/shared/model";
 import {
   ACTION_TARGET,
   mayAct,

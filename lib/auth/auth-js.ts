@@ -6,7 +6,7 @@ import Credentials from "next-auth/providers/credentials";
 import { authConfig } from "./config";
 import { authSecret } from "@/lib/env";
 import { clientAddress } from "@/lib/http/client-address";
-import { attemptSignIn } from "./sign-in";
+import { attemptSignIn } from "./credentials";
 import { loginSchema } from "@/lib/schemas/auth";
 
 // Lazy, so that nothing reads the environment or the data folder at build time.

@@ -1,5 +1,5 @@
 import type { NextAuthConfig } from "next-auth";
-import { ROLES, type Role } from "@/db/schema";
+import { ROLES, type Role } from "@/lib/shared/model";
 import { isProtectedPath } from "./roles";
 
 const isRole = (value: unknown): value is Role =>

@@ -1,14 +1,44 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import type { Role } from "@/db/schema";
+import type { Role } from "@/lib/shared/model";
+import type { PublicUser } from "@/lib/users/accounts";
 import { sessionFromCookie } from "./auth-js";
 import { findSessionUser } from "./sessions";
-import type { PublicUser } from "@/lib/users/accounts";
 
 /**
- * The signed-in user, re-read from the database once per request, so a deactivated account or a
- * changed role takes effect at the next request whatever the session cookie says.
+ * The one gate: who is signed in, whether their role may use this door, and whether a temporary
+ * password must be changed first. Pages, server actions and route handlers all ask it, and each
+ * door only turns its answer into what that door speaks (a redirect, an action result, a status):
+ * see `REFUSALS` and lib/http/failure.ts.
+ */
+
+export interface GateRule {
+  /** The roles this door serves; left out, any signed-in account. */
+  roles?: readonly Role[];
+  /** The change-password page itself, and signing out, serve an account with a temporary password. */
+  allowTemporaryPassword?: boolean;
+}
+
+export type Refusal = "no-session" | "session-ended" | "wrong-role" | "temporary-password";
+
+export type GateAnswer = { ok: true; user: PublicUser; sessionId: string } | { ok: false; refusal: Refusal };
+
+/**
+ * What each refusal answers, in the words every door uses. Another role's door answers like a
+ * missing item, so a URL tells nothing about what exists; a temporary password is answered the same
+ * way by JSON doors, which no page of that account can reach before it is changed.
+ */
+export const REFUSALS: Record<Refusal, { status: number; message: string }> = {
+  "no-session": { status: 401, message: "Your session has ended. Sign in again to continue." },
+  "session-ended": { status: 401, message: "Your session has ended. Sign in again to continue." },
+  "wrong-role": { status: 404, message: "That item was not found." },
+  "temporary-password": { status: 404, message: "Change your temporary password first." },
+};
+
+/**
+ * The signed-in user, re-read from the database once per request, so a deactivated account, a
+ * changed role or a signed-out session takes effect at the next request whatever the cookie says.
  */
 const currentSession = cache(
   async (): Promise<{ hadSession: boolean; user: PublicUser | null; sessionId: string | null }> => {
@@ -23,33 +53,44 @@ const currentSession = cache(
   },
 );
 
-/** The signed-in user and this sign-in's id (for signing out), or null. */
-export async function getCurrentSession(): Promise<{ user: PublicUser; sessionId: string } | null> {
-  const { user, sessionId } = await currentSession();
-  return user && sessionId ? { user, sessionId } : null;
+/** Asks the gate; never throws for a refusal (a database failure does throw). */
+export async function admit(rule: GateRule = {}): Promise<GateAnswer> {
+  const { hadSession, user, sessionId } = await currentSession();
+  if (!user || !sessionId) return { ok: false, refusal: hadSession ? "session-ended" : "no-session" };
+  if (rule.roles && !rule.roles.includes(user.role)) return { ok: false, refusal: "wrong-role" };
+  if (user.mustChangePassword && !rule.allowTemporaryPassword) return { ok: false, refusal: "temporary-password" };
+  return { ok: true, user, sessionId };
 }
 
+/** The signed-in user, for pages open to visitors too (sign-in, registration, landing); null otherwise. */
 export async function getCurrentUser(): Promise<PublicUser | null> {
   return (await currentSession()).user;
 }
 
-/**
- * For pages: the user, or off to the sign-in page; a session whose account was deactivated (or
- * removed) is told it has ended.
- */
-export async function requireUser(): Promise<PublicUser> {
-  const { hadSession, user } = await currentSession();
-  if (!user) redirect(hadSession ? "/login?ended=1" : "/login");
-  return user;
+// ---------------------------------------------------------------- pages
+
+/** What a page does with a refusal: to the sign-in page, to the password change, or not-found. */
+function refusePage(refusal: Refusal): never {
+  switch (refusal) {
+    case "no-session":
+      redirect("/login");
+    case "session-ended":
+      redirect("/login?ended=1");
+    case "temporary-password":
+      redirect("/account/password");
+    case "wrong-role":
+      notFound();
+  }
 }
 
-/**
- * For pages: a user of this role; anyone else gets not-found, never the content. An account with
- * a temporary password is sent to change it first.
- */
-export async function requireRole(...roles: Role[]): Promise<PublicUser> {
-  const user = await requireUser();
-  if (!roles.includes(user.role)) notFound();
-  if (user.mustChangePassword) redirect("/account/password");
-  return user;
+/** For pages and layouts: the admitted user, or the page's answer to the refusal. */
+export async function requirePageUser(rule: GateRule = {}): Promise<PublicUser> {
+  const answer = await admit(rule);
+  if (!answer.ok) refusePage(answer.refusal);
+  return answer.user;
+}
+
+/** For pages of these roles: anyone else gets not-found, a temporary password goes to be changed. */
+export function requireRole(...roles: Role[]): Promise<PublicUser> {
+  return requirePageUser({ roles });
 }

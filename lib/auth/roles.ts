@@ -1,4 +1,4 @@
-import type { Role } from "@/db/schema";
+import type { Role } from "@/lib/shared/model";
 
 const HOMES: Record<Role, string> = { patient: "/patient", doctor: "/doctor", admin: "/admin" };
 

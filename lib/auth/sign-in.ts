@@ -1,40 +1,30 @@
 import "server-only";
-import { CredentialsSignin } from "next-auth";
-import { consume, RATE_LIMITS, refund, reset, retryMessage } from "@/lib/rate-limit";
-import { verifyCredentials, type PublicUser } from "@/lib/users/accounts";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { DomainError } from "@/lib/errors";
+import { retryMessage } from "@/lib/rate-limit";
+import { findUserByEmail, type PublicUser } from "@/lib/users/accounts";
+import { signIn } from "./auth-js";
+import { RATE_LIMITED } from "./credentials";
 
-const RATE_LIMITED = "rate_limited";
-
-/** Tells the sign-in form how long to wait; Auth.js passes `code` through to the caller. */
-export class SignInRateLimited extends CredentialsSignin {
-  constructor(readonly retryAfterSeconds: number) {
-    super();
-    this.code = `${RATE_LIMITED}:${retryAfterSeconds}`;
-  }
-}
+export const WRONG_CREDENTIALS = "Email or password is incorrect.";
 
 /**
- * One sign-in attempt, counted against the account and the address it comes from before the
- * password is even looked at (5 and 30 per 15 minutes). A success forgets the account's failures
- * and gives the address its token back, so in effect only failed attempts count.
+ * Signs in with a password through Auth.js (which sets the session cookie); a refusal becomes a
+ * DomainError with the form's message: wrong credentials, or how long to wait after too many tries.
  */
-export async function attemptSignIn(input: {
-  email: string;
-  password: string;
-  address: string;
-}): Promise<PublicUser | null> {
-  for (const [rule, subject] of [
-    [RATE_LIMITS.signInPerAddress, input.address],
-    [RATE_LIMITS.signInPerAccount, input.email],
-  ] as const) {
-    const result = await consume(rule, subject);
-    if (!result.allowed) throw new SignInRateLimited(result.retryAfterSeconds);
+export async function signInWithPassword(input: { email: string; password: string }): Promise<PublicUser> {
+  try {
+    await signIn("credentials", { email: input.email, password: input.password, redirect: false });
+  } catch (error) {
+    if (error instanceof CredentialsSignin) {
+      const limited = rateLimitedSignInMessage(error.code);
+      throw limited ? new DomainError("rate_limited", limited) : new DomainError("invalid", WRONG_CREDENTIALS);
+    }
+    if (error instanceof AuthError) throw new DomainError("invalid", WRONG_CREDENTIALS);
+    throw error;
   }
-  const user = await verifyCredentials(input);
-  if (user) {
-    await reset(RATE_LIMITS.signInPerAccount, input.email);
-    await refund(RATE_LIMITS.signInPerAddress, input.address);
-  }
+  const user = await findUserByEmail(input.email);
+  if (!user) throw new DomainError("invalid", WRONG_CREDENTIALS);
   return user;
 }
 

@@ -7,17 +7,9 @@ import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, 
 import { setupTestDatabase } from "@/test/db";
 import { requestAppointment, transitionAppointment } from "@/lib/appointments/lifecycle";
 import { recountRoomMembers } from "./member-state";
-import {
-  listConversations,
-  markRead,
-  messagesAfter,
-  PAGE_SIZE,
-  POLL_LIMIT,
-  roomForMember,
-  sendMessage,
-  threadPage,
-  unreadTotal,
-} from "./messages";
+import { markRead, messagesAfter, PAGE_SIZE, POLL_LIMIT, sendMessage, threadPage } from "./messages";
+import { listConversations, unreadTotal } from "@/lib/chat/lists";
+import { roomForMember } from "@/lib/chat/rooms";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
 import { addDays, localDateOf, zonedToUtc } from "@/lib/shared/time";

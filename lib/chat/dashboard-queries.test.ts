@@ -2,14 +2,14 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { appointments, chatRooms, messages, roomMembers, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
+import { markRead } from "./messages";
 import {
   CONVERSATIONS_PAGE_SIZE,
   listConversations,
-  markRead,
   recentMessages,
   unreadTotal,
   type ConversationSummary,
-} from "./messages";
+} from "@/lib/chat/lists";
 import { recountRoomMembers } from "./member-state";
 import { conversationCursorSchema } from "@/lib/schemas/conversations";
 

@@ -1,4 +1,5 @@
-import type { ChatMessage, ConversationSummary, RecentMessage } from "./messages";
+import type { ChatMessage } from "./messages";
+import type { ConversationSummary, RecentMessage } from "@/lib/chat/lists";
 
 /** A message as the browser holds it (dates as ISO strings), from the action and the endpoint alike. */
 export interface ChatMessageJson {

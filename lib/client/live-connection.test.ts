@@ -7,7 +7,7 @@ import {
   type LiveHandlers,
   type ProbeResult,
 } from "./live-connection";
-import { pushIsLive } from "./live-status";
+import { liveStreamIsUp } from "./live-status";
 
 class FakeSource implements EventSourceLike {
   onmessage: EventSourceLike["onmessage"] = null;
@@ -73,15 +73,15 @@ describe("LiveConnection", () => {
   it("is live once the server says ready, passes events on, and ignores malformed ones", () => {
     const { connection, sources, calls, handlers } = setup();
     connection.acquire(handlers);
-    expect(pushIsLive()).toBe(false);
+    expect(liveStreamIsUp()).toBe(false);
     sources[0]!.send({ type: "ready" });
-    expect(pushIsLive()).toBe(true);
+    expect(liveStreamIsUp()).toBe(true);
     sources[0]!.send({ type: "message", roomId: "not-a-uuid", seq: 1 });
     sources[0]!.onmessage?.(new MessageEvent("message", { data: "{oops" }));
     sources[0]!.send({ type: "message", roomId: "6f1c0a8e-0000-4000-8000-000000000001", seq: 1 });
     expect(calls).toEqual(["connected", "message"]);
     connection.stop();
-    expect(pushIsLive()).toBe(false);
+    expect(liveStreamIsUp()).toBe(false);
     vi.useRealTimers();
   });
 
@@ -92,7 +92,7 @@ describe("LiveConnection", () => {
     sources[0]!.fail();
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toEqual(["connected", "disconnected"]);
-    expect(pushIsLive()).toBe(false);
+    expect(liveStreamIsUp()).toBe(false);
     await vi.advanceTimersByTimeAsync(999);
     expect(sources).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -152,7 +152,7 @@ describe("LiveConnection.stop", () => {
 describe("parseEvent", () => {
   const room = "6f1c0a8e-0000-4000-8000-000000000001";
   it("takes exactly what the server's schema allows", async () => {
-    const { realtimeEventSchema } = await import("@/lib/live/events");
+    const { liveEventSchema } = await import("@/lib/live/events");
     const samples: unknown[] = [
       { type: "message", roomId: room, seq: 3 },
       { type: "read", roomId: room, userId: room, seq: 0 },
@@ -162,7 +162,7 @@ describe("parseEvent", () => {
       { type: "resync" },
       { type: "ready" },
     ];
-    for (const sample of samples) expect(parseEvent(JSON.stringify(sample))).toEqual(realtimeEventSchema.parse(sample));
+    for (const sample of samples) expect(parseEvent(JSON.stringify(sample))).toEqual(liveEventSchema.parse(sample));
   });
 
   it("refuses what is not an event of ours", () => {

@@ -1,5 +1,5 @@
-import { setPushLive } from "./live-status";
-import type { RealtimeEvent } from "@/lib/live/events";
+import { setLiveStreamUp } from "./live-status";
+import type { LiveEvent } from "@/lib/live/events";
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isId = (v: unknown): v is string => typeof v === "string" && ID.test(v);
@@ -7,10 +7,10 @@ const isSeq = (v: unknown): v is number => typeof v === "number" && Number.isInt
 
 /**
  * An event frame from our own stream, or null when it is not one we know. The server validates
- * every event with zod (lib/realtime-events.ts); the browser checks the shape by hand, which keeps
+ * every event with zod (lib/live/events.ts); the browser checks the shape by hand, which keeps
  * zod (30 kB) out of every page's JavaScript.
  */
-export function parseEvent(data: string): RealtimeEvent | null {
+export function parseEvent(data: string): LiveEvent | null {
   let value: unknown;
   try {
     value = JSON.parse(data);
@@ -28,7 +28,7 @@ export function parseEvent(data: string): RealtimeEvent | null {
         : null;
     case "appointment":
       return isId(e.appointmentId) && typeof e.status === "string"
-        ? ({ type: "appointment", appointmentId: e.appointmentId, status: e.status } as RealtimeEvent)
+        ? ({ type: "appointment", appointmentId: e.appointmentId, status: e.status } as LiveEvent)
         : null;
     case "session-ended":
       return e.sessionId === undefined || isId(e.sessionId) ? { type: "session-ended", sessionId: e.sessionId } : null;
@@ -50,7 +50,7 @@ export interface EventSourceLike {
 export interface LiveHandlers {
   /** The stream is subscribed; data fetched before `since` may have missed events. */
   connected(since: number, reconnect: boolean): void;
-  event(event: RealtimeEvent): void;
+  event(event: LiveEvent): void;
   /** The stream is down: polling takes over until it is back. */
   disconnected(): void;
   /** The session is over (signed out elsewhere, deactivated, expired). */
@@ -184,6 +184,6 @@ export class LiveConnection {
 
   private setLive(value: boolean): void {
     this.live = value;
-    setPushLive(value);
+    setLiveStreamUp(value);
   }
 }

@@ -1,4 +1,4 @@
-import { pushIsLive } from "./live-status";
+import { liveStreamIsUp } from "./live-status";
 
 /** React Query keys, from one place so invalidations match what queries use. */
 export const keys = {
@@ -22,4 +22,4 @@ export const REFETCH_WITH_PUSH = {
 
 /** A `refetchInterval` for React Query that follows the live stream's state. */
 export const refetchEvery = (kind: keyof typeof REFETCH) => () =>
-  pushIsLive() ? REFETCH_WITH_PUSH[kind] : REFETCH[kind];
+  liveStreamIsUp() ? REFETCH_WITH_PUSH[kind] : REFETCH[kind];

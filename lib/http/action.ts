@@ -1,47 +1,77 @@
 import "server-only";
+import { redirect } from "next/navigation";
 import type { z } from "zod";
-import type { Role } from "@/db/schema";
-import { getCurrentUser } from "@/lib/auth/gate";
-import { describeError, DomainError } from "@/lib/errors";
+import { admit, REFUSALS, type GateRule } from "@/lib/auth/gate";
+import { fieldErrorsOf, type ActionResult } from "@/lib/schemas/form";
 import type { PublicUser } from "@/lib/users/accounts";
-import { fieldErrorsOf, type ActionResult } from "@/lib/schemas/auth";
+import { failureOf } from "./failure";
 
-export const SESSION_ENDED = "Your session has ended. Sign in again to continue.";
-export const UNEXPECTED = "Something went wrong on our side and nothing was changed. Please try again.";
+export { UNEXPECTED } from "./failure";
+export const SESSION_ENDED = REFUSALS["session-ended"].message;
+/** The summary of a form whose fields each say what is wrong beside them. */
+export const CHECK_FIELDS = "Check the highlighted fields.";
 
-/**
- * The common path of a server action: authenticate (the action checks the session itself, as a
- * direct POST can reach it), validate with zod, run the domain call, and answer a typed result.
- * Expected failures become messages; anything else is logged (never with user text) and answered
- * with a calm generic message.
- */
-export async function runAction<S extends z.ZodType, T>(options: {
-  roles: readonly Role[];
+interface ActionOptions<S extends z.ZodType> {
   schema: S;
   input: unknown;
-  run: (user: PublicUser, data: z.output<S>) => Promise<T>;
-}): Promise<ActionResult<T>> {
-  const user = await getCurrentUser();
-  if (!user) return { ok: false, message: SESSION_ENDED };
-  // Another role's action answers like a missing item, as pages do.
-  if (!options.roles.includes(user.role)) return { ok: false, message: "That item was not found." };
-  if (user.mustChangePassword) return { ok: false, message: "Change your temporary password first." };
+  /** The message when fields are wrong; by default the first field's own message. */
+  invalidMessage?: string;
+}
+
+/**
+ * The common path of a server action: ask the gate (an action checks the session itself, since a
+ * direct POST can reach it), validate with zod, run the domain call, answer a typed result.
+ * Expected failures become messages; anything else goes through the one failure mapping.
+ */
+export async function runAction<S extends z.ZodType, T>(
+  options: ActionOptions<S> &
+    GateRule & {
+      run: (user: PublicUser, data: z.output<S>) => Promise<T>;
+      /** A full-page form goes to the sign-in page when the session is gone, rather than saying so. */
+      signedOutGoesToSignIn?: boolean;
+    },
+): Promise<ActionResult<T>> {
+  let answer: Awaited<ReturnType<typeof admit>>;
+  try {
+    answer = await admit(options);
+  } catch (error) {
+    return failed(error);
+  }
+  if (!answer.ok) {
+    if (options.signedOutGoesToSignIn && (answer.refusal === "no-session" || answer.refusal === "session-ended"))
+      redirect("/login");
+    return { ok: false, message: REFUSALS[answer.refusal].message };
+  }
+  const { user } = answer;
+  return validateAndRun(options, (data) => options.run(user, data));
+}
+
+/** An action anyone may call (sign-in, registration): the same validation and failure mapping, no gate. */
+export async function runPublicAction<S extends z.ZodType, T>(
+  options: ActionOptions<S> & { run: (data: z.output<S>) => Promise<T> },
+): Promise<ActionResult<T>> {
+  return validateAndRun(options, options.run);
+}
+
+async function validateAndRun<S extends z.ZodType, T>(
+  options: ActionOptions<S>,
+  run: (data: z.output<S>) => Promise<T>,
+): Promise<ActionResult<T>> {
   const parsed = options.schema.safeParse(options.input);
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
     const first = Object.values(fieldErrors).find((v) => v?.length)?.[0];
-    return {
-      ok: false,
-      message: first ?? parsed.error.issues[0]?.message ?? "The request was not valid.",
-      fieldErrors,
-    };
+    const message = options.invalidMessage ?? first ?? parsed.error.issues[0]?.message ?? "The request was not valid.";
+    return { ok: false, message, fieldErrors };
   }
   try {
-    const data = await options.run(user, parsed.data);
-    return { ok: true, data };
+    return { ok: true, data: await run(parsed.data) };
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
-    console.error("Action failed:", describeError(error));
-    return { ok: false, message: UNEXPECTED };
+    return failed(error);
   }
+}
+
+function failed(error: unknown): { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined> } {
+  const { message, fieldErrors } = failureOf(error, "Action");
+  return fieldErrors ? { ok: false, message, fieldErrors } : { ok: false, message };
 }

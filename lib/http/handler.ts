@@ -1,30 +1,32 @@
 import "server-only";
 import type { z } from "zod";
-import { getCurrentUser } from "@/lib/auth/gate";
-import { describeError, DomainError } from "@/lib/errors";
+import { admit, REFUSALS, type GateRule } from "@/lib/auth/gate";
 import type { PublicUser } from "@/lib/users/accounts";
-
+import { failureOf } from "./failure";
 import { jsonError } from "./json";
 
 export { json, jsonError } from "./json";
 
 /**
- * A JSON handler's common path: the signed-in user (401 otherwise; 404 while a temporary password
- * awaits its change), then the handler. Expected failures map to their status; anything else
- * answers a calm 500 and is logged without user data.
+ * A route handler's common path: the gate (its refusal answered with its status), then the
+ * handler; whatever the handler throws goes through the one failure mapping (a domain refusal's
+ * status, 503 while the database is out of reach, else a calm 500).
  */
-export async function withUser(run: (user: PublicUser) => Promise<Response>): Promise<Response> {
+export async function withUser(
+  rule: GateRule,
+  run: (user: PublicUser, sessionId: string) => Promise<Response>,
+): Promise<Response> {
   try {
     // Inside the try: reading the user is the first query, and it fails while the database is down.
-    const user = await getCurrentUser();
-    if (!user) return jsonError(401, "Sign in to continue.");
-    // A temporary password must be changed before anything is read, as for pages and actions.
-    if (user.mustChangePassword) return jsonError(404, "That item was not found.");
-    return await run(user);
+    const answer = await admit(rule);
+    if (!answer.ok) {
+      const refused = REFUSALS[answer.refusal];
+      return jsonError(refused.status, refused.message);
+    }
+    return await run(answer.user, answer.sessionId);
   } catch (error) {
-    if (error instanceof DomainError) return jsonError(error.httpStatus, error.message);
-    console.error("Request failed:", describeError(error));
-    return jsonError(500, "Something went wrong on our side. Please try again.");
+    const failure = failureOf(error, "Request");
+    return jsonError(failure.status, failure.message);
   }
 }
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { APPOINTMENT_STATUSES } from "@/db/schema";
+import { APPOINTMENT_STATUSES } from "@/lib/shared/model";
 
 /**
  * What the server pushes to a signed-in user: ids and types only, never a message body or anyone
  * else's details. The client refetches through the JSON endpoints it already polls.
  */
-export const realtimeEventSchema = z.discriminatedUnion("type", [
+export const liveEventSchema = z.discriminatedUnion("type", [
   /** A message was stored in one of the user's rooms (theirs or the other member's). */
   z.object({ type: z.literal("message"), roomId: z.uuid(), seq: z.number().int().positive() }),
   /** A member's read cursor moved: the other member's (read receipts) or the user's own (unread total). */
@@ -20,4 +20,4 @@ export const realtimeEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready") }),
 ]);
 
-export type RealtimeEvent = z.infer<typeof realtimeEventSchema>;
+export type LiveEvent = z.infer<typeof liveEventSchema>;

@@ -7,9 +7,9 @@ import { setupTestDatabase } from "@/test/db";
 import { setUserActive } from "@/lib/admin/overview";
 import { requestAppointment, transitionAppointment } from "@/lib/appointments/lifecycle";
 import { markRead, sendMessage } from "@/lib/chat/messages";
-import { userEventStream } from "./stream";
-import { createRealtime, realtime, type Realtime } from "./hub";
-import type { RealtimeEvent } from "./events";
+import { liveEventStream } from "./stream";
+import { createLiveHub, liveHub, type LiveHub } from "./hub";
+import type { LiveEvent } from "./events";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
 
 const t = setupTestDatabase();
@@ -17,15 +17,15 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 
 /** Collects what a subscriber receives; `next()` waits for the next event. */
 function inbox() {
-  const events: RealtimeEvent[] = [];
+  const events: LiveEvent[] = [];
   const waiters: (() => void)[] = [];
   return {
     events,
-    push: (event: RealtimeEvent) => {
+    push: (event: LiveEvent) => {
       events.push(event);
       waiters.splice(0).forEach((w) => w());
     },
-    async waitFor(n: number, timeoutMs = 3_000): Promise<RealtimeEvent[]> {
+    async waitFor(n: number, timeoutMs = 3_000): Promise<LiveEvent[]> {
       const deadline = Date.now() + timeoutMs;
       while (events.length < n) {
         if (Date.now() > deadline) throw new Error(`expected ${n} events, got ${JSON.stringify(events)}`);
@@ -48,9 +48,9 @@ afterEach(async () => {
 });
 
 describe.runIf(serverUrl)("across database connections (PostgreSQL)", () => {
-  function instance(): Realtime & { handle: DatabaseHandle } {
+  function instance(): LiveHub & { handle: DatabaseHandle } {
     const handle = openPostgres(serverUrl!, { max: 2 });
-    const rt = createRealtime(handle);
+    const rt = createLiveHub(handle);
     cleanups.push(async () => {
       await rt.close();
       await handle.close();
@@ -68,7 +68,7 @@ describe.runIf(serverUrl)("across database connections (PostgreSQL)", () => {
     await b.subscribe(alice, forAlice.push);
     await b.subscribe(bob, forBob.push);
 
-    const event: RealtimeEvent = { type: "message", roomId: uuid(), seq: 7 };
+    const event: LiveEvent = { type: "message", roomId: uuid(), seq: 7 };
     await a.publish([alice], event);
     expect(await forAlice.waitFor(1)).toEqual([event]);
     await settle();
@@ -88,7 +88,7 @@ describe.runIf(serverUrl)("across database connections (PostgreSQL)", () => {
     expect(killed.length).toBeGreaterThan(0);
     expect(await box.waitFor(1, 10_000)).toContainEqual({ type: "resync" });
     // And it listens again: a new event arrives.
-    const event: RealtimeEvent = { type: "read", roomId: uuid(), userId: user, seq: 3 };
+    const event: LiveEvent = { type: "read", roomId: uuid(), userId: user, seq: 3 };
     await instance().publish([user], event);
     await expect.poll(() => box.events, { timeout: 5_000 }).toContainEqual(event);
   });
@@ -96,7 +96,7 @@ describe.runIf(serverUrl)("across database connections (PostgreSQL)", () => {
 
 describe("one process (the embedded default, or the server)", () => {
   it("delivers to the user's own subscribers only, and forgets a subscriber once it unsubscribes", async () => {
-    const rt = createRealtime(t.handle);
+    const rt = createLiveHub(t.handle);
     cleanups.push(() => rt.close());
     const alice = uuid();
     const box = inbox();
@@ -117,7 +117,7 @@ describe("one process (the embedded default, or the server)", () => {
 
   it("ignores a malformed payload instead of passing it on", async () => {
     if (!t.handle.sql) return; // only a NOTIFY from outside can carry one
-    const rt = createRealtime(t.handle);
+    const rt = createLiveHub(t.handle);
     cleanups.push(() => rt.close());
     const user = uuid();
     const box = inbox();
@@ -157,7 +157,7 @@ describe("the domain publishes after each committed change", () => {
   async function listen(...userIds: string[]) {
     const boxes = userIds.map(() => inbox());
     for (const [i, id] of userIds.entries()) {
-      const off = await realtime().subscribe(id, boxes[i]!.push);
+      const off = await liveHub().subscribe(id, boxes[i]!.push);
       cleanups.push(async () => off());
     }
     return boxes;
@@ -225,13 +225,13 @@ describe("the domain publishes after each committed change", () => {
       .values({ name: "Admin", email: `admin-${uuid()}@example.test`, passwordHash: "x", role: "admin" })
       .returning({ id: users.id });
     const controller = new AbortController();
-    const stream = userEventStream({ userId: patient, realtime: realtime(), signal: controller.signal });
+    const stream = liveEventStream({ userId: patient, hub: liveHub(), signal: controller.signal });
     const text = readAll(stream);
-    await expect.poll(() => realtime().listenerCount()).toBeGreaterThan(0);
-    const before = realtime().listenerCount();
+    await expect.poll(() => liveHub().listenerCount()).toBeGreaterThan(0);
+    const before = liveHub().listenerCount();
     await setUserActive({ adminId: admin!.id, userId: patient, active: false });
     expect(await text).toContain('"type":"session-ended"');
-    expect(realtime().listenerCount()).toBe(before - 1);
+    expect(liveHub().listenerCount()).toBe(before - 1);
     expect(
       (await t.handle.db.select({ active: users.active }).from(users).where(eq(users.id, patient)))[0]?.active,
     ).toBe(false);

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { databaseHandle, type DatabaseHandle } from "@/db/index";
 import { describeError } from "@/lib/errors";
-import { realtimeEventSchema, type RealtimeEvent } from "./events";
+import { liveEventSchema, type LiveEvent } from "./events";
 
 /**
  * Publish / subscribe for live updates: the one place that knows NOTIFY exists. On PostgreSQL
@@ -12,13 +12,13 @@ import { realtimeEventSchema, type RealtimeEvent } from "./events";
  */
 export const CHANNEL = "carebridge_events";
 
-export type Listener = (event: RealtimeEvent) => void;
+export type Listener = (event: LiveEvent) => void;
 
-const envelopeSchema = z.object({ to: z.array(z.uuid()).min(1), event: realtimeEventSchema });
+const envelopeSchema = z.object({ to: z.array(z.uuid()).min(1), event: liveEventSchema });
 
-export interface Realtime {
+export interface LiveHub {
   /** Sends `event` to every live stream of the users in `to`. Call it after the write commits. */
-  publish(to: readonly string[], event: RealtimeEvent): Promise<void>;
+  publish(to: readonly string[], event: LiveEvent): Promise<void>;
   /** Delivers the user's events to `listener` once subscribed; returns the unsubscribe. */
   subscribe(userId: string, listener: Listener): Promise<() => void>;
   /** Live subscriptions in this process (for leak checks). */
@@ -26,11 +26,11 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function createRealtime(handle: DatabaseHandle): Realtime {
+export function createLiveHub(handle: DatabaseHandle): LiveHub {
   const listeners = new Map<string, Set<Listener>>();
   let listening: Promise<{ unlisten: () => Promise<void> }> | null = null;
 
-  const deliver = (userId: string, event: RealtimeEvent) => {
+  const deliver = (userId: string, event: LiveEvent) => {
     for (const listener of listeners.get(userId) ?? []) {
       try {
         listener(event);
@@ -39,7 +39,7 @@ export function createRealtime(handle: DatabaseHandle): Realtime {
       }
     }
   };
-  const deliverToAll = (event: RealtimeEvent) => {
+  const deliverToAll = (event: LiveEvent) => {
     for (const userId of listeners.keys()) deliver(userId, event);
   };
   const onPayload = (payload: string) => {
@@ -108,24 +108,24 @@ export function createRealtime(handle: DatabaseHandle): Realtime {
 
 declare global {
   // One hub per process and database handle, like the handle itself (separate bundles share it).
-  var __carebridgeRealtime: { handle: DatabaseHandle; realtime: Realtime } | undefined;
+  var __carebridgeLiveHub: { handle: DatabaseHandle; hub: LiveHub } | undefined;
 }
 
-export function realtime(): Realtime {
+export function liveHub(): LiveHub {
   const handle = databaseHandle();
-  if (globalThis.__carebridgeRealtime?.handle !== handle) {
-    globalThis.__carebridgeRealtime = { handle, realtime: createRealtime(handle) };
+  if (globalThis.__carebridgeLiveHub?.handle !== handle) {
+    globalThis.__carebridgeLiveHub = { handle, hub: createLiveHub(handle) };
   }
-  return globalThis.__carebridgeRealtime.realtime;
+  return globalThis.__carebridgeLiveHub.hub;
 }
 
 /**
  * Publishes after a committed write. A failure here never fails the write: the message or the
  * change is stored, and clients still see it at their next poll.
  */
-export async function publish(to: readonly string[], event: RealtimeEvent): Promise<void> {
+export async function publish(to: readonly string[], event: LiveEvent): Promise<void> {
   try {
-    await realtime().publish(to, event);
+    await liveHub().publish(to, event);
   } catch (error) {
     console.error("Publishing a live update failed:", describeError(error));
   }

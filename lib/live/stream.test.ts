@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { userEventStream } from "./stream";
-import type { Listener, Realtime } from "./hub";
+import { liveEventStream } from "./stream";
+import type { Listener, LiveHub } from "./hub";
 
 /** A hub held in memory: enough to watch what a stream subscribes and releases. */
-function fakeRealtime(): Realtime & { emit(userId: string, event: Parameters<Listener>[0]): void } {
+function fakeRealtime(): LiveHub & { emit(userId: string, event: Parameters<Listener>[0]): void } {
   const listeners = new Map<string, Set<Listener>>();
   return {
     async publish() {},
@@ -29,13 +29,13 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, text: 
   return out;
 }
 
-describe("userEventStream", () => {
+describe("liveEventStream", () => {
   it("sends ready, then the user's events as data frames, and heartbeats", async () => {
     const rt = fakeRealtime();
     const controller = new AbortController();
-    const reader = userEventStream({
+    const reader = liveEventStream({
       userId: "u1",
-      realtime: rt,
+      hub: rt,
       signal: controller.signal,
       heartbeatMs: 20,
     }).getReader();
@@ -53,7 +53,7 @@ describe("userEventStream", () => {
   it("releases its subscription when the client disconnects (abort), once, and ends the stream", async () => {
     const rt = fakeRealtime();
     const controller = new AbortController();
-    const reader = userEventStream({ userId: "u1", realtime: rt, signal: controller.signal }).getReader();
+    const reader = liveEventStream({ userId: "u1", hub: rt, signal: controller.signal }).getReader();
     await readUntil(reader, '"ready"');
     expect(rt.listenerCount()).toBe(1);
     controller.abort();
@@ -64,7 +64,7 @@ describe("userEventStream", () => {
 
   it("releases it when the stream is cancelled too", async () => {
     const rt = fakeRealtime();
-    const reader = userEventStream({ userId: "u1", realtime: rt, signal: new AbortController().signal }).getReader();
+    const reader = liveEventStream({ userId: "u1", hub: rt, signal: new AbortController().signal }).getReader();
     await readUntil(reader, '"ready"');
     await reader.cancel();
     expect(rt.listenerCount()).toBe(0);
@@ -74,23 +74,23 @@ describe("userEventStream", () => {
     const rt = fakeRealtime();
     const controller = new AbortController();
     controller.abort();
-    const reader = userEventStream({ userId: "u1", realtime: rt, signal: controller.signal }).getReader();
+    const reader = liveEventStream({ userId: "u1", hub: rt, signal: controller.signal }).getReader();
     while (!(await reader.read()).done);
     expect(rt.listenerCount()).toBe(0);
   });
 
   it("ends after session-ended and after its maximum lifetime", async () => {
     const rt = fakeRealtime();
-    const reader = userEventStream({ userId: "u1", realtime: rt, signal: new AbortController().signal }).getReader();
+    const reader = liveEventStream({ userId: "u1", hub: rt, signal: new AbortController().signal }).getReader();
     await readUntil(reader, '"ready"');
     rt.emit("u1", { type: "session-ended" });
     expect(await readUntil(reader, "session-ended")).toContain('{"type":"session-ended"}');
     expect((await reader.read()).done).toBe(true);
     expect(rt.listenerCount()).toBe(0);
 
-    const short = userEventStream({
+    const short = liveEventStream({
       userId: "u1",
-      realtime: rt,
+      hub: rt,
       signal: new AbortController().signal,
       maxMs: 30,
     }).getReader();
@@ -100,15 +100,15 @@ describe("userEventStream", () => {
   });
 });
 
-describe("userEventStream and sign-out", () => {
+describe("liveEventStream and sign-out", () => {
   it("stays open when another session of the same user signs out, and closes for its own", async () => {
     const rt = fakeRealtime();
     const mine = "11111111-1111-4111-8111-111111111111";
     const other = "22222222-2222-4222-8222-222222222222";
-    const reader = userEventStream({
+    const reader = liveEventStream({
       userId: "u1",
       sessionId: mine,
-      realtime: rt,
+      hub: rt,
       signal: new AbortController().signal,
     }).getReader();
     await readUntil(reader, '"ready"');

@@ -1,7 +1,7 @@
 import "server-only";
 import { describeError } from "@/lib/errors";
-import type { RealtimeEvent } from "./events";
-import type { Realtime } from "./hub";
+import type { LiveEvent } from "./events";
+import type { LiveHub } from "./hub";
 
 export const HEARTBEAT_MS = 25_000;
 /** A stream is re-opened now and then, so a session that expired meanwhile is checked again. */
@@ -10,18 +10,18 @@ export const MAX_STREAM_MS = 60 * 60_000;
 const RETRY_MS = 3_000;
 
 const encoder = new TextEncoder();
-const frame = (event: RealtimeEvent) => encoder.encode(`data: ${JSON.stringify(event)}\n\n`);
+const frame = (event: LiveEvent) => encoder.encode(`data: ${JSON.stringify(event)}\n\n`);
 
 /**
  * The Server-Sent Events stream of one signed-in user. Everything it holds (the subscription,
  * the timers) is released by one idempotent cleanup, hooked both to the request's abort signal
  * (what `next start` fires on disconnect) and to the stream's cancel.
  */
-export function userEventStream(input: {
+export function liveEventStream(input: {
   userId: string;
   /** The stream's session: a sign-out of another session of the same user leaves it open. */
   sessionId?: string;
-  realtime: Realtime;
+  hub: LiveHub;
   signal: AbortSignal;
   heartbeatMs?: number;
   maxMs?: number;
@@ -58,7 +58,7 @@ export function userEventStream(input: {
 
       send(encoder.encode(`retry: ${RETRY_MS}\n\n`));
       try {
-        const off = await input.realtime.subscribe(input.userId, (event) => {
+        const off = await input.hub.subscribe(input.userId, (event) => {
           if (event.type === "session-ended" && event.sessionId && event.sessionId !== input.sessionId) return;
           send(frame(event));
           if (event.type === "session-ended") cleanup();

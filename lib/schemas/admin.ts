@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { APPOINTMENT_STATUSES, LIMITS, ROLES } from "@/db/schema";
-import { emailSchema, nameSchema, newPasswordSchema, REQUEST_SHAPE } from "@/lib/schemas/auth";
+import { APPOINTMENT_STATUSES, LIMITS, ROLES } from "@/lib/shared/model";
+import { emailSchema, nameSchema, newPasswordSchema } from "@/lib/schemas/auth";
+import { REQUEST_SHAPE } from "@/lib/schemas/form";
 import { idSchema, isTimeZone, textSchema } from "./appointments";
 import { stripControl } from "./text";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { stripControl } from "./text";
-import { LIMITS } from "@/db/schema";
+import { LIMITS } from "@/lib/shared/model";
 import { SLOT_MINUTES } from "@/lib/shared/slots";
-import { REQUEST_SHAPE } from "@/lib/schemas/auth";
+import { REQUEST_SHAPE } from "@/lib/schemas/form";
 
 export const idSchema = (what: string) => z.uuid({ error: `That ${what} was not found.` });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { emailSchema, fieldErrorsOf, loginSchema, nameSchema, newPasswordSchema, registerSchema } from "./auth";
+import { emailSchema, loginSchema, nameSchema, newPasswordSchema, registerSchema } from "./auth";
+import { fieldErrorsOf } from "@/lib/schemas/form";
 
 /** The messages a user would see for each field of a refused form. */
 function errorsOf(schema: z.ZodType, input: unknown) {

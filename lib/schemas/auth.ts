@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { LIMITS } from "@/db/schema";
-
-/** For a request that is not even the right shape (null, a string, an array): only a forged one is. */
-export const REQUEST_SHAPE = { error: "This request was not valid. Reload the page and try again." } as const;
+import { LIMITS } from "@/lib/shared/model";
+import { cleanName } from "./text";
 
 export const emailSchema = z
   .string({ error: "Enter your email address." })
@@ -18,12 +16,6 @@ export const newPasswordSchema = z
   .max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`);
 
 /** Names: no control characters, line breaks or direction overrides (which could disguise a name). */
-const cleanName = (s: string) =>
-  s
-    .replace(/[\t\n\r]/g, " ")
-    .replace(/[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, "")
-    .replace(/\s+/g, " ");
-
 export const nameSchema = z
   .string({ error: "Enter your name." })
   .transform(cleanName)
@@ -50,26 +42,6 @@ export const registerSchema = z.object({
   email: emailSchema,
   password: newPasswordSchema,
 });
-
-export type FieldErrors = Record<string, string[] | undefined>;
-
-/** The result every server action answers with. */
-export type ActionResult<T = undefined> =
-  { ok: true; data: T } | { ok: false; message: string; fieldErrors?: FieldErrors };
-
-/** Form fields as plain strings (a File or a missing field becomes undefined). */
-export function formFields(form: FormData, names: readonly string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const name of names) {
-    const value = form.get(name);
-    out[name] = typeof value === "string" ? value : undefined;
-  }
-  return out;
-}
-
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  return z.flattenError(error).fieldErrors as FieldErrors;
-}
 
 export const changePasswordSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { stripControl } from "./text";
-import { LIMITS } from "@/db/schema";
-import { REQUEST_SHAPE } from "@/lib/schemas/auth";
+import { LIMITS } from "@/lib/shared/model";
+import { REQUEST_SHAPE } from "@/lib/schemas/form";
 import { idSchema } from "./appointments";
 
 export const messageBodySchema = z

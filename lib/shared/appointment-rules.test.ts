@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { APPOINTMENT_STATUSES, type AppointmentStatus } from "@/db/schema";
+import { APPOINTMENT_STATUSES, type AppointmentStatus } from "@/lib/shared/model";
 import {
   ACTION_TARGET,
   availableActions,

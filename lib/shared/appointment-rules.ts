@@ -1,4 +1,4 @@
-import type { AppointmentStatus, Role } from "@/db/schema";
+import type { AppointmentStatus, Role } from "@/lib/shared/model";
 
 /** Every legal status change; anything else is refused. */
 export const TRANSITIONS: Readonly<Record<AppointmentStatus, readonly AppointmentStatus[]>> = {

@@ -1,5 +1,5 @@
 import { clientAddress } from "@/lib/http/client-address";
-import { attemptSignIn } from "@/lib/auth/sign-in";
+import { attemptSignIn } from "@/lib/auth/credentials";
 import { loginSchema } from "@/lib/schemas/auth";
 import { FakeCredentialsSignin, headersModule, request } from "./request";
 

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { runAction } from "@/lib/http/action";
 import { adminCancelAppointment, createDoctor, setUserActive } from "@/lib/admin/overview";
 import { adminCancelSchema, createDoctorSchema, setUserActiveSchema } from "@/lib/schemas/admin";
-import { formFields, type ActionResult } from "@/lib/schemas/auth";
+import { formFields, type ActionResult } from "@/lib/schemas/form";
 
 export type CreateDoctorState = (ActionResult<{ id: string }> & { values?: Record<string, string> }) | null;
 

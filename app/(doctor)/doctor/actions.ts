@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { runAction } from "@/lib/http/action";
 import { setWorkingHours } from "@/lib/appointments/lifecycle";
 import { workingHoursSchema } from "@/lib/schemas/appointments";
-import type { ActionResult } from "@/lib/schemas/auth";
+import type { ActionResult } from "@/lib/schemas/form";
 
 export async function saveWorkingHoursAction(
   input: z.input<typeof workingHoursSchema>,

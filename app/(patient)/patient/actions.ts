@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { runAction } from "@/lib/http/action";
 import { requestAppointment } from "@/lib/appointments/lifecycle";
 import { requestAppointmentSchema } from "@/lib/schemas/appointments";
-import { formFields, type ActionResult } from "@/lib/schemas/auth";
+import { formFields, type ActionResult } from "@/lib/schemas/form";
 
 export type RequestFormState = ActionResult<{ id: string }> | null;
 

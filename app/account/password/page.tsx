@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireUser } from "@/lib/auth/gate";
+import { requirePageUser } from "@/lib/auth/gate";
 
 export const metadata: Metadata = { title: "Change your password" };
 
 export default async function ChangePasswordPage() {
-  const user = await requireUser();
+  const user = await requirePageUser({ allowTemporaryPassword: true });
   return (
     <div className="flex min-h-screen flex-col items-center px-4 py-10 sm:justify-center">
       <p className="mb-6 text-xl font-semibold text-brand-800">Carebridge</p>

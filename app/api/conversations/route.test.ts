@@ -2,17 +2,20 @@ import { NextRequest } from "next/server";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { appointments, chatRooms, roomMembers, users } from "@/db/schema";
 import { recountRoomMembers } from "@/lib/chat/member-state";
-import { CONVERSATIONS_PAGE_SIZE } from "@/lib/chat/messages";
+import { CONVERSATIONS_PAGE_SIZE } from "@/lib/chat/lists";
 import type { ConversationPageJson } from "@/lib/chat/json";
 import type { PublicUser } from "@/lib/users/accounts";
 import { setupTestDatabase } from "@/test/db";
 import { GET } from "./route";
 
 const session = vi.hoisted(() => ({ user: null as PublicUser | null }));
-vi.mock("@/lib/auth/gate", () => ({
-  getCurrentUser: async () => session.user,
-  getCurrentSession: async () =>
-    session.user ? { user: session.user, sessionId: "00000000-0000-4000-8000-000000000000" } : null,
+// The real gate, over a session that answers this user as the database would.
+vi.mock("@/lib/auth/auth-js", () => ({
+  sessionFromCookie: async () =>
+    session.user ? { userId: session.user.id, sessionId: "00000000-0000-4000-8000-000000000000" } : null,
+}));
+vi.mock("@/lib/auth/sessions", () => ({
+  findSessionUser: async () => ({ user: session.user, revoked: false }),
 }));
 
 const t = setupTestDatabase();

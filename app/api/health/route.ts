@@ -1,12 +1,12 @@
 import { connection } from "next/server";
 import { databaseReachable } from "@/db/health";
-import { realtime } from "@/lib/live/hub";
+import { liveHub } from "@/lib/live/hub";
 
 export async function GET() {
   await connection();
   const headers = { "cache-control": "no-store" };
   // Benchmarks and leak checks ask how many live streams this instance holds; only when enabled.
-  const metrics = process.env.CAREBRIDGE_METRICS === "1" ? { liveStreams: realtime().listenerCount() } : {};
+  const metrics = process.env.CAREBRIDGE_METRICS === "1" ? { liveStreams: liveHub().listenerCount() } : {};
   return (await databaseReachable())
     ? Response.json({ status: "ok", database: "reachable", ...metrics }, { headers })
     : Response.json({ status: "unavailable", database: "unreachable", ...metrics }, { status: 503, headers });

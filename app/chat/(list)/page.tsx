@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ConversationList } from "@/components/chat/conversation-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireRole } from "@/lib/auth/gate";
-import { listConversations } from "@/lib/chat/messages";
+import { listConversations } from "@/lib/chat/lists";
 import { toConversationPageJson } from "@/lib/chat/json";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 

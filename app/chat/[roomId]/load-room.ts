@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { requireRole } from "@/lib/auth/gate";
-import { roomForMember } from "@/lib/chat/messages";
+import { roomForMember } from "@/lib/chat/rooms";
 import { idSchema } from "@/lib/schemas/appointments";
 
 /** The room for its member, once per request; anyone else and any unknown id get not-found. */

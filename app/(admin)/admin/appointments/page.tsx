@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/appointments/status-badge";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { APPOINTMENT_STATUSES } from "@/db/schema";
+import { APPOINTMENT_STATUSES } from "@/lib/shared/model";
 import { listAppointments, listDoctorsForFilter } from "@/lib/admin/overview";
 import { requireRole } from "@/lib/auth/gate";
 import { formatDateTime, zoneLabel } from "@/lib/shared/format";

@@ -7,7 +7,7 @@ import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { doctorAcceptedAppointments, doctorPendingRequests } from "@/lib/appointments/lifecycle";
 import { requireRole } from "@/lib/auth/gate";
-import { recentMessages, unreadTotal } from "@/lib/chat/messages";
+import { recentMessages, unreadTotal } from "@/lib/chat/lists";
 import { toRecentJson } from "@/lib/chat/json";
 import { localDateOf } from "@/lib/shared/time";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";

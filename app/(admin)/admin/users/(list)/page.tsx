@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { ROLES } from "@/db/schema";
+import { ROLES } from "@/lib/shared/model";
 import { listUsers } from "@/lib/admin/overview";
 import { requireRole } from "@/lib/auth/gate";
 import { ROLE_LABELS } from "@/lib/auth/roles";

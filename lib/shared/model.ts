@@ -1,0 +1,23 @@
+/**
+ * The product's vocabulary, with no dependencies: the database schema, the zod schemas, the server
+ * and the browser's forms all read roles, statuses and field limits from here.
+ */
+
+export const ROLES = ["patient", "doctor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const APPOINTMENT_STATUSES = ["requested", "accepted", "declined", "cancelled", "completed"] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+/** Limits shared by the database checks, the zod schemas and the forms' hints. */
+export const LIMITS = {
+  nameMax: 100,
+  emailMax: 254,
+  passwordMin: 10,
+  passwordMax: 200,
+  specialtyMax: 100,
+  bioMax: 1000,
+  reasonMax: 500,
+  noteMax: 500,
+  messageMax: 2000,
+} as const;
