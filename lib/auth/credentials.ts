@@ -1,6 +1,6 @@
 import "server-only";
 import { CredentialsSignin } from "next-auth";
-import { consume, RATE_LIMITS, refund, reset, retryMessage } from "@/lib/rate-limit";
+import { consume, RATE_LIMITS, refund, reset } from "@/lib/rate-limit";
 import { verifyCredentials, type PublicUser } from "@/lib/users/accounts";
 
 export const RATE_LIMITED = "rate_limited";
