@@ -19,7 +19,7 @@ import {
   workingHours,
 } from "@/db/schema";
 import type { AppointmentStatus } from "@/lib/shared/model";
-import { createAdmin, createDoctor } from "@/lib/admin/overview";
+import { createAdmin, createDoctor } from "@/lib/users/admin";
 import { changePassword, findUserByEmail, findUserById, type PublicUser } from "@/lib/users/accounts";
 import { setupTestDatabase } from "@/test/db";
 

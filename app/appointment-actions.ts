@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { runAction } from "@/lib/http/action";
-import { transitionAppointment, type TransitionResult } from "@/lib/appointments/lifecycle";
+import { transitionAppointment, type TransitionResult } from "@/lib/appointments/requests";
 import { appointmentDecisionSchema } from "@/lib/schemas/appointments";
 import type { ActionResult } from "@/lib/schemas/form";
 

@@ -7,7 +7,7 @@ import { RoleLayout } from "@/components/role-layout";
 import { appointments, auditEvents, chatRooms, messages, roomMembers, users } from "@/db/schema";
 import type { Role } from "@/lib/shared/model";
 import { seedDemoData } from "@/db/seed";
-import { workingHoursOf, setWorkingHours } from "@/lib/appointments/lifecycle";
+import { workingHoursOf, setWorkingHours } from "@/lib/doctors/working-hours";
 import { roleHome } from "@/lib/auth/roles";
 import { findUserByEmail, findUserById } from "@/lib/users/accounts";
 import { setupTestDatabase } from "@/test/db";
@@ -224,7 +224,13 @@ const anyone = (): Outcome => "allowed";
 
 const ROUTES: RouteRow[] = [
   { file: "api/health/route.ts", method: "GET", rule: anyone, request: () => ({ url: "/api/health" }) },
-  { file: "api/bench/constant/route.ts", method: "GET", rule: anyone, request: () => ({ url: "/api/bench/constant" }) },
+  // Only servers the bench starts serve it (route.test.ts); the product answers 404 to everyone.
+  {
+    file: "api/bench/constant/route.ts",
+    method: "GET",
+    rule: () => "not found",
+    request: () => ({ url: "/api/bench/constant" }),
+  },
   {
     file: "api/conversations/route.ts",
     method: "GET",

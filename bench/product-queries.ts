@@ -2,14 +2,18 @@
  * Every read the product runs on a page or endpoint, as the benchmark and the plan test call it:
  * the real lib/ functions, for a user with few rooms and for the doctor with many.
  */
-import { listAppointments, listAuditEvents, listRooms, listUsers, overview } from "@/lib/admin/overview";
+import { overview } from "@/lib/admin/overview";
+import { listRooms } from "@/lib/chat/admin-rooms";
+import { listAuditEvents } from "@/lib/audit";
+import { listAppointments } from "@/lib/appointments/admin";
+import { listUsers } from "@/lib/users/admin";
 import {
   doctorAcceptedAppointments,
   doctorHistory,
   doctorPendingRequests,
-  listDoctors,
   patientAppointments,
-} from "@/lib/appointments/lifecycle";
+} from "@/lib/appointments/lists";
+import { listDoctors } from "@/lib/doctors/directory";
 import { messagesAfter, threadPage } from "@/lib/chat/messages";
 import { listConversations, recentMessages, unreadTotal } from "@/lib/chat/lists";
 import { roomForMember } from "@/lib/chat/rooms";

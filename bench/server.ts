@@ -64,6 +64,8 @@ export async function startApp(input: {
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: input.databaseUrl,
     AUTH_SECRET: input.secret,
+    // Serves /api/bench/constant, the framework's ceiling; the product answers 404 there.
+    CAREBRIDGE_BENCH_ROUTES: "1",
     ...input.env,
   };
   // npm start would build a stale app itself, silently and within the wait for its first answer.

@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { LiveConnection, type ProbeResult } from "@/lib/client/live-connection";
-import { keys } from "@/lib/client/query-keys";
+import { invalidateCounters, keys } from "@/lib/client/query-keys";
 import type { LiveEvent } from "@/lib/live/events";
 
 let connection: LiveConnection | null = null;
@@ -38,10 +38,7 @@ export function LiveUpdates({ meId }: { meId: string }) {
   const queryClient = useQueryClient();
   const router = useRouter();
   useEffect(() => {
-    const counters = () => {
-      for (const key of [keys.unread(), keys.conversations(), keys.recentMessages()])
-        void queryClient.invalidateQueries({ queryKey: key });
-    };
+    const counters = () => invalidateCounters(queryClient);
     const apply = (event: LiveEvent) => {
       switch (event.type) {
         case "message":

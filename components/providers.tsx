@@ -3,6 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Toaster } from "sonner";
+import { TimeZoneSync } from "./time-zone-sync";
 
 export function Providers({ children }: { children: ReactNode }) {
   // One client per browser tab; staleTime above 0 so server-seeded data is not refetched at once.
@@ -11,6 +12,7 @@ export function Providers({ children }: { children: ReactNode }) {
   );
   return (
     <QueryClientProvider client={queryClient}>
+      <TimeZoneSync />
       {children}
       <Toaster richColors position="top-center" closeButton />
     </QueryClientProvider>

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb } from "@/db/index";
+import { getDb } from "@/db";
 
 const TIMEOUT_MS = 3000;
 

@@ -7,7 +7,7 @@ import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { closeDatabase, databaseHandle } from "@/db";
-import { createAdmin } from "@/lib/admin/overview";
+import { createAdmin } from "@/lib/users/admin";
 import { temporaryPasswordSchema } from "@/lib/schemas/admin";
 import { emailSchema, nameSchema } from "@/lib/schemas/auth";
 import { fail } from "./fail";

@@ -7,6 +7,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { TimeZoneSelect } from "@/components/ui/time-zone-select";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextareaField } from "@/components/ui/textarea-field";
+import { LIMITS } from "@/lib/shared/model";
 
 export function CreateDoctorForm({ timeZones }: { timeZones: string[] }) {
   const [state, action] = useActionState<CreateDoctorState, FormData>(createDoctorAction, null);
@@ -15,20 +16,27 @@ export function CreateDoctorForm({ timeZones }: { timeZones: string[] }) {
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <FormMessage state={state} />
-      <Field label="Full name" name="name" required maxLength={100} defaultValue={v.name} errors={errors?.name} />
+      <Field
+        label="Full name"
+        name="name"
+        required
+        maxLength={LIMITS.nameMax}
+        defaultValue={v.name}
+        errors={errors?.name}
+      />
       <Field label="Email" name="email" type="email" required defaultValue={v.email} errors={errors?.email} />
       <Field
         label="Specialty"
         name="specialty"
         required
-        maxLength={100}
+        maxLength={LIMITS.specialtyMax}
         defaultValue={v.specialty}
         errors={errors?.specialty}
       />
       <TextareaField
         label="Short bio (optional)"
         name="bio"
-        maxLength={1000}
+        maxLength={LIMITS.bioMax}
         defaultValue={v.bio}
         errors={errors?.bio}
       />

@@ -8,10 +8,11 @@ import { changeAppointmentAction } from "@/app/appointment-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextareaField } from "@/components/ui/textarea-field";
-import type { AppointmentAction } from "@/lib/shared/appointment-rules";
-import { keys } from "@/lib/client/query-keys";
+import { NOTE_REQUIRED, noteRule, type AppointmentAction } from "@/lib/shared/appointment-rules";
+import { LIMITS } from "@/lib/shared/model";
+import { invalidateCounters } from "@/lib/client/query-keys";
 
-const NOTE_MAX = 500;
+const NOTE_MAX = LIMITS.noteMax;
 
 interface Copy {
   button: string;
@@ -20,10 +21,17 @@ interface Copy {
   confirm: string;
   done: string;
   variant: "primary" | "secondary" | "danger";
-  note: "required" | "optional" | "none";
 }
 
-function copyFor(action: AppointmentAction, viewer: "patient" | "doctor", who: string): Copy {
+function copyFor(
+  action: AppointmentAction,
+  viewer: "patient" | "doctor",
+  who: string,
+): Copy & { note: ReturnType<typeof noteRule> } {
+  return { ...wordsFor(action, viewer, who), note: noteRule(action, viewer) };
+}
+
+function wordsFor(action: AppointmentAction, viewer: "patient" | "doctor", who: string): Copy {
   switch (action) {
     case "accept":
       return {
@@ -33,7 +41,6 @@ function copyFor(action: AppointmentAction, viewer: "patient" | "doctor", who: s
         confirm: "",
         done: `Accepted. A chat with ${who} is open.`,
         variant: "primary",
-        note: "none",
       };
     case "decline":
       return {
@@ -43,7 +50,6 @@ function copyFor(action: AppointmentAction, viewer: "patient" | "doctor", who: s
         confirm: "Decline request",
         done: "Request declined.",
         variant: "secondary",
-        note: "required",
       };
     case "cancel":
       return {
@@ -56,7 +62,6 @@ function copyFor(action: AppointmentAction, viewer: "patient" | "doctor", who: s
         confirm: "Yes, cancel it",
         done: "Appointment cancelled.",
         variant: "danger",
-        note: viewer === "doctor" ? "required" : "optional",
       };
     case "complete":
       return {
@@ -66,7 +71,6 @@ function copyFor(action: AppointmentAction, viewer: "patient" | "doctor", who: s
         confirm: "",
         done: "Marked completed.",
         variant: "secondary",
-        note: "none",
       };
   }
 }
@@ -98,8 +102,7 @@ export function AppointmentActions({
       if (result.ok) {
         toast.success(copy.done);
         // Conversations and counters change with appointments (a room opens or closes).
-        for (const key of [keys.conversations(), keys.unread(), keys.recentMessages()])
-          void queryClient.invalidateQueries({ queryKey: key });
+        invalidateCounters(queryClient);
         setOpen(null);
         setNote("");
         router.refresh();
@@ -122,7 +125,7 @@ export function AppointmentActions({
           <Button
             key={action}
             size="sm"
-            variant={copy.variant === "danger" ? "secondary" : copy.variant}
+            variant={copy.variant === "danger" ? "danger-outline" : copy.variant}
             disabled={pending}
             onClick={() => (needsDialog ? (setError(null), setOpen(action)) : run(action))}
           >
@@ -143,7 +146,7 @@ export function AppointmentActions({
             onSubmit={(e) => {
               e.preventDefault();
               if (dialogAction.note === "required" && note.trim() === "") {
-                setError("Add a short note for the patient.");
+                setError(NOTE_REQUIRED);
                 return;
               }
               run(open, note.trim() === "" ? undefined : note);

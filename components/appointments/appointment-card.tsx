@@ -1,9 +1,10 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { AppointmentView } from "@/lib/appointments/lifecycle";
+import type { AppointmentView } from "@/lib/appointments/lists";
 import { formatDateTime } from "@/lib/shared/format";
 import { Badge } from "@/components/ui/badge";
 import { StatusBadge } from "./status-badge";
+import { doctorName } from "@/lib/shared/display-name";
 
 /** One appointment as a patient or a doctor sees it: the other person, the time, status and notes. */
 export function AppointmentCard({
@@ -22,7 +23,7 @@ export function AppointmentCard({
 }) {
   const other =
     viewer === "patient"
-      ? `Dr ${appointment.doctor.name}${appointment.doctor.specialty ? ` · ${appointment.doctor.specialty}` : ""}`
+      ? `${doctorName(appointment.doctor.name)}${appointment.doctor.specialty ? ` · ${appointment.doctor.specialty}` : ""}`
       : appointment.patient.name;
   return (
     <li className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:flex-row sm:items-start sm:justify-between">

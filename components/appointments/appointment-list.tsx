@@ -1,9 +1,10 @@
 import type { ReactNode } from "react";
 import { availableActions } from "@/lib/shared/appointment-rules";
-import type { AppointmentView } from "@/lib/appointments/lifecycle";
+import type { AppointmentView } from "@/lib/appointments/lists";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AppointmentActions } from "./appointment-actions";
 import { AppointmentCard } from "./appointment-card";
+import { doctorName } from "@/lib/shared/display-name";
 
 /** A list of appointments with the actions the viewer may take on each. */
 export function AppointmentList({
@@ -49,7 +50,7 @@ export function AppointmentList({
                   appointmentId={a.id}
                   available={available}
                   viewer={viewer}
-                  otherName={viewer === "patient" ? `Dr ${a.doctor.name}` : a.patient.name}
+                  otherName={viewer === "patient" ? doctorName(a.doctor.name) : a.patient.name}
                 />
               ) : null
             }

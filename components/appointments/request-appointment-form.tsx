@@ -6,8 +6,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextareaField } from "@/components/ui/textarea-field";
+import { LIMITS } from "@/lib/shared/model";
 
-const REASON_MAX = 500;
+const REASON_MAX = LIMITS.reasonMax;
 
 export function RequestAppointmentForm({
   doctorId,
@@ -26,7 +27,7 @@ export function RequestAppointmentForm({
   if (slots.length === 0) {
     return (
       <EmptyState title="No free times on this day">
-        Choose another day to see Dr {doctorName}&apos;s free times.
+        Choose another day to see {doctorName}&apos;s free times.
       </EmptyState>
     );
   }

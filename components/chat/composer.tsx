@@ -2,8 +2,9 @@
 
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { LIMITS } from "@/lib/shared/model";
 
-const MAX = 2000;
+const MAX = LIMITS.messageMax;
 
 /** The message box: Enter sends, Shift+Enter adds a line; the text is handed over trimmed. */
 export function Composer({ onSend }: { onSend: (body: string) => void }) {

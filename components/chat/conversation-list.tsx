@@ -8,16 +8,12 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import type { ConversationJson, ConversationPageJson } from "@/lib/chat/json";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { keys, refetchEvery } from "@/lib/client/query-keys";
+import { displayName } from "@/lib/shared/display-name";
+import { formatInstant, sameDay } from "@/lib/shared/format";
 
 function when(iso: string, timeZone: string): string {
   const date = new Date(iso);
-  const sameDay =
-    new Intl.DateTimeFormat("en-CA", { timeZone }).format(date) ===
-    new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date());
-  return new Intl.DateTimeFormat(
-    "en-GB",
-    sameDay ? { timeZone, hour: "2-digit", minute: "2-digit" } : { timeZone, day: "numeric", month: "short" },
-  ).format(date);
+  return formatInstant(date, sameDay(date, new Date(), timeZone) ? "time" : "dayMonth", timeZone);
 }
 
 const pageUrl = (before: string | null) =>
@@ -124,7 +120,7 @@ export function ConversationList({
         className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white"
       >
         {conversations.map((c) => {
-          const name = c.other.role === "doctor" ? `Dr ${c.other.name}` : c.other.name;
+          const name = displayName(c.other);
           const preview = c.last
             ? `${c.last.senderId === meId ? "You: " : ""}${c.last.body.replace(/\s+/g, " ")}`
             : "No messages yet";
@@ -144,13 +140,7 @@ export function ConversationList({
                     </time>
                   </div>
                   <p className="text-xs text-slate-600">
-                    Appointment{" "}
-                    {new Intl.DateTimeFormat("en-GB", {
-                      timeZone,
-                      day: "numeric",
-                      month: "short",
-                      year: "numeric",
-                    }).format(new Date(c.appointmentStartsAt))}
+                    Appointment {formatInstant(c.appointmentStartsAt, "date", timeZone)}
                   </p>
                   <p className={`mt-1 truncate text-sm ${c.unread > 0 ? "text-slate-900" : "text-slate-600"}`}>
                     {preview}

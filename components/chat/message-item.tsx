@@ -1,5 +1,6 @@
 import { Button } from "@/components/ui/button";
 import type { DeliveryState } from "@/lib/client/thread-merge";
+import { formatInstant } from "@/lib/shared/format";
 
 const STATE_LABEL: Record<DeliveryState, string> = {
   sending: "Sending…",
@@ -30,13 +31,7 @@ export function MessageItem({
   onRetry?: () => void;
   onDiscard?: () => void;
 }) {
-  const time = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(new Date(createdAt));
+  const time = formatInstant(createdAt, "dayMonthTime", timeZone);
   return (
     <li className={`flex flex-col ${mine ? "items-end" : "items-start"}`} data-state={state ?? undefined}>
       <div

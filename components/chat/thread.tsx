@@ -1,32 +1,20 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
-import { markReadAction, sendMessageAction } from "@/app/chat/actions";
+import { useState } from "react";
+import { sendMessageAction } from "@/app/chat/actions";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat/json";
-import { fetchJson } from "@/lib/client/fetch-json";
-import { keys, refetchEvery } from "@/lib/client/query-keys";
-import { deliveryState, mergeMessages, pollCursor, type DeliveryState } from "@/lib/client/thread-merge";
+import { deliveryState, pollCursor, type DeliveryState } from "@/lib/client/thread-merge";
 import { Composer } from "./composer";
 import { MessageItem } from "./message-item";
+import { useFollowScroll } from "./use-follow-scroll";
 import { usePendingMessages } from "./use-pending-messages";
+import { useReadCursor } from "./use-read-cursor";
+import { useThreadQuery, type ThreadData } from "./use-thread-query";
 
-export interface ThreadData {
-  messages: ChatMessageJson[];
-  hasEarlier: boolean;
-  otherReadSeq: number;
-}
+export type { ThreadData };
 
-interface PollAnswer {
-  messages: ChatMessageJson[];
-  otherReadSeq: number;
-  hasMore: boolean;
-}
-
-const NEAR_BOTTOM_PX = 48;
-
-/** The thread of one room: history, polling for what is new, sending with retry, read cursor. */
+/** The thread of one room: history, what is new, sending with retry, the read cursor. */
 export function Thread({
   roomId,
   meId,
@@ -44,144 +32,31 @@ export function Thread({
   timeZone: string;
   initial: ThreadData;
 }) {
-  const queryClient = useQueryClient();
-  const key = keys.thread(roomId);
-
-  /** Every write to the thread merges into the latest cache, never replaces it. */
-  const mergeIntoCache = useCallback(
-    (incoming: ChatMessageJson[], patch: Partial<Omit<ThreadData, "messages">> = {}) => {
-      queryClient.setQueryData<ThreadData>(key, (current) => {
-        const base = current ?? initial;
-        return {
-          ...base,
-          ...patch,
-          otherReadSeq: Math.max(base.otherReadSeq, patch.otherReadSeq ?? 0),
-          messages: mergeMessages(base.messages, incoming),
-        };
-      });
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [queryClient, roomId],
-  );
-
-  const {
-    data = initial,
-    isError,
-    refetch,
-  } = useQuery({
-    queryKey: key,
-    initialData: initial,
-    staleTime: 0,
-    refetchInterval: refetchEvery("thread"),
-    refetchOnWindowFocus: true,
-    refetchOnReconnect: true,
-    queryFn: async () => {
-      // Polls only what is new: messages after the end of the unbroken run the client holds.
-      for (let round = 0; round < 20; round++) {
-        const held = queryClient.getQueryData<ThreadData>(key) ?? initial;
-        const answer = await fetchJson<PollAnswer>(`/api/rooms/${roomId}/messages?after=${pollCursor(held.messages)}`);
-        mergeIntoCache(answer.messages, { otherReadSeq: answer.otherReadSeq });
-        if (!answer.hasMore) break;
-      }
-      return queryClient.getQueryData<ThreadData>(key) ?? initial;
-    },
-  });
+  const { data, isError, refetch, held, merge, earlier } = useThreadQuery(roomId, initial);
 
   const { pending, sendNew, retry, discard } = usePendingMessages({
     roomId,
     meId,
     confirmed: data.messages,
     send: async (message) => {
-      const held = queryClient.getQueryData<ThreadData>(key) ?? initial;
       const result = await sendMessageAction({
         roomId,
         clientId: message.clientId,
         body: message.body,
-        seenSeq: pollCursor(held.messages),
+        seenSeq: pollCursor(held().messages),
       });
-      if (result.ok) mergeIntoCache([result.data]);
+      if (result.ok) merge([result.data]);
       return result.ok ? { ok: true } : { ok: false, message: result.message };
     },
   });
 
-  // ------------------------------------------------------------ read cursor
-  // Only up to the end of the unbroken run held: a message not fetched yet is not read.
-  const lastMarked = useRef(myReadSeq);
   const newestSeq = data.messages.at(-1)?.seq ?? 0;
-  const readableSeq = pollCursor(data.messages);
-  useEffect(() => {
-    const mark = () => {
-      if (document.visibilityState !== "visible" || readableSeq <= lastMarked.current) return;
-      const seq = readableSeq;
-      lastMarked.current = seq;
-      const retryLater = () => {
-        lastMarked.current = Math.min(lastMarked.current, seq - 1);
-      };
-      void markReadAction({ roomId, seq }).then((result) => {
-        if (!result.ok) {
-          retryLater();
-          return;
-        }
-        void queryClient.invalidateQueries({ queryKey: keys.conversations() });
-        void queryClient.invalidateQueries({ queryKey: keys.unread() });
-        void queryClient.invalidateQueries({ queryKey: keys.recentMessages() });
-      }, retryLater);
-    };
-    mark();
-    document.addEventListener("visibilitychange", mark);
-    return () => document.removeEventListener("visibilitychange", mark);
-  }, [readableSeq, roomId, queryClient]);
-
-  // ------------------------------------------------------------ scrolling
-  // Follows new messages while the reader is at the bottom; once they scroll up, a button offers
-  // the new ones instead of pulling the page from under them.
-  const scroller = useRef<HTMLDivElement>(null);
-  const atBottomRef = useRef(true);
-  const [atBottom, setAtBottom] = useState(true);
-  const [seenSeq, setSeenSeq] = useState(newestSeq);
-  const showJump = !atBottom && newestSeq > seenSeq;
-  const lastCount = useRef({ seq: newestSeq, pending: pending.length });
-
-  const scrollToBottom = useCallback(() => {
-    const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, []);
-
-  useLayoutEffect(() => {
-    scrollToBottom();
-  }, [scrollToBottom]);
-
-  useLayoutEffect(() => {
-    const before = lastCount.current;
-    lastCount.current = { seq: newestSeq, pending: pending.length };
-    const mineAdded = pending.length > before.pending;
-    if ((newestSeq !== before.seq || mineAdded) && (atBottomRef.current || mineAdded)) scrollToBottom();
-  }, [newestSeq, pending.length, scrollToBottom]);
-
-  // ------------------------------------------------------------ history
-  const [loadingEarlier, setLoadingEarlier] = useState(false);
-  const [earlierError, setEarlierError] = useState<string | null>(null);
-  async function loadEarlier() {
-    const first = data.messages[0]?.seq;
-    if (!first) return;
-    setLoadingEarlier(true);
-    setEarlierError(null);
-    const el = scroller.current;
-    const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
-    try {
-      const page = await fetchJson<{ messages: ChatMessageJson[]; hasEarlier: boolean }>(
-        `/api/rooms/${roomId}/messages?before=${first}`,
-      );
-      mergeIntoCache(page.messages, { hasEarlier: page.hasEarlier });
-      requestAnimationFrame(() => {
-        if (el) el.scrollTop = el.scrollHeight - fromBottom;
-      });
-    } catch (error) {
-      setEarlierError(error instanceof Error ? error.message : "Could not load earlier messages.");
-    } finally {
-      setLoadingEarlier(false);
-    }
-  }
+  useReadCursor(roomId, pollCursor(data.messages), myReadSeq);
+  const { scroller, onScroll, scrollToBottom, showJump, keepPositionWhile } = useFollowScroll(
+    newestSeq,
+    pending.length,
+  );
+  const loadEarlier = () => keepPositionWhile(earlier.load);
 
   const [openedAtSeq] = useState(newestSeq);
   const latestIncoming = data.messages.findLast((m) => m.senderId !== meId && m.seq > openedAtSeq);
@@ -194,13 +69,7 @@ export function Thread({
       <div className="relative flex min-h-0 flex-1 flex-col">
         <div
           ref={scroller}
-          onScroll={(e) => {
-            const el = e.currentTarget;
-            const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-            atBottomRef.current = bottom;
-            setAtBottom(bottom);
-            if (bottom) setSeenSeq(newestSeq);
-          }}
+          onScroll={onScroll}
           className="min-h-0 flex-1 overflow-y-auto px-3 py-4 sm:px-4"
           tabIndex={0}
           aria-label={`Conversation with ${otherName}`}
@@ -208,15 +77,15 @@ export function Thread({
         >
           <div className="mb-4 flex flex-col items-center gap-1">
             {data.hasEarlier ? (
-              <Button variant="secondary" size="sm" onClick={loadEarlier} disabled={loadingEarlier}>
-                {loadingEarlier ? "Loading…" : "Load earlier messages"}
+              <Button variant="secondary" size="sm" onClick={loadEarlier} disabled={earlier.loading}>
+                {earlier.loading ? "Loading…" : "Load earlier messages"}
               </Button>
             ) : data.messages.length > 0 ? (
               <p className="text-xs text-slate-600">This is the start of your conversation.</p>
             ) : null}
-            {earlierError ? (
+            {earlier.error ? (
               <p role="alert" className="text-sm text-red-700">
-                {earlierError}
+                {earlier.error}
               </p>
             ) : null}
           </div>

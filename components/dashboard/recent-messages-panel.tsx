@@ -8,6 +8,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import type { RecentMessageJson } from "@/lib/chat/json";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { keys, refetchEvery } from "@/lib/client/query-keys";
+import { displayName } from "@/lib/shared/display-name";
+import { formatInstant } from "@/lib/shared/format";
 
 /** "Recent messages": the newest received across all rooms, unread marked; refreshes on its own. */
 export function RecentMessagesPanel({
@@ -31,13 +33,7 @@ export function RecentMessagesPanel({
     refetchInterval: refetchEvery("counters"),
     refetchOnWindowFocus: true,
   });
-  const format = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-  });
+  const format = { format: (at: string | Date) => formatInstant(at, "dayMonthTime", timeZone) };
   return (
     <Card
       title="Recent messages"
@@ -63,7 +59,7 @@ export function RecentMessagesPanel({
       ) : (
         <ul className="flex flex-col divide-y divide-slate-200" aria-busy={isFetching}>
           {data.map((m) => {
-            const name = m.sender.role === "doctor" ? `Dr ${m.sender.name}` : m.sender.name;
+            const name = displayName(m.sender);
             return (
               <li key={`${m.roomId}:${m.seq}`}>
                 <Link href={`/chat/${m.roomId}`} className="flex items-start gap-3 py-3 hover:bg-slate-50">

@@ -14,19 +14,13 @@ import {
 } from "@/db/schema";
 import type { AppointmentStatus, Role } from "@/lib/shared/model";
 import { setupTestDatabase } from "@/test/db";
-import {
-  ADMIN_PAGE_SIZE,
-  adminCancelAppointment,
-  createAdmin,
-  createDoctor,
-  listAppointments,
-  listAuditEvents,
-  listRooms,
-  listUsers,
-  overview,
-  setUserActive,
-} from "./overview";
-import { listDoctors } from "@/lib/appointments/lifecycle";
+import { overview } from "./overview";
+import { listRooms } from "@/lib/chat/admin-rooms";
+import { listAuditEvents } from "@/lib/audit";
+import { adminCancelAppointment, listAppointments } from "@/lib/appointments/admin";
+import { createAdmin, createDoctor, listUsers, setUserActive } from "@/lib/users/admin";
+import { ADMIN_PAGE_SIZE } from "@/lib/paging";
+import { listDoctors } from "@/lib/doctors/directory";
 import { recordAudit } from "@/lib/audit";
 import { sendMessage } from "@/lib/chat/messages";
 import { DomainError } from "@/lib/errors";

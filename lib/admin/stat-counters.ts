@@ -1,5 +1,6 @@
+import "server-only";
 import { sql } from "drizzle-orm";
-import { getDb } from "@/db/index";
+import { getDb } from "@/db";
 import { rowsOf } from "@/db/rows";
 
 const HOUR_MS = 3_600_000;

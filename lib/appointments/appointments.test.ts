@@ -5,14 +5,9 @@ import { appointments, auditEvents, chatRooms, doctorProfiles, roomMembers, user
 import type { AppointmentStatus } from "@/lib/shared/model";
 import { setupTestDatabase } from "@/test/db";
 import type { AppointmentAction } from "@/lib/shared/appointment-rules";
-import {
-  doctorPendingRequests,
-  freeSlots,
-  patientAppointments,
-  requestAppointment,
-  SLOT_GONE_NOTE,
-  transitionAppointment,
-} from "./lifecycle";
+import { requestAppointment, SLOT_GONE_NOTE, transitionAppointment } from "./requests";
+import { doctorPendingRequests, patientAppointments } from "@/lib/appointments/lists";
+import { freeSlots } from "@/lib/doctors/free-slots";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
 import { addDays, localDateOf, zonedToUtc, type LocalDate } from "@/lib/shared/time";

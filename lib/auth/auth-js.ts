@@ -1,3 +1,4 @@
+import "server-only";
 import NextAuth from "next-auth";
 import { decode } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";

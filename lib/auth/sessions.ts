@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, exists, lt, sql } from "drizzle-orm";
-import { getDb } from "@/db/index";
+import { getDb } from "@/db";
 import { preparedQuery } from "@/db/prepared-statements";
 import { revokedSessions, users } from "@/db/schema";
 import { SESSION_MAX_AGE_SECONDS } from "./config";

@@ -1,3 +1,4 @@
+import "server-only";
 import { alias } from "drizzle-orm/pg-core";
 import { roomMembers, users } from "@/db/schema";
 

@@ -5,7 +5,7 @@ import { pgError } from "@/db/errors";
 import { DEMO_DOCTORS, DEMO_PATIENTS, seedDemoData } from "@/db/seed";
 import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, workingHours } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
-import { requestAppointment, transitionAppointment } from "@/lib/appointments/lifecycle";
+import { requestAppointment, transitionAppointment } from "@/lib/appointments/requests";
 import { recountRoomMembers } from "./member-state";
 import { markRead, messagesAfter, PAGE_SIZE, POLL_LIMIT, sendMessage, threadPage } from "./messages";
 import { listConversations, unreadTotal } from "@/lib/chat/lists";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ChatMessage } from "./messages";
 import type { ConversationSummary, RecentMessage } from "@/lib/chat/lists";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { chatRooms, messages, roomMembers } from "@/db/schema";

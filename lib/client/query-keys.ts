@@ -1,3 +1,4 @@
+import type { QueryClient } from "@tanstack/react-query";
 import { liveStreamIsUp } from "./live-status";
 
 /** React Query keys, from one place so invalidations match what queries use. */
@@ -7,6 +8,15 @@ export const keys = {
   unread: () => ["unread"] as const,
   recentMessages: () => ["recent-messages"] as const,
 };
+
+/**
+ * Refetches what counts and lists messages (unread total, conversation list, recent messages):
+ * after a read cursor moves, a message arrives or an appointment opens or closes a room.
+ */
+export function invalidateCounters(queryClient: QueryClient): void {
+  for (const key of [keys.unread(), keys.conversations(), keys.recentMessages()])
+    void queryClient.invalidateQueries({ queryKey: key });
+}
 
 /** Polling, the fallback: every 10 s (threads) and 30 s (counters) while live updates are down. */
 export const REFETCH = {

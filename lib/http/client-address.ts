@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The address a request came from, for per-address abuse limits: the rightmost X-Forwarded-For
  * entry, which is what the nearest proxy (or `next start` itself) saw. Entries to its left are

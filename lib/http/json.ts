@@ -1,3 +1,4 @@
+import "server-only";
 /** JSON answers of the route handlers: never cached, errors as `{ error: message }`. */
 const NO_STORE = { "cache-control": "no-store" };
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { databaseHandle, type DatabaseHandle } from "@/db/index";
+import { databaseHandle, type DatabaseHandle } from "@/db";
 import { describeError } from "@/lib/errors";
 import { liveEventSchema, type LiveEvent } from "./events";
 

@@ -100,3 +100,15 @@ export function availableActions(
       !timingRefusal(action, appointment.startsAt, now),
   );
 }
+
+export const NOTE_REQUIRED = "Add a short note for the patient.";
+
+/**
+ * Whether this action by this party takes a note for the patient: a doctor who declines or cancels
+ * must say why; a patient who cancels may; accepting and completing take none.
+ */
+export function noteRule(action: AppointmentAction, party: "patient" | "doctor"): "required" | "optional" | "none" {
+  if (action === "decline") return "required";
+  if (action === "cancel") return party === "doctor" ? "required" : "optional";
+  return "none";
+}

@@ -4,3 +4,8 @@ import type { Role } from "./model";
 export function displayName(person: { name: string; role: Role | string }): string {
   return person.role === "doctor" ? `Dr ${person.name}` : person.name;
 }
+
+/** A doctor's name as shown to others: "Dr Emily Davis". */
+export function doctorName(name: string): string {
+  return displayName({ name, role: "doctor" });
+}

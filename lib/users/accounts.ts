@@ -1,5 +1,6 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/index";
+import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { users, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";

@@ -216,7 +216,7 @@ export function appEntryPoints(): { pages: string[]; layouts: string[]; routes: 
 
 /** Free slots of a doctor from tomorrow on, as the booking page offers them: fuel for requests. */
 export async function freeSlotPool(doctorId: string, timeZone: string, count: number): Promise<Date[]> {
-  const { freeSlots } = await import("@/lib/appointments/lifecycle");
+  const { freeSlots } = await import("@/lib/doctors/free-slots");
   const { bookableDates } = await import("@/lib/shared/slots");
   const { addDays } = await import("@/lib/shared/time");
   const { first } = bookableDates(new Date(), timeZone);

@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { z } from "zod";
 import { runAction } from "@/lib/http/action";
-import { adminCancelAppointment, createDoctor, setUserActive } from "@/lib/admin/overview";
+import { adminCancelAppointment } from "@/lib/appointments/admin";
+import { createDoctor, setUserActive } from "@/lib/users/admin";
 import { adminCancelSchema, createDoctorSchema, setUserActiveSchema } from "@/lib/schemas/admin";
 import { formFields, type ActionResult } from "@/lib/schemas/form";
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import { runAction } from "@/lib/http/action";
-import { setWorkingHours } from "@/lib/appointments/lifecycle";
+import { setWorkingHours } from "@/lib/doctors/working-hours";
 import { workingHoursSchema } from "@/lib/schemas/appointments";
 import type { ActionResult } from "@/lib/schemas/form";
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { runAction } from "@/lib/http/action";
-import { requestAppointment } from "@/lib/appointments/lifecycle";
+import { requestAppointment } from "@/lib/appointments/requests";
 import { requestAppointmentSchema } from "@/lib/schemas/appointments";
 import { formFields, type ActionResult } from "@/lib/schemas/form";
 

@@ -8,6 +8,7 @@ import { toMessageJson } from "@/lib/chat/json";
 import { formatDateTime } from "@/lib/shared/format";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 import { loadRoom } from "./load-room";
+import { displayName } from "@/lib/shared/display-name";
 
 export const metadata: Metadata = { title: "Conversation" };
 
@@ -19,7 +20,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
     // Who read which conversation, and when: each time the thread is served.
     recordAudit({ actorId: user.id, action: "chat.thread_opened", targetType: "room", targetId: room.id }),
   ]);
-  const otherName = room.other.role === "doctor" ? `Dr ${room.other.name}` : room.other.name;
+  const otherName = displayName(room.other);
   return (
     <div className="-mx-4 -my-6 flex h-[calc(100dvh-7rem)] min-h-[26rem] flex-col bg-slate-50 sm:mx-0 sm:my-0 sm:h-[calc(100dvh-10rem)] sm:rounded-lg sm:border sm:border-slate-200 sm:bg-white">
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-3 sm:rounded-t-lg">

@@ -7,11 +7,12 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { APPOINTMENT_STATUSES } from "@/lib/shared/model";
-import { listAppointments, listDoctorsForFilter } from "@/lib/admin/overview";
+import { listAppointments, listDoctorsForFilter } from "@/lib/appointments/admin";
 import { requireRole } from "@/lib/auth/gate";
 import { formatDateTime, zoneLabel } from "@/lib/shared/format";
 import { appointmentFilterSchema } from "@/lib/schemas/admin";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
+import { doctorName } from "@/lib/shared/display-name";
 
 export const metadata: Metadata = { title: "Appointments" };
 
@@ -64,7 +65,7 @@ export default async function AdminAppointments({
             <option value="">Any doctor</option>
             {doctors.map((d) => (
               <option key={d.id} value={d.id}>
-                Dr {d.name}
+                {doctorName(d.name)}
               </option>
             ))}
           </select>
@@ -97,7 +98,7 @@ export default async function AdminAppointments({
             <tr key={a.id}>
               <td className="px-4 py-2 whitespace-nowrap">{formatDateTime(a.startsAt, tz)}</td>
               <td className="px-4 py-2">{a.patientName}</td>
-              <td className="px-4 py-2">Dr {a.doctorName}</td>
+              <td className="px-4 py-2">{doctorName(a.doctorName)}</td>
               <td className="px-4 py-2">
                 <StatusBadge status={a.status} />
               </td>
@@ -106,7 +107,7 @@ export default async function AdminAppointments({
                 {a.status === "requested" || a.status === "accepted" ? (
                   <CancelAppointmentButton
                     appointmentId={a.id}
-                    label={`${a.patientName} with Dr ${a.doctorName}, ${formatDateTime(a.startsAt, tz)}`}
+                    label={`${a.patientName} with ${doctorName(a.doctorName)}, ${formatDateTime(a.startsAt, tz)}`}
                   />
                 ) : null}
               </td>

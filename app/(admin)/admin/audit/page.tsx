@@ -4,10 +4,11 @@ import { Pagination } from "@/components/admin/pagination";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { listAuditEvents } from "@/lib/admin/overview";
+import { listAuditEvents } from "@/lib/audit";
 import { requireRole } from "@/lib/auth/gate";
 import { auditFilterSchema } from "@/lib/schemas/admin";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
+import { formatInstant, zoneAbbreviation } from "@/lib/shared/format";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -19,7 +20,7 @@ export default async function AdminAudit({
   await requireRole("admin");
   const filter = auditFilterSchema.parse(await searchParams);
   const [result, tz] = await Promise.all([listAuditEvents(filter), viewerTimeZone()]);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone: tz, dateStyle: "medium", timeStyle: "medium" });
+  const time = { format: (at: Date) => `${formatInstant(at, "exact", tz)} ${zoneAbbreviation(tz, at)}` };
   const input = "rounded-md border border-slate-300 bg-white px-3 py-2 text-base sm:text-sm";
   return (
     <>

@@ -4,10 +4,11 @@ import { Pagination } from "@/components/admin/pagination";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { listRooms } from "@/lib/admin/overview";
+import { listRooms } from "@/lib/chat/admin-rooms";
 import { requireRole } from "@/lib/auth/gate";
 import { pageSchema } from "@/lib/schemas/admin";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
+import { formatDateTime } from "@/lib/shared/format";
 
 export const metadata: Metadata = { title: "Chat rooms" };
 
@@ -19,7 +20,7 @@ export default async function AdminRooms({
   await requireRole("admin");
   const { page } = pageSchema.parse(await searchParams);
   const [result, tz] = await Promise.all([listRooms({ page }), viewerTimeZone()]);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone: tz, dateStyle: "medium", timeStyle: "short" });
+  const time = { format: (at: Date) => formatDateTime(at, tz) };
   return (
     <>
       <PageHeader

@@ -5,12 +5,13 @@ import { UnreadTotalCard } from "@/components/dashboard/unread-total-card";
 import { Card } from "@/components/ui/card";
 import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
-import { doctorAcceptedAppointments, doctorPendingRequests } from "@/lib/appointments/lifecycle";
+import { doctorAcceptedAppointments, doctorPendingRequests } from "@/lib/appointments/lists";
 import { requireRole } from "@/lib/auth/gate";
 import { recentMessages, unreadTotal } from "@/lib/chat/lists";
 import { toRecentJson } from "@/lib/chat/json";
 import { localDateOf } from "@/lib/shared/time";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
+import { doctorName } from "@/lib/shared/display-name";
 
 export const metadata: Metadata = { title: "Home" };
 
@@ -34,7 +35,7 @@ export default async function DoctorHome() {
   return (
     <>
       <PageHeader
-        title={`Hello, Dr ${user.name}`}
+        title={`Hello, ${doctorName(user.name)}`}
         description="Your requests, appointments and messages from patients."
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">

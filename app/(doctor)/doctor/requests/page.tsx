@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppointmentList } from "@/components/appointments/appointment-list";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { doctorPendingRequests } from "@/lib/appointments/lifecycle";
+import { doctorPendingRequests } from "@/lib/appointments/lists";
 import { requireRole } from "@/lib/auth/gate";
 import { zoneLabel } from "@/lib/shared/format";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { WorkingHoursForm } from "@/components/appointments/working-hours-form";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { findBookableDoctor } from "@/lib/appointments/lifecycle";
+import { findBookableDoctor } from "@/lib/doctors/directory";
 import { requireRole } from "@/lib/auth/gate";
 import { notFound } from "next/navigation";
 

@@ -7,7 +7,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
-import { patientAppointments } from "@/lib/appointments/lifecycle";
+import { patientAppointments } from "@/lib/appointments/lists";
 import { requireRole } from "@/lib/auth/gate";
 import { recentMessages, unreadTotal } from "@/lib/chat/lists";
 import { toRecentJson } from "@/lib/chat/json";

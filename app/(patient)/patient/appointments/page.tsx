@@ -4,7 +4,7 @@ import { AppointmentList } from "@/components/appointments/appointment-list";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { patientAppointments } from "@/lib/appointments/lifecycle";
+import { patientAppointments } from "@/lib/appointments/lists";
 import { requireRole } from "@/lib/auth/gate";
 import { zoneLabel } from "@/lib/shared/format";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";

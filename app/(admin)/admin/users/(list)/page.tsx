@@ -8,11 +8,12 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLES } from "@/lib/shared/model";
-import { listUsers } from "@/lib/admin/overview";
+import { listUsers } from "@/lib/users/admin";
 import { requireRole } from "@/lib/auth/gate";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { userFilterSchema } from "@/lib/schemas/admin";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
+import { formatInstant } from "@/lib/shared/format";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -25,7 +26,7 @@ export default async function AdminUsers({
   const params = await searchParams;
   const filter = userFilterSchema.parse(params);
   const [result, tz] = await Promise.all([listUsers(filter), viewerTimeZone()]);
-  const date = new Intl.DateTimeFormat("en-GB", { timeZone: tz, day: "numeric", month: "short", year: "numeric" });
+  const date = { format: (at: Date) => formatInstant(at, "date", tz) };
   return (
     <>
       <PageHeader

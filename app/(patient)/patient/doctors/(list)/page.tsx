@@ -3,9 +3,10 @@ import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { listDoctors, listSpecialties } from "@/lib/appointments/lifecycle";
+import { listDoctors, listSpecialties } from "@/lib/doctors/directory";
 import { requireRole } from "@/lib/auth/gate";
 import { directoryFilterSchema } from "@/lib/schemas/appointments";
+import { doctorName } from "@/lib/shared/display-name";
 
 export const metadata: Metadata = { title: "Find a doctor" };
 
@@ -85,12 +86,12 @@ export default async function DoctorDirectory({
         <ul className="grid grid-cols-1 gap-4 md:grid-cols-2">
           {doctors.map((d) => (
             <li key={d.id} className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-              <h2 className="text-lg font-semibold text-slate-900">Dr {d.name}</h2>
+              <h2 className="text-lg font-semibold text-slate-900">{doctorName(d.name)}</h2>
               <p className="text-sm font-medium text-brand-800">{d.specialty}</p>
               {d.bio ? <p className="text-sm text-slate-700">{d.bio}</p> : null}
               <div className="mt-auto pt-2">
                 <Link href={`/patient/doctors/${d.id}`} className={buttonClasses("primary", "sm")}>
-                  Request an appointment<span className="sr-only"> with Dr {d.name}</span>
+                  Request an appointment<span className="sr-only"> with {doctorName(d.name)}</span>
                 </Link>
               </div>
             </li>

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { findBookableDoctor } from "@/lib/appointments/lifecycle";
+import { findBookableDoctor } from "@/lib/doctors/directory";
 import { idSchema } from "@/lib/schemas/appointments";
 
 /** The doctor of this page, once per request; a malformed or unknown id is not-found. */

@@ -3,14 +3,15 @@ import Link from "next/link";
 import { RequestAppointmentForm } from "@/components/appointments/request-appointment-form";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { freeSlots } from "@/lib/appointments/lifecycle";
+import { freeSlots } from "@/lib/doctors/free-slots";
 import { requireRole } from "@/lib/auth/gate";
-import { formatDay, formatTime, zoneLabel } from "@/lib/shared/format";
+import { formatDay, formatInstant, formatTime, zoneLabel } from "@/lib/shared/format";
 import { dateParamSchema } from "@/lib/schemas/appointments";
 import { bookableDates, formatLocalDate, parseLocalDate } from "@/lib/shared/slots";
 import { addDays, zonedToUtc } from "@/lib/shared/time";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 import { loadDoctor } from "./load-doctor";
+import { doctorName } from "@/lib/shared/display-name";
 
 export const metadata: Metadata = { title: "Request an appointment" };
 
@@ -43,7 +44,7 @@ export default async function DoctorPage({
   return (
     <>
       <PageHeader
-        title={`Dr ${doctor.name}`}
+        title={doctorName(doctor.name)}
         description={
           <>
             {doctor.specialty}
@@ -63,12 +64,7 @@ export default async function DoctorPage({
               {days.map((d) => {
                 const value = formatLocalDate(d);
                 const selected = date && value === formatLocalDate(date);
-                const label = new Intl.DateTimeFormat("en-GB", {
-                  timeZone: doctor.timeZone,
-                  weekday: "short",
-                  day: "numeric",
-                  month: "short",
-                }).format(zonedToUtc(d, 12 * 60, doctor.timeZone));
+                const label = formatInstant(zonedToUtc(d, 12 * 60, doctor.timeZone), "shortDay", doctor.timeZone);
                 return (
                   <li key={value}>
                     <Link
@@ -107,13 +103,14 @@ export default async function DoctorPage({
             </button>
           </form>
           <p className="mt-4 text-xs text-slate-600">
-            Dr {doctor.name} works in {zoneLabel(doctor.timeZone)}. Times are shown in your time zone, {zoneLabel(tz)}.
+            {doctorName(doctor.name)} works in {zoneLabel(doctor.timeZone)}. Times are shown in your time zone,{" "}
+            {zoneLabel(tz)}.
           </p>
         </Card>
         <Card title={dateLabel ? `Free times on ${dateLabel}` : "Free times"}>
           <RequestAppointmentForm
             doctorId={doctor.id}
-            doctorName={doctor.name}
+            doctorName={doctorName(doctor.name)}
             slots={slots.map((s) => ({ value: s.toISOString(), label: formatTime(s, tz) }))}
             zone={zoneLabel(tz)}
           />

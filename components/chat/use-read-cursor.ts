@@ -1,0 +1,33 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { markReadAction } from "@/app/chat/actions";
+import { invalidateCounters } from "@/lib/client/query-keys";
+
+/**
+ * Moves this member's read cursor to `readableSeq` (the end of the unbroken run on screen: a
+ * message not fetched yet is not read) while the tab is visible, and once it is shown again; a
+ * failed mark is tried again at the next chance.
+ */
+export function useReadCursor(roomId: string, readableSeq: number, initialReadSeq: number): void {
+  const queryClient = useQueryClient();
+  const lastMarked = useRef(initialReadSeq);
+  useEffect(() => {
+    const mark = () => {
+      if (document.visibilityState !== "visible" || readableSeq <= lastMarked.current) return;
+      const seq = readableSeq;
+      lastMarked.current = seq;
+      const retryLater = () => {
+        lastMarked.current = Math.min(lastMarked.current, seq - 1);
+      };
+      void markReadAction({ roomId, seq }).then((result) => {
+        if (result.ok) invalidateCounters(queryClient);
+        else retryLater();
+      }, retryLater);
+    };
+    mark();
+    document.addEventListener("visibilitychange", mark);
+    return () => document.removeEventListener("visibilitychange", mark);
+  }, [readableSeq, roomId, queryClient]);
+}

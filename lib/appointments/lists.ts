@@ -1,0 +1,118 @@
+import "server-only";
+import { and, asc, count, desc, eq, gt, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { getDb, type Database } from "@/db";
+import { appointments, chatRooms, doctorProfiles, users } from "@/db/schema";
+import type { AppointmentStatus } from "@/lib/shared/model";
+
+export interface AppointmentView {
+  id: string;
+  startsAt: Date;
+  status: AppointmentStatus;
+  reason: string;
+  decisionNote: string | null;
+  createdAt: Date;
+  roomId: string | null;
+  patient: { id: string; name: string };
+  doctor: { id: string; name: string; specialty: string };
+}
+
+const patientUser = alias(users, "patient_user");
+const doctorUser = alias(users, "doctor_user");
+
+function appointmentViews(db: Database = getDb()) {
+  return db
+    .select({
+      id: appointments.id,
+      startsAt: appointments.startsAt,
+      status: appointments.status,
+      reason: appointments.reason,
+      decisionNote: appointments.decisionNote,
+      createdAt: appointments.createdAt,
+      roomId: chatRooms.id,
+      patient: { id: patientUser.id, name: patientUser.name },
+      doctor: {
+        id: doctorUser.id,
+        name: doctorUser.name,
+        specialty: sql<string>`coalesce(${doctorProfiles.specialty}, '')`,
+      },
+    })
+    .from(appointments)
+    .innerJoin(patientUser, eq(patientUser.id, appointments.patientId))
+    .innerJoin(doctorUser, eq(doctorUser.id, appointments.doctorId))
+    .leftJoin(doctorProfiles, eq(doctorProfiles.userId, appointments.doctorId))
+    .leftJoin(chatRooms, eq(chatRooms.appointmentId, appointments.id))
+    .$dynamic();
+}
+
+const UPCOMING_LIMIT = 200;
+const PAST_LIMIT = 100;
+
+/** Upcoming soonest first and past most recent first, each bounded on its own so neither crowds out the other. */
+async function upcomingAndPast(
+  where: SQL | undefined,
+  now: Date,
+): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+  const [upcoming, past] = await Promise.all([
+    appointmentViews()
+      .where(and(where, gt(appointments.startsAt, now)))
+      .orderBy(asc(appointments.startsAt))
+      .limit(UPCOMING_LIMIT),
+    appointmentViews()
+      .where(and(where, lte(appointments.startsAt, now)))
+      .orderBy(desc(appointments.startsAt))
+      .limit(PAST_LIMIT),
+  ]);
+  return { upcoming, past };
+}
+
+/** A patient's appointments: upcoming soonest first, then past most recent first. */
+export async function patientAppointments(
+  patientId: string,
+  now: Date = new Date(),
+): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+  return upcomingAndPast(eq(appointments.patientId, patientId), now);
+}
+
+export const PENDING_PAGE_SIZE = 50;
+
+/**
+ * A doctor's future requests, the oldest asked first: the first `limit` of them and how many there
+ * are in all (an index range), so a doctor with hundreds waiting sees the true number.
+ */
+export async function doctorPendingRequests(
+  doctorId: string,
+  options: { now?: Date; limit?: number } = {},
+): Promise<{ rows: AppointmentView[]; total: number }> {
+  const { now = new Date(), limit = PENDING_PAGE_SIZE } = options;
+  // The status as a literal, not a parameter: a prepared statement's generic plan can use the
+  // partial index (status = 'requested') only then; otherwise every call is planned afresh.
+  const pending = and(
+    eq(appointments.doctorId, doctorId),
+    sql`${appointments.status} = 'requested'`,
+    gte(appointments.startsAt, now),
+  );
+  const [rows, [total]] = await Promise.all([
+    appointmentViews().where(pending).orderBy(asc(appointments.createdAt), asc(appointments.id)).limit(limit),
+    getDb().select({ n: count() }).from(appointments).where(pending),
+  ]);
+  return { rows, total: total?.n ?? 0 };
+}
+
+/** A doctor's accepted appointments: upcoming soonest first; past ones (to mark completed) most recent first. */
+export async function doctorAcceptedAppointments(
+  doctorId: string,
+  now: Date = new Date(),
+): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+  return upcomingAndPast(and(eq(appointments.doctorId, doctorId), eq(appointments.status, "accepted")), now);
+}
+
+/** Settled history for a doctor (completed, declined, cancelled), most recent first. */
+export async function doctorHistory(doctorId: string): Promise<AppointmentView[]> {
+  return appointmentViews()
+    .where(
+      and(eq(appointments.doctorId, doctorId), inArray(appointments.status, ["completed", "declined", "cancelled"])),
+    )
+    .orderBy(desc(appointments.startsAt))
+    .limit(100);
+}

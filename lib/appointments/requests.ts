@@ -1,0 +1,261 @@
+import "server-only";
+import { and, eq, ne, sql } from "drizzle-orm";
+import { getDb, type Database } from "@/db";
+import { isUniqueViolation } from "@/db/errors";
+import { appointments, chatRooms, roomMembers } from "@/db/schema";
+import type { AppointmentStatus } from "@/lib/shared/model";
+import {
+  ACTION_TARGET,
+  mayAct,
+  NOTE_REQUIRED,
+  noteRule,
+  partyOf,
+  timingRefusal,
+  transitionRefusal,
+  type AppointmentAction,
+} from "@/lib/shared/appointment-rules";
+import { recordAudit } from "@/lib/audit";
+import { DomainError, notFoundError } from "@/lib/errors";
+import { publish } from "@/lib/live/hub";
+import { findBookableDoctor } from "@/lib/doctors/directory";
+import { slotRefusal } from "@/lib/shared/slots";
+
+export const SLOT_GONE_NOTE = "That time is no longer available";
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/**
+ * Serialises everything that decides one doctor's slot (accepting it, requesting it) for the rest
+ * of the transaction. Without it two accepts for the same time deadlock on PostgreSQL (each waits
+ * on the other's row through the unique index), and a request could slip past an accept's
+ * auto-decline.
+ */
+async function lockSlot(tx: Tx, doctorId: string, startsAt: Date): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`slot:${doctorId}:${startsAt.toISOString()}`}, 0))`,
+  );
+}
+
+// ---------------------------------------------------------------- requesting
+
+export async function requestAppointment(input: {
+  patientId: string;
+  doctorId: string;
+  startsAt: Date;
+  reason: string;
+  now?: Date;
+}): Promise<{ id: string }> {
+  const row = await storeRequest(input);
+  await publish([input.patientId, input.doctorId], { type: "appointment", appointmentId: row.id, status: "requested" });
+  return row;
+}
+
+async function storeRequest(input: Parameters<typeof requestAppointment>[0]): Promise<{ id: string }> {
+  const now = input.now ?? new Date();
+  try {
+    return await getDb().transaction(async (tx) => {
+      const doctor = await findBookableDoctor(input.doctorId, tx);
+      if (!doctor) throw new DomainError("not_found", "That doctor was not found or is not taking appointments.");
+      const refusal = slotRefusal(input.startsAt, doctor.hours, doctor.timeZone, now);
+      if (refusal) throw new DomainError("invalid", refusal, { startsAt: [refusal] });
+      await lockSlot(tx, input.doctorId, input.startsAt);
+      const [taken] = await tx
+        .select({ id: appointments.id })
+        .from(appointments)
+        .where(
+          and(
+            eq(appointments.doctorId, input.doctorId),
+            eq(appointments.startsAt, input.startsAt),
+            eq(appointments.status, "accepted"),
+          ),
+        )
+        .limit(1);
+      if (taken)
+        throw new DomainError("conflict", "That slot is already taken. Choose another time.", {
+          startsAt: ["That slot is already taken."],
+        });
+      const [row] = await tx
+        .insert(appointments)
+        .values({
+          patientId: input.patientId,
+          doctorId: input.doctorId,
+          startsAt: input.startsAt,
+          reason: input.reason,
+        })
+        .returning({ id: appointments.id });
+      if (!row) throw new Error("insert returned no row");
+      await recordAudit(
+        {
+          actorId: input.patientId,
+          action: "appointment.requested",
+          targetType: "appointment",
+          targetId: row.id,
+          detail: { doctorId: input.doctorId, startsAt: input.startsAt.toISOString() },
+        },
+        tx,
+      );
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "appointments_patient_open_slot_key")) {
+      throw new DomainError("conflict", "You have already requested this time with this doctor.", {
+        startsAt: ["You have already requested this time."],
+      });
+    }
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------- transitions
+
+export interface TransitionResult {
+  id: string;
+  status: AppointmentStatus;
+  roomId: string | null;
+  /** Other pending requests for the same slot, declined by this accept. */
+  autoDeclined: string[];
+}
+
+/**
+ * Moves an appointment through one step of its life, in one transaction with the row locked, so
+ * two decisions at once end with exactly one outcome. Anyone who is not allowed to act on it gets
+ * not-found, whether or not it exists.
+ */
+export async function transitionAppointment(input: {
+  actorId: string;
+  appointmentId: string;
+  action: AppointmentAction;
+  note?: string;
+  now?: Date;
+}): Promise<TransitionResult> {
+  const { result, notify } = await applyTransition(input);
+  for (const n of notify)
+    await publish([n.patientId, n.doctorId], { type: "appointment", appointmentId: n.id, status: n.status });
+  return result;
+}
+
+interface StatusChange {
+  id: string;
+  patientId: string;
+  doctorId: string;
+  status: AppointmentStatus;
+}
+
+async function applyTransition(
+  input: Parameters<typeof transitionAppointment>[0],
+): Promise<{ result: TransitionResult; notify: StatusChange[] }> {
+  const now = input.now ?? new Date();
+  try {
+    return await getDb().transaction(async (tx) => {
+      if (input.action === "accept") {
+        // Doctor and start time never change, so reading them unlocked to pick the lock is safe.
+        const [slot] = await tx
+          .select({ doctorId: appointments.doctorId, startsAt: appointments.startsAt })
+          .from(appointments)
+          .where(eq(appointments.id, input.appointmentId))
+          .limit(1);
+        if (slot) await lockSlot(tx, slot.doctorId, slot.startsAt);
+      }
+      const [appointment] = await tx
+        .select()
+        .from(appointments)
+        .where(eq(appointments.id, input.appointmentId))
+        .for("update")
+        .limit(1);
+      const party = appointment ? partyOf(appointment, input.actorId) : null;
+      if (!appointment || !mayAct(party, input.action, appointment.status)) throw notFoundError("That appointment");
+
+      const refusal =
+        transitionRefusal(input.action, appointment.status) ?? timingRefusal(input.action, appointment.startsAt, now);
+      if (refusal) throw new DomainError("conflict", refusal);
+      if (party && noteRule(input.action, party) === "required" && !input.note) {
+        throw new DomainError("invalid", NOTE_REQUIRED, { note: [NOTE_REQUIRED] });
+      }
+
+      const to = ACTION_TARGET[input.action];
+      await tx
+        .update(appointments)
+        .set({ status: to, decisionNote: input.note ?? appointment.decisionNote })
+        .where(eq(appointments.id, appointment.id));
+      await recordAudit(
+        {
+          actorId: input.actorId,
+          action: `appointment.${to}`,
+          targetType: "appointment",
+          targetId: appointment.id,
+          detail: { from: appointment.status, by: party },
+        },
+        tx,
+      );
+
+      let roomId: string | null = null;
+      let declined: StatusChange[] = [];
+      if (to === "accepted") {
+        roomId = await openRoom(tx, appointment);
+        declined = await declineOthersForSlot(tx, appointment, input.actorId);
+      }
+      return {
+        result: { id: appointment.id, status: to, roomId, autoDeclined: declined.map((d) => d.id) },
+        notify: [
+          { id: appointment.id, patientId: appointment.patientId, doctorId: appointment.doctorId, status: to },
+          ...declined,
+        ],
+      };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "appointments_doctor_accepted_slot_key")) {
+      throw new DomainError(
+        "conflict",
+        "That slot is already taken: you have accepted another appointment at this time.",
+      );
+    }
+    throw error;
+  }
+}
+
+async function openRoom(tx: Tx, appointment: { id: string; patientId: string; doctorId: string }): Promise<string> {
+  const [room] = await tx.insert(chatRooms).values({ appointmentId: appointment.id }).returning({ id: chatRooms.id });
+  if (!room) throw new Error("insert returned no row");
+  await tx.insert(roomMembers).values([
+    { roomId: room.id, userId: appointment.patientId },
+    { roomId: room.id, userId: appointment.doctorId },
+  ]);
+  return room.id;
+}
+
+async function declineOthersForSlot(
+  tx: Tx,
+  appointment: { id: string; doctorId: string; startsAt: Date },
+  actorId: string,
+): Promise<StatusChange[]> {
+  const declined = await tx
+    .update(appointments)
+    .set({ status: "declined", decisionNote: SLOT_GONE_NOTE })
+    .where(
+      and(
+        eq(appointments.doctorId, appointment.doctorId),
+        eq(appointments.startsAt, appointment.startsAt),
+        eq(appointments.status, "requested"),
+        ne(appointments.id, appointment.id),
+      ),
+    )
+    .returning({
+      id: appointments.id,
+      patientId: appointments.patientId,
+      doctorId: appointments.doctorId,
+      status: appointments.status,
+    });
+  for (const row of declined) {
+    await recordAudit(
+      {
+        actorId,
+        action: "appointment.declined",
+        targetType: "appointment",
+        targetId: row.id,
+        detail: { from: "requested", by: "doctor", reason: "slot_taken" },
+      },
+      tx,
+    );
+  }
+  return declined;
+}
