@@ -13,7 +13,15 @@ const nextConfig: NextConfig = {
       // On every response; the pages' CSP (with its nonce) comes from proxy.ts.
       { source: "/:path*", headers: staticSecurityHeaders({ production: process.env.NODE_ENV === "production" }) },
       // What proxy.ts skips: built JS/CSS, images and the route handlers, never documents.
-      ...["/_next/static/:path*", "/_next/image", "/favicon.ico", "/api/:path*"].map((source) => ({
+      ...[
+        "/_next/static/:path*",
+        "/_next/image",
+        "/favicon.ico",
+        "/icons/:path*",
+        "/manifest.webmanifest",
+        "/robots.txt",
+        "/api/:path*",
+      ].map((source) => ({
         source,
         headers: [{ key: "content-security-policy", value: NON_DOCUMENT_CSP }],
       })),

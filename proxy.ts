@@ -38,5 +38,5 @@ export const config = {
   // Documents only. Next's built files and the route handlers under /api/ (JSON and event streams,
   // never a document; unknown paths get a JSON 404) take their headers from next.config.ts. Running
   // the proxy on /api cost half the throughput of a route handler (bench/README.md).
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|icons/|manifest.webmanifest|robots.txt).*)"],
 };

@@ -12,24 +12,24 @@ import { unreadTotal } from "@/lib/chat/lists";
 
 const NAV: Record<Role, NavItem[]> = {
   patient: [
-    { href: "/patient", label: "Home" },
-    { href: "/patient/doctors", label: "Find a doctor" },
-    { href: "/patient/appointments", label: "Appointments" },
-    { href: "/chat", label: "Messages", unread: true },
+    { href: "/patient", label: "Home", icon: "home" },
+    { href: "/patient/doctors", label: "Find a doctor", short: "Doctors", icon: "search" },
+    { href: "/patient/appointments", label: "Appointments", short: "Visits", icon: "calendar" },
+    { href: "/chat", label: "Messages", icon: "chat", unread: true },
   ],
   doctor: [
-    { href: "/doctor", label: "Home" },
-    { href: "/doctor/requests", label: "Requests" },
-    { href: "/doctor/appointments", label: "Appointments" },
-    { href: "/chat", label: "Messages", unread: true },
-    { href: "/doctor/settings", label: "Working hours" },
+    { href: "/doctor", label: "Home", icon: "home" },
+    { href: "/doctor/requests", label: "Requests", icon: "inbox" },
+    { href: "/doctor/appointments", label: "Appointments", short: "Visits", icon: "calendar" },
+    { href: "/chat", label: "Messages", icon: "chat", unread: true },
+    { href: "/doctor/settings", label: "Working hours", short: "Hours", icon: "clock" },
   ],
   admin: [
-    { href: "/admin", label: "Overview" },
-    { href: "/admin/users", label: "Users" },
-    { href: "/admin/appointments", label: "Appointments" },
-    { href: "/admin/rooms", label: "Chat rooms" },
-    { href: "/admin/audit", label: "Audit log" },
+    { href: "/admin", label: "Overview", icon: "chart" },
+    { href: "/admin/users", label: "Users", icon: "users" },
+    { href: "/admin/appointments", label: "Appointments", short: "Visits", icon: "calendar" },
+    { href: "/admin/rooms", label: "Chat rooms", short: "Rooms", icon: "chat" },
+    { href: "/admin/audit", label: "Audit log", short: "Audit", icon: "list" },
   ],
 };
 
@@ -53,23 +53,31 @@ export async function AppShell({
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-          <Link href={roleHome(user.role)} className="text-lg font-semibold text-brand-800">
+        <div className="mx-auto flex h-14 max-w-6xl items-center justify-between gap-3 px-4 sm:h-auto sm:py-3">
+          <Link href={roleHome(user.role)} className="shrink-0 text-lg font-semibold text-brand-800">
             Carebridge
           </Link>
-          <div className="flex items-center gap-3">
-            <p className="text-right text-sm leading-tight">
-              <span className="block font-medium text-slate-900">{user.name}</span>
-              <span className="block text-slate-600">{ROLE_LABELS[user.role]}</span>
+          <div className="flex min-w-0 items-center gap-3">
+            <p className="min-w-0 text-right text-sm leading-tight">
+              <span className="block truncate font-medium text-slate-900">{user.name}</span>
+              <span className="hidden text-slate-600 sm:block">{ROLE_LABELS[user.role]}</span>
             </p>
             <SignOutButton />
           </div>
         </div>
-        <nav aria-label="Main" className="mx-auto max-w-6xl px-2 pb-2">
+        {/* A bottom bar on a phone (fixed, 4rem), a row under the header from 640 px up. */}
+        <nav
+          aria-label="Main"
+          className="fixed inset-x-0 bottom-0 z-40 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] sm:static sm:mx-auto sm:max-w-6xl sm:border-0 sm:px-2 sm:pb-2"
+        >
           <NavLinks items={NAV[user.role]} initialUnread={initialUnread} />
         </nav>
       </header>
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 focus:outline-none">
+      <main
+        id="main"
+        tabIndex={-1}
+        className="mx-auto w-full max-w-6xl flex-1 px-4 pt-6 pb-[calc(5.5rem+env(safe-area-inset-bottom))] focus:outline-none sm:pb-6"
+      >
         {children}
       </main>
     </div>

@@ -14,7 +14,13 @@ export function Providers({ children }: { children: ReactNode }) {
     <QueryClientProvider client={queryClient}>
       <TimeZoneSync />
       {children}
-      <Toaster richColors position="top-center" closeButton />
+      {/* Bottom right, clear of the header's navigation; on a phone above the bottom bar (4 rem). */}
+      <Toaster
+        richColors
+        position="bottom-right"
+        mobileOffset={{ bottom: "calc(4rem + 12px + env(safe-area-inset-bottom))" }}
+        closeButton
+      />
     </QueryClientProvider>
   );
 }

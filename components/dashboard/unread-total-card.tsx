@@ -3,14 +3,16 @@
 import Link from "next/link";
 import { useUnreadTotal } from "@/components/unread";
 
-/** The total of unread messages, from the same live query as the navigation badge. */
+/**
+ * The total of unread messages, from the same live query as the navigation badge. Its name is its
+ * visible words ("Unread messages 4"), so speech input and screen readers agree with the screen.
+ */
 export function UnreadTotalCard({ initial }: { initial: number }) {
   const total = useUnreadTotal(initial);
   return (
     <Link
       href="/chat"
       className="flex items-center justify-between gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm hover:bg-slate-50"
-      aria-label={total === 0 ? "No unread messages" : `${total} unread ${total === 1 ? "message" : "messages"}`}
     >
       <span className="text-sm font-medium text-slate-700">Unread messages</span>
       <span

@@ -18,3 +18,20 @@ export async function visit(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await expectAccessible(page);
 }
+
+/**
+ * Runs exactly these axe rules (experimental ones such as label-content-name-mismatch included,
+ * which the default run skips) and fails on any violation of them, whatever its impact.
+ */
+export async function expectRulesPass(page: Page, rules: string[]): Promise<void> {
+  const results = await new AxeBuilder({ page }).withRules(rules).analyze();
+  const found = results.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(" ")} (${n.failureSummary ?? ""})`).join("; ")}`,
+  );
+  expect(found, `axe rules ${rules.join(", ")} on ${page.url()}`).toEqual([]);
+  // A rule that did not run at all proves nothing.
+  const ran = new Set(
+    [...results.passes, ...results.violations, ...results.incomplete, ...results.inapplicable].map((r) => r.id),
+  );
+  for (const rule of rules) expect(ran.has(rule), `axe rule ${rule} ran`).toBe(true);
+}

@@ -22,17 +22,24 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
   ]);
   const otherName = displayName(room.other);
   return (
-    <div className="-mx-4 -my-6 flex h-[calc(100dvh-7rem)] min-h-[26rem] flex-col bg-slate-50 sm:mx-0 sm:my-0 sm:h-[calc(100dvh-10rem)] sm:rounded-lg sm:border sm:border-slate-200 sm:bg-white">
-      <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-3 sm:rounded-t-lg">
+    // On a phone the thread fills exactly the space between the header (3.5 rem) and the bottom
+    // navigation (4 rem), so only the message list scrolls and the composer stays on screen.
+    <div className="fixed inset-x-0 top-[calc(3.5rem+1px)] bottom-[calc(4rem+env(safe-area-inset-bottom))] flex flex-col bg-slate-50 sm:static sm:h-[calc(100dvh-10rem)] sm:min-h-[26rem] sm:rounded-lg sm:border sm:border-slate-200 sm:bg-white">
+      <div className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 sm:rounded-t-lg sm:py-3">
         <div className="min-w-0">
-          <h1 className="truncate text-lg font-semibold text-slate-900">{otherName}</h1>
-          <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
-            {room.other.specialty ? <span>{room.other.specialty} ·</span> : null}
-            <span>Appointment {formatDateTime(room.appointmentStartsAt, tz)}</span>
-            <StatusBadge status={room.appointmentStatus} />
+          <h1 className="truncate text-base font-semibold text-slate-900 sm:text-lg">{otherName}</h1>
+          <p className="flex min-w-0 items-center gap-2 text-sm text-slate-600">
+            <span className="truncate">
+              {[room.other.specialty, `Appointment ${formatDateTime(room.appointmentStartsAt, tz)}`]
+                .filter(Boolean)
+                .join(" · ")}
+            </span>
+            <span className="shrink-0">
+              <StatusBadge status={room.appointmentStatus} />
+            </span>
           </p>
         </div>
-        <Link href="/chat" className="text-sm font-medium text-brand-700 underline">
+        <Link href="/chat" className="shrink-0 text-sm font-medium text-brand-700 underline">
           All conversations
         </Link>
       </div>

@@ -39,7 +39,12 @@ export default async function DoctorHome() {
         description="Your requests, appointments and messages from patients."
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
-        <div className="flex flex-col gap-6 lg:col-span-2">
+        {/* First in reading order on every screen, beside the lists from 1024 px: what changed (unread, recent messages). */}
+        <div className="flex flex-col gap-6 lg:col-start-3 lg:row-start-1">
+          <UnreadTotalCard initial={unread} />
+          <RecentMessagesPanel initial={recent.map(toRecentJson)} timeZone={tz} fromLabel="from your patients" />
+        </div>
+        <div className="flex flex-col gap-6 lg:col-span-2 lg:col-start-1 lg:row-start-1">
           <Card
             title={`Pending requests (${pending.total})`}
             action={<SeeAllLink href="/doctor/requests">All requests</SeeAllLink>}
@@ -70,10 +75,6 @@ export default async function DoctorHome() {
               empty={{ title: "No upcoming appointments", body: "Appointments you accept will show here." }}
             />
           </Card>
-        </div>
-        <div className="flex flex-col gap-6">
-          <UnreadTotalCard initial={unread} />
-          <RecentMessagesPanel initial={recent.map(toRecentJson)} timeZone={tz} fromLabel="from your patients" />
         </div>
       </div>
     </>

@@ -37,7 +37,21 @@ export default async function PatientHome() {
         }
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
-        <div className="flex flex-col gap-6 lg:col-span-2">
+        {/* First in reading order on every screen, beside the lists from 1024 px: what changed (unread, recent messages). */}
+        <div className="flex flex-col gap-6 lg:col-start-3 lg:row-start-1">
+          <UnreadTotalCard initial={unread} />
+          <RecentMessagesPanel initial={recent.map(toRecentJson)} timeZone={tz} fromLabel="from your doctors" />
+        </div>
+        <div className="flex flex-col gap-6 lg:col-span-2 lg:col-start-1 lg:row-start-1">
+          <Card title="Waiting for a doctor">
+            <AppointmentList
+              appointments={waiting}
+              viewer="patient"
+              userId={user.id}
+              timeZone={tz}
+              empty={{ title: "No requests waiting", body: "Requests you send show here until the doctor answers." }}
+            />
+          </Card>
           <Card
             title="Next appointments"
             action={<SeeAllLink href="/patient/appointments">All appointments</SeeAllLink>}
@@ -50,19 +64,6 @@ export default async function PatientHome() {
               empty={{ title: "No upcoming appointments", body: "Find a doctor and request a time that suits you." }}
             />
           </Card>
-          <Card title="Waiting for a doctor">
-            <AppointmentList
-              appointments={waiting}
-              viewer="patient"
-              userId={user.id}
-              timeZone={tz}
-              empty={{ title: "No requests waiting", body: "Requests you send show here until the doctor answers." }}
-            />
-          </Card>
-        </div>
-        <div className="flex flex-col gap-6">
-          <UnreadTotalCard initial={unread} />
-          <RecentMessagesPanel initial={recent.map(toRecentJson)} timeZone={tz} fromLabel="from your doctors" />
         </div>
       </div>
     </>
