@@ -2,16 +2,11 @@ import Link from "next/link";
 
 /** Previous / next links that keep the current filters. A total counted only so far reads "more than N". */
 export function Pagination({
-  page,
-  pageCount,
-  total,
-  more = false,
+  of: { page, pageCount, total, more = false },
   params,
 }: {
-  page: number;
-  pageCount: number;
-  total: number;
-  more?: boolean;
+  /** The page of a list (lib/paging's Page): where it is, how many pages, how many rows were counted. */
+  of: { page: number; pageCount: number; total: number; more?: boolean };
   params: Record<string, string | undefined>;
 }) {
   const href = (p: number) => {

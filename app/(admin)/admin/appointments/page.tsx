@@ -116,10 +116,7 @@ export default async function AdminAppointments({
         </AdminTable>
       )}
       <Pagination
-        page={result.page}
-        pageCount={result.pageCount}
-        total={result.total}
-        more={result.more}
+        of={result}
         params={{ status: filter.status, doctorId: filter.doctorId, from: ymd(filter.from), to: ymd(filter.to) }}
       />
     </>

@@ -75,13 +75,7 @@ export default async function AdminAudit({
           ))}
         </AdminTable>
       )}
-      <Pagination
-        page={result.page}
-        pageCount={result.pageCount}
-        total={result.total}
-        more={result.more}
-        params={{ action: filter.action, actor: filter.actor }}
-      />
+      <Pagination of={result} params={{ action: filter.action, actor: filter.actor }} />
     </>
   );
 }

@@ -47,7 +47,7 @@ export default async function AdminRooms({
           ))}
         </AdminTable>
       )}
-      <Pagination page={result.page} pageCount={result.pageCount} total={result.total} more={result.more} params={{}} />
+      <Pagination of={result} params={{}} />
     </>
   );
 }

@@ -107,13 +107,7 @@ export default async function AdminUsers({
           ))}
         </AdminTable>
       )}
-      <Pagination
-        page={result.page}
-        pageCount={result.pageCount}
-        total={result.total}
-        more={result.more}
-        params={{ q: filter.q, role: filter.role }}
-      />
+      <Pagination of={result} params={{ q: filter.q, role: filter.role }} />
     </>
   );
 }
