@@ -8,6 +8,8 @@ import { IdleSignOut } from "./idle-sign-out";
 import { LiveUpdates } from "./live-updates";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
+import { TimeZoneSync } from "./time-zone-sync";
+import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 import { unreadTotal } from "@/lib/chat/lists";
 
 const NAV: Record<Role, NavItem[]> = {
@@ -44,6 +46,7 @@ export async function AppShell({
   const initialUnread = user.role === "admin" ? null : await unreadTotal(user.id);
   return (
     <div className="flex min-h-screen flex-col">
+      <TimeZoneSync renderedIn={await viewerTimeZone()} />
       {user.role === "admin" ? null : <LiveUpdates meId={user.id} />}
       <IdleSignOut idleMinutes={readEnv().SESSION_IDLE_MINUTES} />
       <a

@@ -3,21 +3,20 @@
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
-const COOKIE = "tz";
-
 /**
- * Tells the server the browser's time zone (a cookie), so times render in the viewer's zone. It
- * runs on every page, the sign-in page included, so the pages after sign-in already know the zone
- * instead of rendering once in the default and again in the viewer's.
+ * Tells the server the browser's time zone (a cookie), so times render in the viewer's zone. The
+ * root layout runs it on every page, the sign-in page included, so pages after sign-in already
+ * know the zone. A page that shows times passes the zone it was rendered in, and is refreshed
+ * once if that was not the viewer's.
  */
-export function TimeZoneSync() {
+export function TimeZoneSync({ renderedIn }: { renderedIn?: string }) {
   const router = useRouter();
   useEffect(() => {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone) return;
     const current = document.cookie.match(/(?:^|;\s*)tz=([^;]*)/)?.[1];
-    if (!zone || current === zone) return;
-    document.cookie = `${COOKIE}=${zone}; path=/; max-age=31536000; samesite=lax`;
-    router.refresh();
-  }, [router]);
+    if (current !== zone) document.cookie = `tz=${zone}; path=/; max-age=31536000; samesite=lax`;
+    if (renderedIn !== undefined && renderedIn !== zone) router.refresh();
+  }, [renderedIn, router]);
   return null;
 }
