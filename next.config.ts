@@ -3,7 +3,7 @@ import { NON_DOCUMENT_CSP, staticSecurityHeaders } from "./lib/http/security-hea
 
 const nextConfig: NextConfig = {
   // Bundled, PGlite copies its wasm into the publicly served static folder.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg-boss", "sharp"],
   poweredByHeader: false,
   reactStrictMode: true,
   // The app's own files only; tests and scripts are checked by `npm run typecheck`.

@@ -48,7 +48,11 @@ export default defineConfig({
       CAREBRIDGE_DATA_DIR: E2E_DATA_DIR,
       DATABASE_URL: "",
       AUTH_SECRET: "",
+      // No mail server: emails go to the outbox folder, where a journey finds them; and at once
+      // rather than after five minutes.
+      SMTP_URL: "",
       REGISTRATIONS_PER_HOUR: "10000",
+      NOTIFY_UNREAD_AFTER_MINUTES: "0",
     },
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: !process.env.CI,

@@ -4,7 +4,9 @@ import { NextRequest } from "next/server";
 import type { ReactElement } from "react";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RoleLayout } from "@/components/role-layout";
-import { appointments, auditEvents, chatRooms, messages, roomMembers, users } from "@/db/schema";
+import { appointments, auditEvents, chatRooms, messages, notificationSettings, roomMembers, users } from "@/db/schema";
+import { unsubscribeToken } from "@/lib/mail/unsubscribe";
+import { notificationSettingsOf } from "@/lib/notify/settings";
 import type { Role } from "@/lib/shared/model";
 import { seedDemoData } from "@/db/seed";
 import { workingHoursOf, setWorkingHours } from "@/lib/doctors/working-hours";
@@ -151,6 +153,9 @@ const PAGES: PageRow[] = [
     rule: (c) => (c === "doctorWithTemporaryPassword" ? "allowed" : access("page", c, "any")),
   },
   { file: "chat/(list)/page.tsx", rule: (c) => access("page", c, ["patient", "doctor"]) },
+  { file: "account/settings/page.tsx", rule: (c) => access("page", c, ["patient", "doctor"]) },
+  // An email's unsubscribe link: anyone may open it (it changes nothing until its button is pressed).
+  { file: "(auth)/unsubscribe/page.tsx", rule: () => "allowed" },
   { file: "chat/[roomId]/page.tsx", rule: member, params: () => ({ roomId: room.roomId }) },
 ];
 
@@ -159,6 +164,7 @@ const LAYOUTS: PageRow[] = [
   { file: "(doctor)/doctor/layout.tsx", rule: doctor },
   { file: "(patient)/patient/layout.tsx", rule: patient },
   { file: "chat/layout.tsx", rule: (c) => access("page", c, ["patient", "doctor"]) },
+  { file: "account/settings/layout.tsx", rule: (c) => access("page", c, ["patient", "doctor"]) },
   { file: "chat/[roomId]/layout.tsx", rule: member, params: () => ({ roomId: room.roomId }) },
   // Only answers 404 for an unknown doctor (see the hostile suite); the patient layout above it
   // and the page itself decide who may look.
@@ -279,6 +285,20 @@ const ROUTES: RouteRow[] = [
         .orderBy(desc(messages.seq))
         .limit(1);
       expect(row).toMatchObject({ seq: message.seq, senderId: callerId(caller), body: "Sent through the API." });
+    },
+  },
+  // One-click unsubscribe (RFC 8058): a mail program posts it without cookies; the signed token
+  // alone names the account and the one setting, so every caller gets the same answer.
+  {
+    file: "api/unsubscribe/route.ts",
+    method: "POST",
+    rule: anyone,
+    request: () => ({
+      url: `/api/unsubscribe?token=${encodeURIComponent(unsubscribeToken(people.otherPatient.id, "messages"))}`,
+    }),
+    async allowed(response) {
+      expect(await response.json()).toEqual({ ok: true, category: "messages" });
+      expect((await notificationSettingsOf(people.otherPatient.id)).messageEmails).toBe("none");
     },
   },
   // Live updates are for patients and doctors; an admin has no rooms to hear about.
@@ -611,6 +631,38 @@ const ACTIONS: ActionRow[] = [
         },
         undo: async () => {
           if (user) await db().update(users).set({ passwordHash: saved!.hash }).where(eq(users.id, user.id));
+        },
+      };
+    },
+  },
+  {
+    file: "account/settings/actions.ts",
+    name: "saveNotificationSettingsAction",
+    rule: (c) => access("action", c, ["patient", "doctor"]),
+    async cell(caller) {
+      const user = userOf(people, caller);
+      return {
+        call: (fn) =>
+          fn(
+            null as never,
+            form({
+              messageEmails: "digest",
+              digestHour: "7",
+              appointmentEmails: "off",
+              timeZone: "Asia/Kolkata",
+            }) as never,
+          ),
+        async allowed(result) {
+          expect(result).toEqual({ ok: true, data: undefined });
+          expect(await notificationSettingsOf(user!.id)).toEqual({
+            messageEmails: "digest",
+            digestHour: 7,
+            appointmentEmails: false,
+            timeZone: "Asia/Kolkata",
+          });
+        },
+        undo: async () => {
+          if (user) await db().delete(notificationSettings).where(eq(notificationSettings.userId, user.id));
         },
       };
     },

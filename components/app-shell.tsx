@@ -8,6 +8,7 @@ import { IdleSignOut } from "./idle-sign-out";
 import { LiveUpdates } from "./live-updates";
 import { NavLinks, type NavItem } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
+import { Icon } from "./ui/icons";
 import { TimeZoneSync } from "./time-zone-sync";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 import { unreadTotal } from "@/lib/chat/lists";
@@ -65,6 +66,15 @@ export async function AppShell({
               <span className="block truncate font-medium text-slate-900">{user.name}</span>
               <span className="hidden text-slate-600 sm:block">{ROLE_LABELS[user.role]}</span>
             </p>
+            {user.role === "admin" ? null : (
+              <Link
+                href="/account/settings"
+                className="flex items-center gap-1 rounded-md p-2 text-sm font-medium text-slate-700 hover:bg-slate-100 sm:px-3"
+              >
+                <Icon name="bell" className="size-5" />
+                <span className="sr-only sm:not-sr-only">Notifications</span>
+              </Link>
+            )}
             <SignOutButton />
           </div>
         </div>

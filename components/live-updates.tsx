@@ -4,7 +4,15 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { LiveConnection, type ProbeResult } from "@/lib/client/live-connection";
+import type { ConversationPageJson } from "@/lib/chat/json";
+import {
+  browserNotificationsState,
+  portalOutOfSight,
+  showNewMessageNotification,
+} from "@/lib/client/browser-notifications";
+import { fetchJson } from "@/lib/client/fetch-json";
 import { invalidateCounters, keys } from "@/lib/client/query-keys";
+import { displayName } from "@/lib/shared/display-name";
 import type { LiveEvent } from "@/lib/live/events";
 
 let connection: LiveConnection | null = null;
@@ -22,6 +30,22 @@ async function probeSession(): Promise<ProbeResult> {
 export function stopLiveUpdates(): void {
   connection?.stop();
   connection = null;
+}
+
+/**
+ * A system notification for a message from the other person while the portal is out of sight (and
+ * only if the person turned them on in settings). It names the sender, found in the conversation
+ * list, where the room just became the newest; never what was written.
+ */
+async function notifyIfAway(roomId: string, seq: number, open: (path: string) => void): Promise<void> {
+  if (browserNotificationsState() !== "on" || !portalOutOfSight()) return;
+  try {
+    const page = await fetchJson<ConversationPageJson>("/api/conversations");
+    const room = page.conversations.find((c) => c.roomId === roomId);
+    if (room) showNewMessageNotification({ roomId, seq, senderName: displayName(room.other), open });
+  } catch {
+    // The badge and the tab title still say it; a notification is a courtesy.
+  }
 }
 
 /** This tab's one live-update stream, shared by every page of the signed-in patient or doctor. */
@@ -44,6 +68,7 @@ export function LiveUpdates({ meId }: { meId: string }) {
         case "message":
           void queryClient.invalidateQueries({ queryKey: keys.thread(event.roomId) });
           counters();
+          if (event.from !== meId) void notifyIfAway(event.roomId, event.seq, (path) => router.push(path));
           break;
         case "read":
           if (event.userId === meId) counters();

@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** The raw postgres.js client (server mode only): LISTEN/NOTIFY and other driver features. */
   sql?: postgres.Sql;
+  /** The server's address (server mode only): the job queue opens its own small pool to it. */
+  url?: string;
   pglite?: PGlite;
 }
 
@@ -75,6 +77,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     kind: "postgres",
     db,
     sql,
+    url,
     migrate: () => migratePostgres(db, { migrationsFolder: migrationsFolder() }),
     close: () => sql.end({ timeout: 5 }),
   };

@@ -182,6 +182,10 @@ export const roomMembers = pgTable(
     unreadCount: integer("unread_count").notNull().default(0),
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
     lastIncomingAt: timestamp("last_incoming_at", { withTimezone: true }),
+    // Email notifications (lib/notify): the room's last sequence number when this member was last
+    // emailed about it, and when. The next email waits until they read past it or a cool-down passes.
+    notifiedSeq: integer("notified_seq").notNull().default(0),
+    notifiedAt: timestamp("notified_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.roomId, t.userId] }),
@@ -303,6 +307,57 @@ export const messageHourCounts = pgTable(
     count: bigint("count", { mode: "number" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.hour, t.shard] })],
+);
+
+export const MESSAGE_EMAIL_MODES = ["each", "digest", "none"] as const;
+export type MessageEmailMode = (typeof MESSAGE_EMAIL_MODES)[number];
+
+/**
+ * What a person wants to be emailed about. No row means the defaults: an email for each message
+ * left unread, appointment emails on.
+ */
+export const notificationSettings = pgTable(
+  "notification_settings",
+  {
+    userId: uuid("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    messageEmails: text("message_emails", { enum: MESSAGE_EMAIL_MODES }).notNull().default("each"),
+    /** The hour (0–23, in `timeZone`) of the daily digest. */
+    digestHour: smallint("digest_hour").notNull().default(8),
+    appointmentEmails: boolean("appointment_emails").notNull().default(true),
+    timeZone: text("time_zone").notNull().default("Europe/London"),
+    updatedAt: timestamp("updated_at", { withTimezone: true })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
+  },
+  (t) => [
+    // The digest's hourly pass reads only the people who chose it.
+    index("notification_settings_digest_idx")
+      .on(t.digestHour)
+      .where(sql`${t.messageEmails} = 'digest'`),
+    check("notification_settings_mode", sql`${t.messageEmails} in (${inList(MESSAGE_EMAIL_MODES)})`),
+    check("notification_settings_hour", sql`${t.digestHour} between 0 and 23`),
+  ],
+);
+
+/**
+ * One row per email job that reached the mail transport, written before the send and marked sent
+ * after it: a job retried after a crash finds its row and never sends twice what was handed over.
+ * Holds the kind and the recipient only, never the content.
+ */
+export const emailDeliveries = pgTable(
+  "email_deliveries",
+  {
+    jobId: text("job_id").primaryKey(),
+    kind: text("kind").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: ["sending", "sent"] }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [index("email_deliveries_sent_idx").on(t.sentAt)],
 );
 
 export type User = typeof users.$inferSelect;

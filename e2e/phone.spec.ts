@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectAccessible, expectRulesPass } from "./support/a11y";
 import { acceptedPair, newPatient, requestAppointment, signedIn } from "./support/people";
+import { settledToast } from "./support/toast";
 
 const suffix = () => Math.random().toString(36).slice(2, 7);
 const SARAH = { name: "Sarah Patel", specialty: "General Practice", email: "sarah.patel@carebridge.test" };
@@ -39,8 +40,7 @@ test("the doctor's dashboard: a toast in readable colours that leaves the naviga
     .filter({ hasText: "Toast check." })
     .getByRole("button", { name: /^Accept/ })
     .click();
-  const toast = doctor.locator("[data-sonner-toast]").filter({ hasText: "Accepted." });
-  await expect(toast).toBeVisible();
+  const toast = await settledToast(doctor, "Accepted.");
   await expectRulesPass(doctor, REVIEWED_RULES);
   await expectAccessible(doctor);
   const nav = await doctor.getByRole("navigation", { name: "Main" }).boundingBox();
@@ -98,7 +98,7 @@ test("the patient's dashboard on a phone: unread and recent messages, then reque
   await expect(dialog).toBeVisible();
   await expectAccessible(patient);
   await dialog.getByRole("button", { name: "Yes, cancel it" }).click();
-  await expect(patient.locator("[data-sonner-toast]").filter({ hasText: "Appointment cancelled." })).toBeVisible();
+  await settledToast(patient, "Appointment cancelled.");
   await expectRulesPass(patient, REVIEWED_RULES);
   await expectAccessible(patient);
 });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { authSecret, dataDir, EnvError, readEnv as readEnvFrom } from "./env";
+import { appUrl, authSecret, dataDir, EnvError, readEnv as readEnvFrom } from "./env";
 
 /** Variables as a shell would give them; NODE_ENV may well be missing. */
 type Vars = Partial<Record<string, string>>;
@@ -30,6 +30,12 @@ describe("readEnv", () => {
       SESSION_IDLE_MINUTES: 30,
       REGISTRATIONS_PER_HOUR: 10,
       DATABASE_POOL_SIZE: 4,
+      PORT: 3000,
+      MAIL_FROM: "Carebridge <no-reply@carebridge.localhost>",
+      NOTIFY_UNREAD_AFTER_MINUTES: 5,
+      NOTIFY_COOLDOWN_MINUTES: 60,
+      JOB_WORKERS: 1,
+      JOB_SUPERVISE_SECONDS: 15,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.AUTH_SECRET).toBeUndefined();
@@ -72,16 +78,32 @@ describe("readEnv", () => {
 
   it("treats blank strings as unset", () => {
     expect(
-      readEnv({ DATABASE_URL: "", AUTH_SECRET: "  ", CAREBRIDGE_DATA_DIR: " ", SESSION_IDLE_MINUTES: "" }),
-    ).toEqual({
-      CAREBRIDGE_DATA_DIR: ".data",
-      NODE_ENV: "development",
-      SESSION_IDLE_MINUTES: 30,
-      REGISTRATIONS_PER_HOUR: 10,
-      DATABASE_POOL_SIZE: 4,
-    });
+      readEnv({
+        DATABASE_URL: "",
+        AUTH_SECRET: "  ",
+        CAREBRIDGE_DATA_DIR: " ",
+        SESSION_IDLE_MINUTES: "",
+        SMTP_URL: " ",
+      }),
+    ).toEqual(readEnv({}));
     // A blank secret with a server is a missing secret, not a short one.
     expect(envError({ DATABASE_URL: URL_, AUTH_SECRET: "   " }).message).toMatch(/AUTH_SECRET is required/);
+  });
+
+  it("reads the mail settings and the notification delays, and refuses nonsense", () => {
+    expect(
+      readEnv({
+        SMTP_URL: "smtp://u:p@mail.example.com:587",
+        APP_URL: "https://portal.example.com/",
+        NOTIFY_UNREAD_AFTER_MINUTES: "0",
+      }),
+    ).toMatchObject({ SMTP_URL: "smtp://u:p@mail.example.com:587", NOTIFY_UNREAD_AFTER_MINUTES: 0 });
+    expect(appUrl(readEnv({ APP_URL: "https://portal.example.com/" }))).toBe("https://portal.example.com");
+    expect(appUrl(readEnv({ PORT: "4000" }))).toBe("http://localhost:4000");
+    expect(envError({ SMTP_URL: "http://mail.example.com" }).message).toContain("SMTP_URL must start with smtp://");
+    expect(envError({ APP_URL: "ftp://x" }).message).toContain("APP_URL must be an http:// or https:// address");
+    for (const bad of ["-1", "1441", "2.5", "soon"])
+      expect(envError({ NOTIFY_UNREAD_AFTER_MINUTES: bad }).message).toContain("NOTIFY_UNREAD_AFTER_MINUTES");
   });
 
   it("reads the idle sign-out and registration limits, and refuses nonsense", () => {

@@ -39,6 +39,37 @@ const envSchema = z.object({
     .min(1)
     .max(100)
     .default(4),
+  /** The address people use to reach the app, for links in emails (no trailing slash needed). */
+  APP_URL: z.url({ protocol: /^https?$/, error: "APP_URL must be an http:// or https:// address" }).optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** SMTP server for email, e.g. smtp://user:pass@mail.example.com:587; unset: .eml files in the outbox folder. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+    .optional(),
+  /** The sender of every email. */
+  MAIL_FROM: z.string().min(3).max(320).default("Carebridge <no-reply@carebridge.localhost>"),
+  /** How long a message stays unread before its recipient is emailed (0: as soon as it is stored). */
+  NOTIFY_UNREAD_AFTER_MINUTES: z.coerce
+    .number()
+    .int("NOTIFY_UNREAD_AFTER_MINUTES must be a whole number of minutes")
+    .min(0)
+    .max(1440)
+    .default(5),
+  /** After an email about a room, the next one waits until the person has read it or this long has passed. */
+  NOTIFY_COOLDOWN_MINUTES: z.coerce
+    .number()
+    .int("NOTIFY_COOLDOWN_MINUTES must be a whole number of minutes")
+    .min(0)
+    .max(7 * 1440)
+    .default(60),
+  /** Whether this process works on background jobs (emails, reminders): 0 for web-only instances. */
+  JOB_WORKERS: z.coerce.number().int().min(0).max(1).default(1),
+  /**
+   * How often (seconds) the job queue looks for jobs whose worker stopped answering (a crashed
+   * process), to give them to another. Lower finds crashes sooner at the cost of a query each time.
+   */
+  JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -52,15 +83,8 @@ function blankToUndefined(value: string | undefined) {
 }
 
 export function readEnv(source: Readonly<Record<string, string | undefined>> = process.env): Env {
-  const parsed = envSchema.safeParse({
-    DATABASE_URL: blankToUndefined(source.DATABASE_URL),
-    AUTH_SECRET: blankToUndefined(source.AUTH_SECRET),
-    CAREBRIDGE_DATA_DIR: blankToUndefined(source.CAREBRIDGE_DATA_DIR),
-    NODE_ENV: source.NODE_ENV,
-    SESSION_IDLE_MINUTES: blankToUndefined(source.SESSION_IDLE_MINUTES),
-    REGISTRATIONS_PER_HOUR: blankToUndefined(source.REGISTRATIONS_PER_HOUR),
-    DATABASE_POOL_SIZE: blankToUndefined(source.DATABASE_POOL_SIZE),
-  });
+  const values = Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, blankToUndefined(source[key])]));
+  const parsed = envSchema.safeParse(values);
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
   }
@@ -68,6 +92,11 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
     throw new EnvError("AUTH_SECRET is required when DATABASE_URL is set. Generate one with: openssl rand -base64 33");
   }
   return parsed.data;
+}
+
+/** The app's own address for links in emails: APP_URL, or this machine on PORT. */
+export function appUrl(env: Env = readEnv()): string {
+  return (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
 }
 
 export function dataDir(env: Env = readEnv()): string {

@@ -1,6 +1,9 @@
 import { closeDatabase } from "@/db";
 import { failureMessage } from "@/db/failure-message";
 import { prepareDatabase } from "@/db/startup";
+import { readEnv } from "@/lib/env";
+import { jobQueue, stopJobQueue } from "@/lib/jobs/queue";
+import { startJobWorkers } from "@/lib/jobs/workers";
 import { EXIT_ON_SIGNAL } from "./exit-codes";
 import { tellPrimaryServing } from "./serving-signal";
 
@@ -18,7 +21,8 @@ export function closeDatabaseOnSignals(): void {
       closing = true;
       // A close that hangs must not leave the process unkillable by Ctrl+C.
       setTimeout(() => process.exit(1), 5_000).unref();
-      closeDatabase()
+      stopJobQueue()
+        .then(() => closeDatabase())
         .catch((error: unknown) => console.error("Error while closing the database:", error))
         .finally(() => process.exit(EXIT_ON_SIGNAL[signal]));
     });
@@ -30,6 +34,10 @@ export async function prepareDatabaseOrExit(): Promise<void> {
   closeDatabaseOnSignals();
   try {
     await prepareDatabase();
+    // The job queue's schema is made (or brought up to date) before serving; this process then
+    // works on jobs unless JOB_WORKERS=0 says it is a web-only instance.
+    await jobQueue();
+    if (readEnv().JOB_WORKERS === 1) await startJobWorkers();
     tellPrimaryServing();
   } catch (error) {
     // A database in use by another process, a bad environment or an unreachable server:

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import crypto from "node:crypto";
 import { afterAll, beforeAll, inject } from "vitest";
 import { openPglite, openPostgres, type DatabaseHandle } from "@/db/client";
+import { stopJobQueue } from "@/lib/jobs/queue";
 import { withDatabase } from "./database-url";
 
 /** Opens a fresh, migrated database for one test file: the server in TEST_DATABASE_URL or PGlite. */
@@ -48,6 +49,7 @@ export function setupTestDatabase(): { readonly handle: DatabaseHandle } {
     globalThis.__carebridgeDb = opened.handle;
   });
   afterAll(async () => {
+    await stopJobQueue();
     globalThis.__carebridgeDb = undefined;
     await state.dispose?.();
   });

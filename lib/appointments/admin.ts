@@ -5,7 +5,9 @@ import { getDb } from "@/db";
 import { appointments, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { DomainError, notFoundError } from "@/lib/errors";
-import { publish } from "@/lib/live/hub";
+import { jobQueue } from "@/lib/jobs/queue";
+import { publishInTransaction } from "@/lib/live/hub";
+import { enqueueAppointmentEmail } from "@/lib/notify/appointments";
 import { ADMIN_PAGE_SIZE, countUpTo, pageOf, type Page } from "@/lib/paging";
 import { transitionRefusal } from "@/lib/shared/appointment-rules";
 import type { AppointmentStatus } from "@/lib/shared/model";
@@ -83,9 +85,15 @@ export async function adminCancelAppointment(input: {
   appointmentId: string;
   reason: string;
 }): Promise<void> {
-  const parties = await getDb().transaction(async (tx) => {
+  await jobQueue();
+  await getDb().transaction(async (tx) => {
     const [row] = await tx
-      .select({ status: appointments.status, patientId: appointments.patientId, doctorId: appointments.doctorId })
+      .select({
+        status: appointments.status,
+        patientId: appointments.patientId,
+        doctorId: appointments.doctorId,
+        startsAt: appointments.startsAt,
+      })
       .from(appointments)
       .where(eq(appointments.id, input.appointmentId))
       .for("update")
@@ -108,7 +116,18 @@ export async function adminCancelAppointment(input: {
       },
       tx,
     );
-    return [row.patientId, row.doctorId];
+    // Both people hear of it, with the admin's reason.
+    for (const recipientId of [row.patientId, row.doctorId])
+      await enqueueAppointmentEmail(tx, {
+        appointmentId: input.appointmentId,
+        startsAt: row.startsAt,
+        recipientId,
+        event: "cancelled-by-admin",
+      });
+    await publishInTransaction(tx, [row.patientId, row.doctorId], {
+      type: "appointment",
+      appointmentId: input.appointmentId,
+      status: "cancelled",
+    });
   });
-  await publish(parties, { type: "appointment", appointmentId: input.appointmentId, status: "cancelled" });
 }

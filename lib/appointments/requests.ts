@@ -16,7 +16,9 @@ import {
 } from "@/lib/shared/appointment-rules";
 import { recordAudit } from "@/lib/audit";
 import { DomainError, notFoundError } from "@/lib/errors";
-import { publish } from "@/lib/live/hub";
+import { jobQueue } from "@/lib/jobs/queue";
+import { publishInTransaction } from "@/lib/live/hub";
+import { enqueueAppointmentEmail, enqueueReminders } from "@/lib/notify/appointments";
 import { findBookableDoctor } from "@/lib/doctors/directory";
 import { slotRefusal } from "@/lib/shared/slots";
 
@@ -45,9 +47,8 @@ export async function requestAppointment(input: {
   reason: string;
   now?: Date;
 }): Promise<{ id: string }> {
-  const row = await storeRequest(input);
-  await publish([input.patientId, input.doctorId], { type: "appointment", appointmentId: row.id, status: "requested" });
-  return row;
+  await jobQueue();
+  return storeRequest(input);
 }
 
 async function storeRequest(input: Parameters<typeof requestAppointment>[0]): Promise<{ id: string }> {
@@ -94,6 +95,19 @@ async function storeRequest(input: Parameters<typeof requestAppointment>[0]): Pr
         },
         tx,
       );
+      // The doctor hears of the request; the patient, if its time comes without an answer.
+      const job = { appointmentId: row.id, startsAt: input.startsAt };
+      await enqueueAppointmentEmail(tx, { ...job, event: "requested", recipientId: input.doctorId });
+      await enqueueAppointmentEmail(
+        tx,
+        { ...job, event: "expired", recipientId: input.patientId },
+        { startAfter: input.startsAt },
+      );
+      await publishInTransaction(tx, [input.patientId, input.doctorId], {
+        type: "appointment",
+        appointmentId: row.id,
+        status: "requested",
+      });
       return row;
     });
   } catch (error) {
@@ -128,10 +142,8 @@ export async function transitionAppointment(input: {
   note?: string;
   now?: Date;
 }): Promise<TransitionResult> {
-  const { result, notify } = await applyTransition(input);
-  for (const n of notify)
-    await publish([n.patientId, n.doctorId], { type: "appointment", appointmentId: n.id, status: n.status });
-  return result;
+  await jobQueue();
+  return applyTransition(input);
 }
 
 interface StatusChange {
@@ -141,9 +153,7 @@ interface StatusChange {
   status: AppointmentStatus;
 }
 
-async function applyTransition(
-  input: Parameters<typeof transitionAppointment>[0],
-): Promise<{ result: TransitionResult; notify: StatusChange[] }> {
+async function applyTransition(input: Parameters<typeof transitionAppointment>[0]): Promise<TransitionResult> {
   const now = input.now ?? new Date();
   try {
     return await getDb().transaction(async (tx) => {
@@ -194,13 +204,18 @@ async function applyTransition(
         roomId = await openRoom(tx, appointment);
         declined = await declineOthersForSlot(tx, appointment, input.actorId);
       }
-      return {
-        result: { id: appointment.id, status: to, roomId, autoDeclined: declined.map((d) => d.id) },
-        notify: [
-          { id: appointment.id, patientId: appointment.patientId, doctorId: appointment.doctorId, status: to },
-          ...declined,
-        ],
-      };
+      const changed: StatusChange[] = [
+        { id: appointment.id, patientId: appointment.patientId, doctorId: appointment.doctorId, status: to },
+        ...declined,
+      ];
+      await notifyParties(tx, input.action, party!, appointment, declined, now);
+      for (const c of changed)
+        await publishInTransaction(tx, [c.patientId, c.doctorId], {
+          type: "appointment",
+          appointmentId: c.id,
+          status: c.status,
+        });
+      return { id: appointment.id, status: to, roomId, autoDeclined: declined.map((d) => d.id) };
     });
   } catch (error) {
     if (isUniqueViolation(error, "appointments_doctor_accepted_slot_key")) {
@@ -211,6 +226,49 @@ async function applyTransition(
     }
     throw error;
   }
+}
+
+/**
+ * The emails a transition causes, queued in its transaction: the patient hears of an accept (and
+ * both get a reminder the day before), a decline and the doctor's cancel; the doctor of the
+ * patient's cancel. Requests declined because the slot went to another are told too.
+ */
+async function notifyParties(
+  tx: Tx,
+  action: AppointmentAction,
+  party: "patient" | "doctor",
+  appointment: { id: string; patientId: string; doctorId: string; startsAt: Date },
+  declined: StatusChange[],
+  now: Date,
+): Promise<void> {
+  const job = { appointmentId: appointment.id, startsAt: appointment.startsAt };
+  const toPatient = { ...job, recipientId: appointment.patientId };
+  switch (action) {
+    case "accept":
+      await enqueueAppointmentEmail(tx, { ...toPatient, event: "accepted" });
+      await enqueueReminders(tx, appointment, now);
+      break;
+    case "decline":
+      await enqueueAppointmentEmail(tx, { ...toPatient, event: "declined" });
+      break;
+    case "cancel":
+      await enqueueAppointmentEmail(
+        tx,
+        party === "patient"
+          ? { ...job, recipientId: appointment.doctorId, event: "cancelled-by-patient" }
+          : { ...toPatient, event: "cancelled-by-doctor" },
+      );
+      break;
+    case "complete":
+      break;
+  }
+  for (const d of declined)
+    await enqueueAppointmentEmail(tx, {
+      appointmentId: d.id,
+      startsAt: appointment.startsAt,
+      recipientId: d.patientId,
+      event: "declined",
+    });
 }
 
 async function openRoom(tx: Tx, appointment: { id: string; patientId: string; doctorId: string }): Promise<string> {

@@ -5,7 +5,9 @@ import { isUniqueViolation } from "@/db/errors";
 import { preparedQuery } from "@/db/prepared-statements";
 import { appointments, chatRooms, messages, roomMembers } from "@/db/schema";
 import { DomainError, notFoundError } from "@/lib/errors";
-import { publish } from "@/lib/live/hub";
+import { cancelWaiting, enqueue, jobQueue, QUEUES } from "@/lib/jobs/queue";
+import { publishInTransaction } from "@/lib/live/hub";
+import { unreadDelaySeconds, unreadJobKey, type UnreadMessageJob } from "@/lib/notify/messages";
 import { enforce, RATE_LIMITS, SENDING_TOO_FAST } from "@/lib/rate-limit";
 import { me, them } from "./aliases";
 import { unreadAfter } from "./member-state";
@@ -100,9 +102,8 @@ export async function sendMessage(input: {
   seenSeq?: number;
 }): Promise<{ message: ChatMessage; created: boolean }> {
   await enforce(RATE_LIMITS.messagesPerUser, input.senderId, SENDING_TOO_FAST);
+  await jobQueue();
   const result = await storeMessage(input);
-  if (result.created)
-    await publish(result.memberIds, { type: "message", roomId: input.roomId, seq: result.message.seq });
   return { message: result.message, created: result.created };
 }
 
@@ -190,7 +191,23 @@ async function storeMessage(
         })
         .where(eq(roomMembers.roomId, input.roomId))
         .returning({ userId: roomMembers.userId });
-      return { message, created: true, memberIds: members.map((m) => m.userId) };
+      const memberIds = members.map((m) => m.userId);
+      // The recipient's email if the message stays unread (one job per room and recipient waits at
+      // a time), and the live event: both part of this transaction, so they exist exactly when the
+      // message does.
+      for (const userId of memberIds)
+        if (userId !== input.senderId)
+          await enqueue(tx, QUEUES.unreadMessage, { roomId: input.roomId, userId } satisfies UnreadMessageJob, {
+            singletonKey: unreadJobKey({ roomId: input.roomId, userId }),
+            startAfter: unreadDelaySeconds(),
+          });
+      await publishInTransaction(tx, memberIds, {
+        type: "message",
+        roomId: input.roomId,
+        seq: message.seq,
+        from: input.senderId,
+      });
+      return { message, created: true, memberIds };
     });
   } catch (error) {
     // Only reachable if the lock were bypassed; the unique key still keeps one copy.
@@ -209,6 +226,7 @@ async function storeMessage(
  * the cursor.
  */
 export async function markRead(input: { roomId: string; userId: string; seq: number }): Promise<number> {
+  await jobQueue();
   const row = await getDb().transaction(async (tx) => {
     // The room's share lock holds sends back until the recount commits. Without it, an update
     // that waited on the row lock of a send's counter bump would recount with its older
@@ -225,17 +243,22 @@ export async function markRead(input: { roomId: string; userId: string; seq: num
       .update(roomMembers)
       .set({ lastReadSeq: cursor, unreadCount: unreadAfter(cursor) })
       .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, input.userId)))
-      .returning({ lastReadSeq: roomMembers.lastReadSeq });
+      .returning({ lastReadSeq: roomMembers.lastReadSeq, unread: roomMembers.unreadCount });
+    if (!updated) return undefined;
+    // Read before the email went out: it is not sent.
+    if (updated.unread === 0)
+      await cancelWaiting(tx, QUEUES.unreadMessage, unreadJobKey({ roomId: input.roomId, userId: input.userId }));
+    const members = await tx
+      .select({ userId: roomMembers.userId })
+      .from(roomMembers)
+      .where(eq(roomMembers.roomId, input.roomId));
+    await publishInTransaction(
+      tx,
+      members.map((m) => m.userId),
+      { type: "read", roomId: input.roomId, userId: input.userId, seq: updated.lastReadSeq },
+    );
     return updated;
   });
   if (!row) throw notFoundError("That conversation");
-  const members = await getDb()
-    .select({ userId: roomMembers.userId })
-    .from(roomMembers)
-    .where(eq(roomMembers.roomId, input.roomId));
-  await publish(
-    members.map((m) => m.userId),
-    { type: "read", roomId: input.roomId, userId: input.userId, seq: row.lastReadSeq },
-  );
   return row.lastReadSeq;
 }

@@ -78,7 +78,12 @@ describe("LiveConnection", () => {
     expect(liveStreamIsUp()).toBe(true);
     sources[0]!.send({ type: "message", roomId: "not-a-uuid", seq: 1 });
     sources[0]!.onmessage?.(new MessageEvent("message", { data: "{oops" }));
-    sources[0]!.send({ type: "message", roomId: "6f1c0a8e-0000-4000-8000-000000000001", seq: 1 });
+    sources[0]!.send({
+      type: "message",
+      roomId: "6f1c0a8e-0000-4000-8000-000000000001",
+      seq: 1,
+      from: "6f1c0a8e-0000-4000-8000-000000000002",
+    });
     expect(calls).toEqual(["connected", "message"]);
     connection.stop();
     expect(liveStreamIsUp()).toBe(false);
@@ -154,7 +159,7 @@ describe("parseEvent", () => {
   it("takes exactly what the server's schema allows", async () => {
     const { liveEventSchema } = await import("@/lib/live/events");
     const samples: unknown[] = [
-      { type: "message", roomId: room, seq: 3 },
+      { type: "message", roomId: room, seq: 3, from: room },
       { type: "read", roomId: room, userId: room, seq: 0 },
       { type: "appointment", appointmentId: room, status: "accepted" },
       { type: "session-ended" },

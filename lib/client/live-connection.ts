@@ -21,7 +21,9 @@ export function parseEvent(data: string): LiveEvent | null {
   const e = value as Record<string, unknown>;
   switch (e.type) {
     case "message":
-      return isId(e.roomId) && isSeq(e.seq) && e.seq > 0 ? { type: "message", roomId: e.roomId, seq: e.seq } : null;
+      return isId(e.roomId) && isSeq(e.seq) && e.seq > 0 && isId(e.from)
+        ? { type: "message", roomId: e.roomId, seq: e.seq, from: e.from }
+        : null;
     case "read":
       return isId(e.roomId) && isId(e.userId) && isSeq(e.seq)
         ? { type: "read", roomId: e.roomId, userId: e.userId, seq: e.seq }

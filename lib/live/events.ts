@@ -8,7 +8,7 @@ import { APPOINTMENT_STATUSES } from "@/lib/shared/model";
  */
 export const liveEventSchema = z.discriminatedUnion("type", [
   /** A message was stored in one of the user's rooms (theirs or the other member's). */
-  z.object({ type: z.literal("message"), roomId: z.uuid(), seq: z.number().int().positive() }),
+  z.object({ type: z.literal("message"), roomId: z.uuid(), seq: z.number().int().positive(), from: z.uuid() }),
   /** A member's read cursor moved: the other member's (read receipts) or the user's own (unread total). */
   z.object({ type: z.literal("read"), roomId: z.uuid(), userId: z.uuid(), seq: z.number().int().nonnegative() }),
   /** One of the user's appointments changed status. */

@@ -68,7 +68,7 @@ describe.runIf(serverUrl)("across database connections (PostgreSQL)", () => {
     await b.subscribe(alice, forAlice.push);
     await b.subscribe(bob, forBob.push);
 
-    const event: LiveEvent = { type: "message", roomId: uuid(), seq: 7 };
+    const event: LiveEvent = { type: "message", roomId: uuid(), seq: 7, from: uuid() };
     await a.publish([alice], event);
     expect(await forAlice.waitFor(1)).toEqual([event]);
     await settle();
@@ -184,7 +184,7 @@ describe("the domain publishes after each committed change", () => {
     await expect.poll(() => p!.events).toContainEqual({ type: "appointment", appointmentId: id, status: "accepted" });
 
     const { message } = await sendMessage({ roomId: roomId!, senderId: doctor, clientId: uuid(), body: "Hello" });
-    const sent = { type: "message", roomId, seq: message.seq };
+    const sent = { type: "message", roomId, seq: message.seq, from: doctor };
     await expect.poll(() => p!.events).toContainEqual(sent);
     expect(d!.events).toContainEqual(sent);
 

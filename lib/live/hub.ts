@@ -1,6 +1,7 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { databaseHandle, type DatabaseHandle } from "@/db";
+import { databaseHandle, type Database, type DatabaseHandle } from "@/db";
 import { describeError } from "@/lib/errors";
 import { liveEventSchema, type LiveEvent } from "./events";
 
@@ -8,7 +9,11 @@ import { liveEventSchema, type LiveEvent } from "./events";
  * Publish / subscribe for live updates: the one place that knows NOTIFY exists. On PostgreSQL
  * every instance LISTENs on one channel over one connection and fans events out to the streams
  * of its own users, so an event published on any instance reaches every user wherever they are
- * connected. The embedded database serves one process, so events are delivered in-process.
+ * connected. The embedded database does the same within its one process (PGlite's LISTEN).
+ *
+ * Writes publish inside their own transaction (`publishInTransaction`): PostgreSQL delivers a
+ * NOTIFY exactly when its transaction commits and never if it rolls back, so a committed write
+ * always has its event, even if the process dies right after the commit.
  */
 export const CHANNEL = "carebridge_events";
 
@@ -17,7 +22,7 @@ export type Listener = (event: LiveEvent) => void;
 const envelopeSchema = z.object({ to: z.array(z.uuid()).min(1), event: liveEventSchema });
 
 export interface LiveHub {
-  /** Sends `event` to every live stream of the users in `to`. Call it after the write commits. */
+  /** Sends `event` to every live stream of the users in `to`, now (not part of a write). */
   publish(to: readonly string[], event: LiveEvent): Promise<void>;
   /** Delivers the user's events to `listener` once subscribed; returns the unsubscribe. */
   subscribe(userId: string, listener: Listener): Promise<() => void>;
@@ -54,6 +59,10 @@ export function createLiveHub(handle: DatabaseHandle): LiveHub {
   };
 
   function startListening(): Promise<{ unlisten: () => Promise<void> }> {
+    if (handle.pglite) {
+      const pglite = handle.pglite;
+      return pglite.listen(CHANNEL, onPayload).then((off) => ({ unlisten: () => off() }));
+    }
     const sql = handle.sql;
     if (!sql) return Promise.resolve({ unlisten: async () => {} });
     let listenedBefore = false;
@@ -68,13 +77,7 @@ export function createLiveHub(handle: DatabaseHandle): LiveHub {
   return {
     async publish(to, event) {
       if (to.length === 0) return;
-      const payload = JSON.stringify({ to: [...new Set(to)], event });
-      if (handle.sql) {
-        await handle.sql.notify(CHANNEL, payload);
-      } else {
-        // Delivered after the caller's own work, as a NOTIFY would be.
-        setImmediate(() => onPayload(payload));
-      }
+      await notifyVia(handle.db, to, event);
     },
     async subscribe(userId, listener) {
       listening ??= startListening().catch((error: unknown) => {
@@ -104,6 +107,26 @@ export function createLiveHub(handle: DatabaseHandle): LiveHub {
       if (current) await (await current).unlisten().catch(() => {});
     },
   };
+}
+
+function payloadOf(to: readonly string[], event: LiveEvent): string {
+  return JSON.stringify({ to: [...new Set(to)], event });
+}
+
+async function notifyVia(db: Pick<Database, "execute">, to: readonly string[], event: LiveEvent): Promise<void> {
+  await db.execute(sql`select pg_notify(${CHANNEL}, ${payloadOf(to, event)})`);
+}
+
+/**
+ * Publishes as part of the caller's write: the event goes out when the transaction commits, and
+ * not at all if it rolls back.
+ */
+export async function publishInTransaction(
+  tx: Pick<Database, "execute">,
+  to: readonly string[],
+  event: LiveEvent,
+): Promise<void> {
+  if (to.length > 0) await notifyVia(tx, to, event);
 }
 
 declare global {

@@ -42,9 +42,16 @@ describe("liveEventStream", () => {
     const start = await readUntil(reader, '"ready"');
     expect(start).toMatch(/^retry: \d+\n\n/);
     rt.emit("u2", { type: "resync" });
-    rt.emit("u1", { type: "message", roomId: "6f1c0a8e-0000-4000-8000-000000000001", seq: 4 });
+    rt.emit("u1", {
+      type: "message",
+      roomId: "6f1c0a8e-0000-4000-8000-000000000001",
+      seq: 4,
+      from: "6f1c0a8e-0000-4000-8000-000000000002",
+    });
     const next = await readUntil(reader, '"seq":4');
-    expect(next).toContain('data: {"type":"message","roomId":"6f1c0a8e-0000-4000-8000-000000000001","seq":4}\n\n');
+    expect(next).toContain(
+      'data: {"type":"message","roomId":"6f1c0a8e-0000-4000-8000-000000000001","seq":4,"from":"6f1c0a8e-0000-4000-8000-000000000002"}\n\n',
+    );
     expect(next).not.toContain("resync");
     expect(await readUntil(reader, ": heartbeat")).toContain(": heartbeat\n\n");
     controller.abort();
