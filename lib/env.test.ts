@@ -32,6 +32,7 @@ describe("readEnv", () => {
       DATABASE_POOL_SIZE: 4,
       PORT: 3000,
       MAIL_FROM: "Carebridge <no-reply@carebridge.localhost>",
+      SMTP_POOL_SIZE: 10,
       NOTIFY_UNREAD_AFTER_MINUTES: 5,
       NOTIFY_COOLDOWN_MINUTES: 60,
       JOB_WORKERS: 1,

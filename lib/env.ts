@@ -47,6 +47,8 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
     .optional(),
+  /** Connections kept open to the SMTP server (each carries one email at a time). */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** The sender of every email. */
   MAIL_FROM: z.string().min(3).max(320).default("Carebridge <no-reply@carebridge.localhost>"),
   /** How long a message stays unread before its recipient is emailed (0: as soon as it is stored). */

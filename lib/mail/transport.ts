@@ -65,7 +65,19 @@ function message(email: OutgoingEmail) {
 }
 
 function smtpTransport(url: string): MailTransport {
-  const transporter: Transporter = nodemailer.createTransport(url, {
+  const server = new URL(url);
+  const transporter: Transporter = nodemailer.createTransport({
+    host: server.hostname,
+    port: server.port ? Number(server.port) : server.protocol === "smtps:" ? 465 : 587,
+    secure: server.protocol === "smtps:",
+    auth: server.username
+      ? { user: decodeURIComponent(server.username), pass: decodeURIComponent(server.password) }
+      : undefined,
+    // A few kept-open connections, each carrying many emails: a new connection (and greeting) per
+    // email would cap a busy queue well below what the workers can send.
+    pool: true,
+    maxConnections: readEnv().SMTP_POOL_SIZE,
+    maxMessages: 500,
     // Seconds, not minutes: a stuck server fails the job, which pg-boss retries with backoff.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,

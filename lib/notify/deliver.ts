@@ -50,15 +50,12 @@ export async function deliverOnce(input: {
   email: Omit<OutgoingEmail, "messageId">;
 }): Promise<DeliveryOutcome> {
   const db = getDb();
-  await db
+  // One statement: the row for this key, new ("sending") or as an earlier attempt left it.
+  const [row] = await db
     .insert(emailDeliveries)
     .values({ jobId: input.key, kind: input.kind, userId: input.userId, status: "sending" })
-    .onConflictDoNothing();
-  const [row] = await db
-    .select({ status: emailDeliveries.status })
-    .from(emailDeliveries)
-    .where(eq(emailDeliveries.jobId, input.key))
-    .limit(1);
+    .onConflictDoUpdate({ target: emailDeliveries.jobId, set: { jobId: sql`excluded.job_id` } })
+    .returning({ status: emailDeliveries.status });
   if (row?.status === "sent") return "already-sent";
   await mailTransport().send({ ...input.email, messageId: messageIdOf(input.key) });
   await db
