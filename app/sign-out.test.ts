@@ -1,6 +1,6 @@
-import { count, eq } from "drizzle-orm";
+import { and, count, eq, isNotNull } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { revokedSessions, users } from "@/db/schema";
+import { userSessions, users } from "@/db/schema";
 import { getCurrentUser } from "@/lib/auth/gate";
 import { liveHub } from "@/lib/live/hub";
 import type { LiveEvent } from "@/lib/live/events";
@@ -42,8 +42,8 @@ describe("signing out", () => {
       (
         await t.handle.db
           .select({ n: count() })
-          .from(revokedSessions)
-          .where(eq(revokedSessions.sessionId, cookie.sessionId))
+          .from(userSessions)
+          .where(and(eq(userSessions.id, cookie.sessionId), isNotNull(userSessions.revokedAt)))
       )[0]?.n,
     ).toBe(1);
   });

@@ -38,6 +38,13 @@ export const users = pgTable(
     role: text("role", { enum: ROLES }).notNull(),
     active: boolean("active").notNull().default(true),
     mustChangePassword: boolean("must_change_password").notNull().default(false),
+    /** When the person proved the address is theirs; a patient books only once it is set. */
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    /**
+     * Bumped when every session of the account must end (password changed or reset, deactivated,
+     * reactivated, an admin ended them): a session made under an older version is refused.
+     */
+    sessionVersion: integer("session_version").notNull().default(1),
     ...timestamps,
   },
   (t) => [
@@ -262,21 +269,54 @@ export const rateLimits = pgTable(
 );
 
 /**
- * Sessions ended by signing out. Sessions are JWT cookies, valid until they expire: a request still
- * in flight at sign-out could otherwise bring the cookie back. Rows are useless once the session
- * would have expired anyway, and are pruned then.
+ * Every sign-in: sessions are JWT cookies, and this row is what makes one valid. A session is valid
+ * while its row is not revoked (signing out), not past `expiresAt` (an absolute limit from the
+ * sign-in, which renewing the cookie never moves) and made under the account's current
+ * `session_version`. A row is kept until `expiresAt`, as long as any cookie of it could be valid.
  */
-export const revokedSessions = pgTable(
-  "revoked_sessions",
+export const userSessions = pgTable(
+  "user_sessions",
   {
-    sessionId: uuid("session_id").primaryKey(),
+    id: uuid("id").primaryKey(),
     userId: uuid("user_id")
       .notNull()
-      .references(() => users.id),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull().defaultNow(),
+      .references(() => users.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
-  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+  (t) => [
+    // An account's sessions that may still be valid, for the admin's count.
+    index("user_sessions_user_expires_idx").on(t.userId, t.expiresAt),
+    index("user_sessions_expires_idx").on(t.expiresAt),
+  ],
+);
+
+export const ACCOUNT_TOKEN_PURPOSES = ["password-reset", "email-verification"] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
+/**
+ * Single-use links sent by email (password reset, email verification), stored only as the SHA-256
+ * of the token: the database alone never lets anyone use one.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("account_tokens_user_idx").on(t.userId, t.purpose),
+    index("account_tokens_expires_idx").on(t.expiresAt),
+    check("account_tokens_purpose", sql`${t.purpose} in (${inList(ACCOUNT_TOKEN_PURPOSES)})`),
+  ],
 );
 
 /**

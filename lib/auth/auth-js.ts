@@ -8,12 +8,30 @@ import { authConfig } from "./config";
 import { authSecret } from "@/lib/env";
 import { clientAddress } from "@/lib/http/client-address";
 import { attemptSignIn } from "./credentials";
+import { startSession } from "./sessions";
 import { loginSchema } from "@/lib/schemas/auth";
 
 // Lazy, so that nothing reads the environment or the data folder at build time.
 export const { handlers, signIn, signOut } = NextAuth(() => ({
   ...authConfig,
   secret: authSecret(),
+  callbacks: {
+    ...authConfig.callbacks,
+    // A new sign-in's session is recorded as its cookie is made: the row is what makes it valid.
+    async jwt(params) {
+      const token = await authConfig.callbacks.jwt(params);
+      if (params.user?.id && token && typeof token.sid === "string")
+        await startSession({ sessionId: token.sid, userId: params.user.id });
+      return token;
+    },
+  },
+  // A refused sign-in is an answer, not an error: Auth.js would print its stack for each one.
+  logger: {
+    error(error) {
+      if (error.name === "CredentialsSignin") return;
+      console.error(`[auth] ${error.name}`);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },

@@ -28,14 +28,19 @@ export const authConfig = {
       login.searchParams.set("callbackUrl", nextUrl.pathname + nextUrl.search);
       return Response.redirect(login);
     },
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user?.id) {
         token.sub = user.id;
         if (isRole(user.role)) token.role = user.role;
         // Each sign-in gets its own id, so that signing out can revoke exactly this session.
         token.sid = crypto.randomUUID();
+        return token;
       }
-      return token;
+      // Renewing the cookie (the proxy does on every page): a session that was signed out, ended
+      // with all of its account's or has reached its end is not renewed; Auth.js then clears it.
+      if (typeof token.sub !== "string" || typeof token.sid !== "string") return null;
+      const { sessionMayContinue } = await import("./sessions");
+      return (await sessionMayContinue(token.sub, token.sid)) ? token : null;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;

@@ -122,6 +122,7 @@ export async function createDoctor(input: {
           passwordHash,
           role: "doctor",
           mustChangePassword: true,
+          emailVerifiedAt: new Date(),
         })
         .returning({ id: users.id });
       if (!user) throw new Error("insert returned no row");
@@ -191,7 +192,7 @@ export async function createAdmin(input: { name: string; email: string; password
     return await getDb().transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "admin" })
+        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "admin", emailVerifiedAt: new Date() })
         .returning({ id: users.id });
       if (!user) throw new Error("insert returned no row");
       await recordAudit(

@@ -1,3 +1,4 @@
+import { startSession } from "@/lib/auth/sessions";
 import { clientAddress } from "@/lib/http/client-address";
 import { attemptSignIn } from "@/lib/auth/credentials";
 import { loginSchema } from "@/lib/schemas/auth";
@@ -11,8 +12,12 @@ import { FakeCredentialsSignin, headersModule, request } from "./request";
  */
 export function fakeAuthModule() {
   return {
-    sessionFromCookie: async () =>
-      request.session ? { userId: request.session.user.id, sessionId: request.session.sessionId } : null,
+    async sessionFromCookie() {
+      if (!request.session) return null;
+      // A session made by signInAs() (no real sign-in) gets its row the first time it is presented.
+      if (request.session.sessionId) await ensureSessionRow(request.session.user.id, request.session.sessionId);
+      return { userId: request.session.user.id, sessionId: request.session.sessionId };
+    },
     async signIn(_provider: string, credentials: Record<string, unknown>) {
       const parsed = loginSchema.safeParse(credentials);
       const user = parsed.success
@@ -20,6 +25,7 @@ export function fakeAuthModule() {
         : null;
       if (!user) throw new FakeCredentialsSignin();
       request.session = { user: { id: user.id }, sessionId: crypto.randomUUID() };
+      await startSession({ userId: user.id, sessionId: request.session.sessionId });
     },
     async signOut() {
       request.signOuts++;
@@ -34,4 +40,11 @@ export function fakeAuthModule() {
       },
     },
   };
+}
+
+const known = new Set<string>();
+async function ensureSessionRow(userId: string, sessionId: string): Promise<void> {
+  if (known.has(sessionId)) return;
+  known.add(sessionId);
+  await startSession({ userId, sessionId });
 }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { startSession } from "@/lib/auth/sessions";
 import { eq, getTableName, is, sql } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
@@ -10,7 +11,7 @@ import type { AppointmentStatus } from "@/lib/shared/model";
 import { DEMO_ADMIN_EMAIL, DEMO_DOCTORS, DEMO_PATIENTS, DEMO_PASSWORD } from "@/db/seed";
 import { findUserByEmail, type PublicUser } from "@/lib/users/accounts";
 import { recountRoomMembers } from "@/lib/chat/member-state";
-import { signInAs } from "./request";
+import { request, signInAs } from "./request";
 
 export { DEMO_PASSWORD };
 
@@ -72,6 +73,8 @@ export function userOf(people: People, caller: Caller): PublicUser | null {
 export async function actAs(db: Database, people: People, caller: Caller): Promise<() => Promise<void>> {
   const user = userOf(people, caller);
   signInAs(user?.id ?? null);
+  // The session's row exists before the call, as after a real sign-in (the call must not be what makes it).
+  if (user && request.session) await startSession({ userId: user.id, sessionId: request.session.sessionId });
   if (caller === "doctorWithTemporaryPassword") {
     await db.update(users).set({ mustChangePassword: true }).where(eq(users.id, people.doctor.id));
     return async () =>
