@@ -2,6 +2,7 @@ import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "@/lib/auth/config";
 import { authSecret } from "@/lib/env";
+import { checkSameOrigin } from "@/lib/http/same-origin";
 import { contentSecurityPolicy, createNonce, NONCE_HEADER } from "@/lib/http/security-headers";
 
 const { auth } = NextAuth(() => ({ ...authConfig, secret: authSecret() }));
@@ -14,6 +15,8 @@ const { auth } = NextAuth(() => ({ ...authConfig, secret: authSecret() }));
  * convenience, not the guard: every page, action and handler calls lib/authz itself.
  */
 export default async function proxy(request: NextRequest, event: NextFetchEvent): Promise<Response> {
+  const refused = refuseServerAction(request);
+  if (refused) return refused;
   const nonce = createNonce();
   const policy = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === "development", https: isHttps(request) });
   const headers = new Headers(request.headers);
@@ -27,6 +30,32 @@ export default async function proxy(request: NextRequest, event: NextFetchEvent)
   const response = result instanceof Response ? result : NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
   return response;
+}
+
+/** The largest server action body accepted: every form of the app is far smaller. */
+export const ACTION_BODY_LIMIT = 512 * 1024;
+
+const plain = (status: number, text: string) =>
+  new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+
+/**
+ * Server actions are posts to a page with a `Next-Action` header. Next checks their Origin and
+ * body size itself, but answers a refusal with a 500 and a stack in the log; here they get the
+ * status that says what was wrong, before any of it reaches Next: 403 for another site's page (or
+ * none), 411 for a body of unknown length, 413 for one past the limit.
+ */
+function refuseServerAction(request: NextRequest): Response | null {
+  if (request.method !== "POST" || !request.headers.has("next-action")) return null;
+  if (!checkSameOrigin(request.headers).ok)
+    return plain(
+      403,
+      "This form was not sent from a Carebridge page, so it was refused. Reload the page and try again.",
+    );
+  const length = request.headers.get("content-length");
+  if (length === null) return plain(411, "This form was sent without its length, so it was refused. Please try again.");
+  if (!/^\d+$/.test(length) || Number(length) > ACTION_BODY_LIMIT)
+    return plain(413, "This form is too large to send. Shorten what you wrote and try again.");
+  return null;
 }
 
 function isHttps(request: NextRequest): boolean {

@@ -5,6 +5,7 @@ import type { ReactElement } from "react";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RoleLayout } from "@/components/role-layout";
 import { appointments, auditEvents, chatRooms, messages, notificationSettings, roomMembers, users } from "@/db/schema";
+import { issueToken } from "@/lib/auth/account-tokens";
 import { unsubscribeToken } from "@/lib/mail/unsubscribe";
 import { notificationSettingsOf } from "@/lib/notify/settings";
 import type { Role } from "@/lib/shared/model";
@@ -47,6 +48,11 @@ vi.mock("next/server", async (importOriginal) => ({
   connection: async () => {},
   after: () => {},
 }));
+
+// These suites file hundreds of requests as one demo patient; the flood limits have their own tests
+// (lib/appointments/flood.test.ts).
+vi.stubEnv("PENDING_REQUESTS_PER_DOCTOR", "1000");
+vi.stubEnv("PENDING_REQUESTS_TOTAL", "10000");
 
 const t = setupTestDatabase();
 const db = () => t.handle.db;
@@ -156,6 +162,10 @@ const PAGES: PageRow[] = [
   { file: "account/settings/page.tsx", rule: (c) => access("page", c, ["patient", "doctor"]) },
   // An email's unsubscribe link: anyone may open it (it changes nothing until its button is pressed).
   { file: "(auth)/unsubscribe/page.tsx", rule: () => "allowed" },
+  // Pages of emailed links and of "Forgot password?": open to anyone; the link's token decides.
+  { file: "(auth)/forgot-password/page.tsx", rule: () => "allowed" },
+  { file: "(auth)/reset-password/page.tsx", rule: () => "allowed" },
+  { file: "(auth)/verify-email/page.tsx", rule: () => "allowed" },
   { file: "chat/[roomId]/page.tsx", rule: member, params: () => ({ roomId: room.roomId }) },
 ];
 
@@ -708,9 +718,111 @@ const ACTIONS: ActionRow[] = [
       return {
         call: (fn) =>
           fn(null as never, form({ name: "Remy Register", email, password: "Register-pass-8812" }) as never),
-        success: /^\/patient$/,
-        async allowed() {
+        async allowed(result) {
+          // "Check your email", not a signed-in session: the answer is the same for a taken address.
+          expect(result).toEqual({ ok: true, data: { email } });
           expect(await findUserByEmail(email)).toMatchObject({ role: "patient", active: true });
+        },
+      };
+    },
+  },
+  {
+    file: "(auth)/actions.ts",
+    name: "forgotPasswordAction",
+    // Public, and the same answer for any address (one without an account here).
+    rule: anyone,
+    async cell() {
+      const email = `nobody-${unique()}@example.test`;
+      return {
+        call: (fn) => fn(null as never, form({ email }) as never),
+        async allowed(result) {
+          expect(result).toEqual({ ok: true, data: { email } });
+        },
+      };
+    },
+  },
+  {
+    file: "(auth)/actions.ts",
+    name: "resetPasswordAction",
+    // Whoever holds a valid emailed link, signed in or not; here a link for the other patient.
+    rule: anyone,
+    async cell() {
+      const [saved] = await db()
+        .select({ hash: users.passwordHash })
+        .from(users)
+        .where(eq(users.id, people.otherPatient.id));
+      const token = await issueToken({ userId: people.otherPatient.id, purpose: "password-reset" });
+      const newPassword = `Matrix-reset-${unique()}`;
+      return {
+        call: (fn) => fn(null as never, form({ token, newPassword, confirmPassword: newPassword }) as never),
+        success: /^\/login\?reset=1$/,
+        async allowed() {
+          const [row] = await db()
+            .select({ hash: users.passwordHash })
+            .from(users)
+            .where(eq(users.id, people.otherPatient.id));
+          expect(row!.hash).not.toBe(saved!.hash);
+        },
+        undo: async () => {
+          await db().update(users).set({ passwordHash: saved!.hash }).where(eq(users.id, people.otherPatient.id));
+        },
+      };
+    },
+  },
+  {
+    file: "(auth)/actions.ts",
+    name: "verifyEmailAction",
+    rule: anyone,
+    async cell() {
+      await db().update(users).set({ emailVerifiedAt: null }).where(eq(users.id, people.otherPatient.id));
+      const token = await issueToken({ userId: people.otherPatient.id, purpose: "email-verification" });
+      return {
+        call: (fn) => fn(null as never, form({ token }) as never),
+        success: /^\/login\?verified=1$/,
+        async allowed() {
+          const [row] = await db()
+            .select({ at: users.emailVerifiedAt })
+            .from(users)
+            .where(eq(users.id, people.otherPatient.id));
+          expect(row!.at).not.toBeNull();
+        },
+        undo: async () => {
+          await db().update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, people.otherPatient.id));
+        },
+      };
+    },
+  },
+  {
+    file: "(auth)/actions.ts",
+    name: "resendVerificationAction",
+    rule: (c) => access("action", c, ["patient"]),
+    async cell() {
+      return {
+        call: (fn) => fn(),
+        async allowed(result) {
+          expect(result).toEqual({ ok: true, data: undefined });
+        },
+      };
+    },
+  },
+  {
+    file: "(admin)/admin/actions.ts",
+    name: "endUserSessionsAction",
+    rule: (c) => access("action", c, ["admin"]),
+    async cell() {
+      const [before] = await db()
+        .select({ version: users.sessionVersion })
+        .from(users)
+        .where(eq(users.id, people.otherPatient.id));
+      return {
+        call: (fn) => fn({ userId: people.otherPatient.id } as never),
+        async allowed(result) {
+          expect(result).toEqual({ ok: true, data: undefined });
+          const [after] = await db()
+            .select({ version: users.sessionVersion })
+            .from(users)
+            .where(eq(users.id, people.otherPatient.id));
+          expect(after!.version).toBe(before!.version + 1);
         },
       };
     },

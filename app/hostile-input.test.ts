@@ -43,6 +43,11 @@ vi.mock("next/server", async (importOriginal) => ({
   after: () => {},
 }));
 
+// These suites file hundreds of requests as one demo patient; the flood limits have their own tests
+// (lib/appointments/flood.test.ts).
+vi.stubEnv("PENDING_REQUESTS_PER_DOCTOR", "1000");
+vi.stubEnv("PENDING_REQUESTS_TOTAL", "10000");
+
 const t = setupTestDatabase();
 const db = () => t.handle.db;
 let people: People;
@@ -93,6 +98,13 @@ const KEPT: [string, string][] = [
   ["CJK", "胸が痛いです。"],
   ["mathematical letters (astral plane)", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢"],
 ];
+
+/**
+ * A name as Carebridge keeps it: compatibility forms folded (NFKC) and the invisible characters that
+ * can disguise a name removed (zero-width, direction marks and overrides, isolates, BOM, ALM).
+ */
+const keptName = (text: string) =>
+  text.normalize("NFKC").replace(/[\u200b-\u200f\u2060\ufeff\u061c\u202a-\u202e\u2066-\u2069]/g, "");
 
 /** Control characters: removed (NUL included, which PostgreSQL cannot store), line breaks and tabs kept. */
 const CLEANED: [string, string, string][] = [
@@ -790,7 +802,7 @@ async function storedMessage(clientId: string): Promise<string | undefined> {
       label: `a name of ${label}`,
       caller: "admin",
       run: create(doctorFields({ name: text })),
-      accepted: async (a) => expect((await created(a)).user?.name).toBe(text),
+      accepted: async (a) => expect((await created(a)).user?.name).toBe(keptName(text)),
     });
     add({
       target: "createDoctorAction",
@@ -1044,7 +1056,33 @@ async function storedMessage(clientId: string): Promise<string | undefined> {
       label: `a name of ${label}`,
       caller: "anonymous",
       run: registerWith({ name, email, password: "Register-pass-8812" }),
-      accepted: async () => expect((await findUserByEmail(email))?.name).toBe(name),
+      accepted: async () => expect((await findUserByEmail(email))?.name).toBe(keptName(name)),
+    });
+  }
+  {
+    // Zero-width characters inside a name no longer let it pass for another person's.
+    const email = `lookalike-${unique()}@example.test`;
+    add({
+      target: "registerAction",
+      label: "a name with a zero-width space inside (Emily\u200BDavis)",
+      caller: "anonymous",
+      run: registerWith({ name: "Emily\u200bDavis\u200e", email, password: "Register-pass-8812" }),
+      accepted: async () => expect((await findUserByEmail(email))?.name).toBe("EmilyDavis"),
+    });
+  }
+  {
+    // A taken address gets the same answer as a new one (an email goes to its owner instead).
+    const before = async () => (await findUserByEmail(people.otherPatient.email))!;
+    add({
+      target: "registerAction",
+      label: "a taken email in capitals: answered as a new one, no account made",
+      caller: "anonymous",
+      run: () =>
+        registerWith({ name: "Bo", email: people.otherPatient.email.toUpperCase(), password: "Register-pass-8812" })(),
+      accepted: async (answer) => {
+        expect(answer).toEqual({ kind: "action", ok: true, data: { email: people.otherPatient.email } });
+        expect((await before()).name).toBe(people.otherPatient.name);
+      },
     });
   }
   for (const [label, fields, message] of [
@@ -1064,8 +1102,13 @@ async function storedMessage(clientId: string): Promise<string | undefined> {
       "Check the highlighted fields.",
     ],
     [
-      "a taken email in capitals",
-      () => ({ name: "Bo", email: people.otherPatient.email.toUpperCase(), password: "Register-pass-8812" }),
+      "a name of only invisible characters (zero-width, LRM/RLM, Arabic letter mark)",
+      () => ({ name: "\u200b\u200e\u200f\u061c\u2060", email: "blank@example.test", password: "Register-pass-8812" }),
+      "Check the highlighted fields.",
+    ],
+    [
+      "a name of emoji and digits only, without a letter",
+      () => ({ name: "🙂 123", email: "noletter@example.test", password: "Register-pass-8812" }),
       "Check the highlighted fields.",
     ],
     [

@@ -38,8 +38,12 @@ export const users = pgTable(
     role: text("role", { enum: ROLES }).notNull(),
     active: boolean("active").notNull().default(true),
     mustChangePassword: boolean("must_change_password").notNull().default(false),
-    /** When the person proved the address is theirs; a patient books only once it is set. */
-    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    /**
+     * When the address was confirmed. Self-registration alone leaves it empty until the emailed link
+     * is used (a patient books only once it is set); accounts made any other way (by an admin, the
+     * demo data, a script) are vouched for and confirmed at once.
+     */
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }).defaultNow(),
     /**
      * Bumped when every session of the account must end (password changed or reset, deactivated,
      * reactivated, an admin ended them): a session made under an older version is refused.

@@ -103,19 +103,15 @@ export async function seedDemoData(db: Database, now: Date = new Date()): Promis
 
     const [admin] = await tx
       .insert(users)
-      .values({ name: "Alex Morgan", email: DEMO_ADMIN_EMAIL, passwordHash, role: "admin", emailVerifiedAt: new Date() })
+      .values({ name: "Alex Morgan", email: DEMO_ADMIN_EMAIL, passwordHash, role: "admin" })
       .returning({ id: users.id });
     const doctors = await tx
       .insert(users)
-      .values(
-        DEMO_DOCTORS.map((d) => ({ name: d.name, email: d.email, passwordHash, role: "doctor" as const, emailVerifiedAt: new Date() })),
-      )
+      .values(DEMO_DOCTORS.map((d) => ({ name: d.name, email: d.email, passwordHash, role: "doctor" as const })))
       .returning({ id: users.id, email: users.email });
     const patients = await tx
       .insert(users)
-      .values(
-        DEMO_PATIENTS.map((p) => ({ name: p.name, email: p.email, passwordHash, role: "patient" as const, emailVerifiedAt: new Date() })),
-      )
+      .values(DEMO_PATIENTS.map((p) => ({ name: p.name, email: p.email, passwordHash, role: "patient" as const })))
       .returning({ id: users.id, email: users.email });
     const doctorId = (i: number) => doctors[i]!.id;
     const patientId = (i: number) => patients[i]!.id;

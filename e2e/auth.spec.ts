@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, visit } from "./support/a11y";
 import { DEMO, DEMO_PASSWORD, fillSignIn, signIn, signOut, uniqueEmail } from "./support/auth";
+import { linkIn, waitForEmail } from "./support/outbox";
+import { PATIENT_PASSWORD, registerPatient } from "./support/people";
 
 test("the landing page explains the product and links to sign in and register", async ({ page }) => {
   await visit(page, "/");
@@ -9,25 +11,38 @@ test("the landing page explains the product and links to sign in and register", 
   await expect(page.getByRole("link", { name: "Create a patient account" })).toHaveAttribute("href", "/register");
 });
 
-test("a new patient registers, signs out, signs in again and lands on /patient", async ({ page }) => {
+test("a new patient registers, confirms the address from the email, signs out, signs in again and lands on /patient", async ({
+  page,
+}) => {
   const email = uniqueEmail("new.patient");
   await visit(page, "/register");
   await page.getByLabel("Full name").fill("Nora Newcomer");
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a-long-enough-password");
+  await page.getByLabel("Password").fill(PATIENT_PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await expectAccessible(page);
+  const confirmation = await waitForEmail(email, /^Confirm your email address for Carebridge$/);
+  await visit(page, linkIn(confirmation, "/verify-email"));
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
+  await expect(page.getByRole("status")).toContainText("Your email address is confirmed.");
+  await expectAccessible(page);
+  await fillSignIn(page, email, PATIENT_PASSWORD);
   await expect(page).toHaveURL(/\/patient$/);
   await expect(page.getByRole("heading", { name: "Hello, Nora Newcomer" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Confirm your email address" })).toHaveCount(0);
   await expect(page.getByRole("banner")).toContainText("Patient");
   await expectAccessible(page);
 
   await signOut(page);
   await expectAccessible(page);
-  await signIn(page, email.toUpperCase(), "a-long-enough-password", /\/patient$/);
+  await signIn(page, email.toUpperCase(), PATIENT_PASSWORD, /\/patient$/);
   await expect(page.getByRole("heading", { name: "Hello, Nora Newcomer" })).toBeVisible();
 });
 
-test("registration explains what is wrong beside each field", async ({ page }) => {
+test("registration explains what is wrong beside each field, and answers a taken address exactly as a new one", async ({
+  page,
+}) => {
   await visit(page, "/register");
   await page.getByLabel("Full name").fill("   ");
   await page.getByLabel("Email").fill("not-an-email");
@@ -39,13 +54,73 @@ test("registration explains what is wrong beside each field", async ({ page }) =
   await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page);
 
-  // An email already used, in another letter case.
+  // An address that has an account, in another letter case: the same answer, and an email to its owner.
+  const owner = uniqueEmail("owner");
+  await registerPatient(await (await page.context().browser()!.newContext()).newPage(), "Olive Owner", owner);
   await page.getByLabel("Full name").fill("Carol Again");
-  await page.getByLabel("Email").fill(DEMO.patient.email.toUpperCase());
+  await page.getByLabel("Email").fill(owner.toUpperCase());
   await page.getByLabel("Password").fill("another-long-password");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText("An account with this email already exists. Sign in instead.")).toBeVisible();
-  await expect(page).toHaveURL(/\/register$/);
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await expect(page.getByText("An account with this email already exists")).toHaveCount(0);
+  const warning = await waitForEmail(owner, /^Someone tried to register with your email address$/);
+  expect(linkIn(warning, "/forgot-password")).toBe("/forgot-password");
+});
+
+test("a forgotten password: the same answer for any address, a single-use link by email, and every other session ended", async ({
+  browser,
+  page,
+}) => {
+  const email = uniqueEmail("forgetful");
+  await registerPatient(page, "Fern Forgetful", email);
+  // Another device stays signed in until the reset.
+  const phone = await (await browser.newContext()).newPage();
+  await signIn(phone, email, PATIENT_PASSWORD, /\/patient$/);
+  await signOut(page);
+
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await expectAccessible(page);
+  const answerFor = async (address: string) => {
+    await page.goto("/forgot-password");
+    await page.getByLabel("Email").fill(address);
+    await page.getByRole("button", { name: "Send me a link" }).click();
+    const status = page.getByRole("status");
+    await expect(status).toBeVisible();
+    return status.innerText();
+  };
+  const unknown = await answerFor(uniqueEmail("nobody"));
+  const known = await answerFor(email);
+  expect(known).toBe(unknown);
+  expect(known).toContain("If an account exists for that address, we have sent a link");
+  await expectAccessible(page);
+
+  const resetEmail = await waitForEmail(email, /^Reset your Carebridge password$/);
+  expect(resetEmail.text).toContain("30 minutes");
+  const link = linkIn(resetEmail, "/reset-password");
+  await visit(page, link);
+  await page.getByLabel("New password", { exact: true }).fill("a-brand-new-password");
+  await page.getByLabel("Repeat the new password").fill("a-brand-new-password");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page).toHaveURL(/\/login\?reset=1$/);
+  await expect(page.getByRole("status")).toContainText("Your password was changed");
+  await expectAccessible(page);
+
+  // The other device's session ended; the old password no longer works; the new one does.
+  await phone.goto("/patient");
+  await expect(phone).toHaveURL(/\/login/);
+  await fillSignIn(page, email, PATIENT_PASSWORD);
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Email or password is incorrect.");
+  await signIn(page, email, "a-brand-new-password", /\/patient$/);
+
+  // The link worked once.
+  await signOut(page);
+  await page.goto(link);
+  await page.getByLabel("New password", { exact: true }).fill("yet-another-password");
+  await page.getByLabel("Repeat the new password").fill("yet-another-password");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByRole("alert")).toContainText("This link has expired or was already used.");
+  await expectAccessible(page);
 });
 
 for (const [role, home] of [

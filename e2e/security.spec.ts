@@ -311,7 +311,8 @@ test.describe("cross-site request forgery", () => {
 
     for (const origin of [EVIL, "null", `https://localhost.evil.example`]) {
       const forged = await post(origin);
-      expect(forged.status(), origin).toBeGreaterThanOrEqual(400);
+      expect(forged.status(), origin).toBe(403);
+      expect(await forged.text(), origin).toContain("was not sent from a Carebridge page");
       expect(forged.headers()["x-action-redirect"], origin).toBeUndefined();
       expect(
         headerValues(forged, "set-cookie").some((c) => c.includes("session-token")),
@@ -319,12 +320,36 @@ test.describe("cross-site request forgery", () => {
       ).toBe(false);
     }
 
-    // The same request from the app's own origin registers: so the forged ones were well formed,
-    // refused only for their origin, and the email was still free (nothing was written).
+    // The same request from the app's own origin goes through ("check your email"): so the forged
+    // ones were well formed and refused only for their origin.
     const genuine = await post(new URL(BASE_URL).origin);
     expect(genuine.status()).toBe(200);
-    expect(genuine.headers()["x-action-redirect"]).toMatch(/^\/patient/);
-    expect(headerValues(genuine, "set-cookie").some((c) => c.startsWith("authjs.session-token="))).toBe(true);
+    expect(await genuine.text()).toContain(email);
+    expect(headerValues(genuine, "set-cookie").some((c) => c.startsWith("authjs.session-token="))).toBe(false);
+  });
+
+  test("an oversized or lengthless form answers 413 or 411 with a readable message, before anything runs", async ({
+    request,
+  }) => {
+    const actionId = registerActionId();
+    const email = uniqueEmail("huge");
+    for (const size of [1024 * 1024, 10 * 1024 * 1024]) {
+      const form = registration(email);
+      form.set("_1_name", "x".repeat(size));
+      const response = await request.post("/register", {
+        headers: { "next-action": actionId, origin: new URL(BASE_URL).origin, accept: "text/x-component" },
+        multipart: form,
+        maxRedirects: 0,
+      });
+      expect(response.status(), `${size} bytes`).toBe(413);
+      expect(await response.text()).toBe("This form is too large to send. Shorten what you wrote and try again.");
+    }
+    // The sign-in action alike.
+    const signIn = await request.post("/login", {
+      headers: { "next-action": actionId, origin: new URL(BASE_URL).origin, "content-type": "text/plain" },
+      data: "x".repeat(2 * 1024 * 1024),
+    });
+    expect(signIn.status()).toBe(413);
   });
 
   test("a message posted to the route handler from another origin is refused 403 and not stored", async ({

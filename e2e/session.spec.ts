@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./support/a11y";
-import { fillSignIn, signIn, signOut, uniqueEmail } from "./support/auth";
+import { fillSignIn, signIn, signOut } from "./support/auth";
+import { registerPatient } from "./support/people";
 import type { Page } from "@playwright/test";
 
 const PASSWORD = "a-long-enough-password";
@@ -19,14 +20,7 @@ async function signedOutOnLoginPage(page: Page) {
 }
 
 async function register(page: Page, name: string): Promise<string> {
-  const email = uniqueEmail("session");
-  await page.goto("/register");
-  await page.getByLabel("Full name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/patient$/);
-  return email;
+  return registerPatient(page, name);
 }
 
 test("after 30 idle minutes a warning comes a minute before sign-out; staying resets it, ignoring it signs out", async ({
@@ -55,7 +49,9 @@ test("after 30 idle minutes a warning comes a minute before sign-out; staying re
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fpatient$/);
 });
 
-test("five wrong passwords lock the account's sign-in for a while, even with the right password", async ({ page }) => {
+test("five wrong passwords from one address stop that address signing in to the account for a while", async ({
+  page,
+}) => {
   const email = await register(page, "Locked Leo");
   await signedOutOnLoginPage(page);
   for (let i = 0; i < 5; i++) await attempt(page, email, `wrong-password-${i}`, "Email or password is incorrect.");

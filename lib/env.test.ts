@@ -33,6 +33,8 @@ describe("readEnv", () => {
       PORT: 3000,
       MAIL_FROM: "Carebridge <no-reply@carebridge.localhost>",
       SMTP_POOL_SIZE: 10,
+      PENDING_REQUESTS_PER_DOCTOR: 3,
+      PENDING_REQUESTS_TOTAL: 10,
       NOTIFY_UNREAD_AFTER_MINUTES: 5,
       NOTIFY_COOLDOWN_MINUTES: 60,
       JOB_WORKERS: 1,

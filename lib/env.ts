@@ -47,6 +47,9 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
     .optional(),
+  /** Requests a patient may have waiting with one doctor, and in all (a flood of requests is refused). */
+  PENDING_REQUESTS_PER_DOCTOR: z.coerce.number().int().min(1).max(1000).default(3),
+  PENDING_REQUESTS_TOTAL: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Connections kept open to the SMTP server (each carries one email at a time). */
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** The sender of every email. */

@@ -13,10 +13,16 @@ export interface RateLimitRule {
 }
 
 export const RATE_LIMITS = {
-  signInPerAccount: { name: "sign-in:account", capacity: 5, perSeconds: 15 * 60 },
+  /** Failures from one address against one account: past these, that address is refused for the account. */
+  signInPerAddressAndAccount: { name: "sign-in:ip-account", capacity: 5, perSeconds: 15 * 60 },
+  /** Failures against one account from anywhere: past these, attempts are slowed, never refused. */
+  signInPerAccount: { name: "sign-in:account", capacity: 20, perSeconds: 15 * 60 },
   signInPerAddress: { name: "sign-in:ip", capacity: 30, perSeconds: 15 * 60 },
   registrationPerAddress: { name: "register:ip", capacity: 10, perSeconds: 60 * 60 },
   messagesPerUser: { name: "send:user", capacity: 30, perSeconds: 60 },
+  passwordResetPerAddress: { name: "reset:ip", capacity: 10, perSeconds: 60 * 60 },
+  passwordResetPerAccount: { name: "reset:account", capacity: 3, perSeconds: 60 * 60 },
+  verificationPerAccount: { name: "verify:account", capacity: 3, perSeconds: 60 * 60 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };

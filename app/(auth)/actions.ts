@@ -2,17 +2,29 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { afterSignInPath, roleHome } from "@/lib/auth/roles";
+import {
+  registerPatient,
+  requestPasswordReset,
+  resendVerification,
+  resetPassword,
+  verifyEmail,
+} from "@/lib/auth/recovery";
+import { afterSignInPath } from "@/lib/auth/roles";
 import { signInWithPassword } from "@/lib/auth/sign-in";
-import { DomainError } from "@/lib/errors";
-import { CHECK_FIELDS, runPublicAction } from "@/lib/http/action";
+import { CHECK_FIELDS, runAction, runPublicAction } from "@/lib/http/action";
 import { clientAddress } from "@/lib/http/client-address";
 import { enforce, registrationRule } from "@/lib/rate-limit";
-import { loginSchema, registerSchema } from "@/lib/schemas/auth";
-import { formFields, type ActionResult } from "@/lib/schemas/form";
-import { registerPatient } from "@/lib/users/accounts";
+import {
+  forgotPasswordSchema,
+  loginSchema,
+  registerSchema,
+  resetPasswordSchema,
+  verifyEmailSchema,
+} from "@/lib/schemas/auth";
+import { formFields, REQUEST_SHAPE, type ActionResult } from "@/lib/schemas/form";
+import { z } from "zod";
 
-export type AuthFormState = (ActionResult & { values?: Record<string, string> }) | null;
+export type AuthFormState = (ActionResult<{ email: string } | undefined> & { values?: Record<string, string> }) | null;
 
 export async function loginAction(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
   const fields = formFields(form, ["email", "password", "callbackUrl"]);
@@ -26,6 +38,10 @@ export async function loginAction(_prev: AuthFormState, form: FormData): Promise
   redirect(afterSignInPath(fields.callbackUrl, result.data.role));
 }
 
+/**
+ * Patient registration. It answers "check your email" whether the address is new or already has an
+ * account (which gets an email saying so instead): the form never tells who is registered.
+ */
 export async function registerAction(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
   const fields = formFields(form, ["name", "email", "password"]);
   const result = await runPublicAction({
@@ -38,18 +54,57 @@ export async function registerAction(_prev: AuthFormState, form: FormData): Prom
         clientAddress(await headers()),
         "Too many accounts were created from this network.",
       );
-      const registered = await registerPatient(data);
-      if (!registered.ok)
-        throw new DomainError("conflict", CHECK_FIELDS, {
-          email: ["An account with this email already exists. Sign in instead."],
-        });
-      // The account exists either way; a sign-in that fails here only sends the person to sign in.
-      return signInWithPassword(data).then(
-        (user) => user,
-        () => null,
-      );
+      await registerPatient(data);
+      return { email: data.email };
     },
   });
   if (!result.ok) return { ...result, values: { name: fields.name ?? "", email: fields.email ?? "" } };
-  redirect(result.data ? roleHome(result.data.role) : "/login");
+  return result;
+}
+
+/** "Forgot password?": the same answer, after the same work, whether or not the address has an account. */
+export async function forgotPasswordAction(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
+  const fields = formFields(form, ["email"]);
+  const result = await runPublicAction({
+    schema: forgotPasswordSchema,
+    input: fields,
+    invalidMessage: CHECK_FIELDS,
+    run: async (data) => {
+      await requestPasswordReset({ email: data.email, address: clientAddress(await headers()) });
+      return { email: data.email };
+    },
+  });
+  if (!result.ok) return { ...result, values: { email: fields.email ?? "" } };
+  return result;
+}
+
+export async function resetPasswordAction(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
+  const result = await runPublicAction({
+    schema: resetPasswordSchema,
+    input: formFields(form, ["token", "newPassword", "confirmPassword"]),
+    invalidMessage: CHECK_FIELDS,
+    run: (data) => resetPassword({ token: data.token, newPassword: data.newPassword }),
+  });
+  if (!result.ok) return result;
+  redirect("/login?reset=1");
+}
+
+export async function verifyEmailAction(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
+  const result = await runPublicAction({
+    schema: verifyEmailSchema,
+    input: formFields(form, ["token"]),
+    run: (data) => verifyEmail(data),
+  });
+  if (!result.ok) return result;
+  redirect("/login?verified=1");
+}
+
+/** Sends the confirmation link again, for a signed-in patient whose address is not confirmed yet. */
+export async function resendVerificationAction(): Promise<ActionResult<undefined>> {
+  return runAction({
+    roles: ["patient"],
+    schema: z.object({}, REQUEST_SHAPE),
+    input: {},
+    run: async (user) => void (await resendVerification(user.id)),
+  });
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { setUserActiveAction } from "@/app/(admin)/admin/actions";
+import { endUserSessionsAction, setUserActiveAction } from "@/app/(admin)/admin/actions";
 import { ConfirmButton } from "./confirm-button";
 
 export function UserActiveToggle({ userId, name, active }: { userId: string; name: string; active: boolean }) {
@@ -24,6 +24,23 @@ export function UserActiveToggle({ userId, name, active }: { userId: string; nam
       confirmLabel="Reactivate"
       done={`${name} is active again.`}
       run={() => setUserActiveAction({ userId, active: true })}
+    />
+  );
+}
+
+/** Signs a user out on every device (a lost phone, a shared computer). */
+export function EndSessionsButton({ userId, name, sessions }: { userId: string; name: string; sessions: number }) {
+  if (sessions === 0) return null;
+  return (
+    <ConfirmButton
+      label="End sessions"
+      srLabel={name}
+      title={`Sign ${name} out everywhere?`}
+      description={`${sessions} signed-in ${sessions === 1 ? "session ends" : "sessions end"} at once, on every device. They can sign in again with their password.`}
+      confirmLabel="End all sessions"
+      done={`${name} is signed out everywhere.`}
+      danger
+      run={() => endUserSessionsAction({ userId })}
     />
   );
 }

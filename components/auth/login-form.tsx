@@ -32,6 +32,11 @@ export function LoginForm({ callbackUrl }: { callbackUrl?: string }) {
         errors={errors?.password}
       />
       <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
+      <p className="text-sm">
+        <Link href="/forgot-password" className="font-medium text-brand-700 underline">
+          Forgot password?
+        </Link>
+      </p>
       <p className="text-sm text-slate-700">
         New patient?{" "}
         <Link href="/register" className="font-medium text-brand-700 underline">

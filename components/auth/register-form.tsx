@@ -7,10 +7,12 @@ import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { LIMITS } from "@/lib/shared/model";
+import { CheckYourEmail } from "./check-your-email";
 
 export function RegisterForm() {
   const [state, action] = useActionState<AuthFormState, FormData>(registerAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  if (state?.ok && state.data) return <CheckYourEmail email={state.data.email} />;
   return (
     <form action={action} className="flex flex-col gap-4" noValidate>
       <FormMessage state={state} />

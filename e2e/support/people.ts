@@ -1,16 +1,34 @@
 import { expect, type Browser, type Page } from "@playwright/test";
 import { expectAccessible } from "./a11y";
-import { DEMO_PASSWORD, signIn, uniqueEmail } from "./auth";
+import { DEMO_PASSWORD, fillSignIn, signIn, uniqueEmail } from "./auth";
+import { linkIn, waitForEmail } from "./outbox";
 
-/** A fresh patient account, signed in, in its own browser context. */
-export async function newPatient(browser: Browser, name: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+export const PATIENT_PASSWORD = "a-long-enough-password";
+
+/**
+ * Registers a patient as a person does: the form answers "check your email", the link in the
+ * confirmation email (the e2e server's outbox) confirms the address, then they sign in.
+ */
+export async function registerPatient(page: Page, name: string, email = uniqueEmail("patient")): Promise<string> {
   await page.goto("/register");
   await page.getByLabel("Full name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail("patient"));
-  await page.getByLabel("Password").fill("a-long-enough-password");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PATIENT_PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  const confirmation = await waitForEmail(email, /^Confirm your email address/);
+  await page.goto(linkIn(confirmation, "/verify-email"));
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
+  await expect(page).toHaveURL(/\/login\?verified=1$/);
+  await fillSignIn(page, email, PATIENT_PASSWORD);
   await expect(page).toHaveURL(/\/patient$/);
+  return email;
+}
+
+/** A fresh patient account, confirmed and signed in, in its own browser context. */
+export async function newPatient(browser: Browser, name: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await registerPatient(page, name);
   return page;
 }
 

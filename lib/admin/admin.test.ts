@@ -24,7 +24,8 @@ import { listDoctors } from "@/lib/doctors/directory";
 import { recordAudit } from "@/lib/audit";
 import { sendMessage } from "@/lib/chat/messages";
 import { DomainError } from "@/lib/errors";
-import { changePassword, registerPatient, verifyCredentials } from "@/lib/users/accounts";
+import { registerPatient } from "@/lib/auth/recovery";
+import { changePassword, findUserByEmail, verifyCredentials } from "@/lib/users/accounts";
 
 const t = setupTestDatabase();
 const db = () => t.handle.db;
@@ -452,9 +453,9 @@ describe("createDoctor", () => {
 describe("setUserActive", () => {
   it("deactivates and reactivates a patient, with audit events; a deactivated patient cannot sign in", async () => {
     const password = "patient pass 2031";
-    const registered = await registerPatient({ name: "Vera Active", email: `vera-${unique()}@example.test`, password });
-    if (!registered.ok) throw new Error("registration failed");
-    const { id, email } = registered.user;
+    const email = `vera-${unique()}@example.test`;
+    await registerPatient({ name: "Vera Active", email, password });
+    const { id } = (await findUserByEmail(email))!;
     expect(await verifyCredentials({ email, password })).toMatchObject({ id });
 
     await setUserActive({ adminId, userId: id, active: false });

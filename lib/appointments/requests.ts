@@ -2,7 +2,8 @@ import "server-only";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
-import { appointments, chatRooms, roomMembers } from "@/db/schema";
+import { appointments, chatRooms, roomMembers, users } from "@/db/schema";
+import { readEnv } from "@/lib/env";
 import type { AppointmentStatus } from "@/lib/shared/model";
 import {
   ACTION_TARGET,
@@ -60,6 +61,7 @@ async function storeRequest(input: Parameters<typeof requestAppointment>[0]): Pr
       const refusal = slotRefusal(input.startsAt, doctor.hours, doctor.timeZone, now);
       if (refusal) throw new DomainError("invalid", refusal, { startsAt: [refusal] });
       await lockSlot(tx, input.doctorId, input.startsAt);
+      await refuseUnverifiedOrFlooding(tx, input.patientId, input.doctorId, now);
       const [taken] = await tx
         .select({ id: appointments.id })
         .from(appointments)
@@ -118,6 +120,41 @@ async function storeRequest(input: Parameters<typeof requestAppointment>[0]): Pr
     }
     throw error;
   }
+}
+
+export const UNVERIFIED =
+  "Confirm your email address before booking: open the link we emailed you, or send it again from your home page.";
+
+/**
+ * A patient books once their address is confirmed, and may have only so many requests waiting
+ * (PENDING_REQUESTS_PER_DOCTOR with one doctor, PENDING_REQUESTS_TOTAL in all): a burst of requests
+ * would bury a doctor's real ones. Counted under a lock on the patient, so requests sent at once
+ * cannot all slip under the limit.
+ */
+async function refuseUnverifiedOrFlooding(tx: Tx, patientId: string, doctorId: string, now: Date): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`requests:${patientId}`}, 0))`);
+  const [row] = await tx
+    .select({
+      verified: sql<boolean>`${users.emailVerifiedAt} is not null`,
+      withDoctor: sql<number>`(select count(*)::int from ${appointments} a where a.patient_id = ${patientId}::uuid and a.doctor_id = ${doctorId} and a.status = 'requested' and a.starts_at > ${now.toISOString()}::timestamptz)`,
+      total: sql<number>`(select count(*)::int from ${appointments} a where a.patient_id = ${patientId}::uuid and a.status = 'requested' and a.starts_at > ${now.toISOString()}::timestamptz)`,
+    })
+    .from(users)
+    .where(eq(users.id, patientId))
+    .limit(1);
+  if (!row) throw notFoundError("That account");
+  if (!row.verified) throw new DomainError("forbidden", UNVERIFIED);
+  const env = readEnv();
+  if (row.withDoctor >= env.PENDING_REQUESTS_PER_DOCTOR)
+    throw new DomainError(
+      "conflict",
+      `You already have ${row.withDoctor} requests waiting with this doctor. Wait for an answer, or cancel one, before asking for another time.`,
+    );
+  if (row.total >= env.PENDING_REQUESTS_TOTAL)
+    throw new DomainError(
+      "conflict",
+      `You already have ${row.total} requests waiting. Wait for answers, or cancel some, before asking for more.`,
+    );
 }
 
 // ---------------------------------------------------------------- transitions

@@ -29,7 +29,9 @@ export async function revokeSession(input: { sessionId: string; userId: string }
   await getDb()
     .update(userSessions)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(userSessions.id, input.sessionId), eq(userSessions.userId, input.userId), isNull(userSessions.revokedAt)));
+    .where(
+      and(eq(userSessions.id, input.sessionId), eq(userSessions.userId, input.userId), isNull(userSessions.revokedAt)),
+    );
 }
 
 /** Ends every session the account has now (password changed or reset, deactivated or reactivated, an admin's call). */

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Job, PgBoss } from "pg-boss";
+import { handleAccountEmail, type AccountEmailJob } from "@/lib/auth/account-emails";
 import { describeError } from "@/lib/errors";
 import { handleAppointmentEmail, type AppointmentEmailJob } from "@/lib/notify/appointments";
 import { handleDigest, handleDigestTick, handleUnreadMessage, type UnreadMessageJob } from "@/lib/notify/messages";
@@ -19,12 +20,8 @@ const HANDLERS: [QueueName, Handler<never>][] = [
   [QUEUES.digest, handleDigest as Handler<{ userId: string; day: string }>],
   [QUEUES.digestTick, () => handleDigestTick()],
   [QUEUES.appointmentEmail, handleAppointmentEmail as Handler<AppointmentEmailJob>],
+  [QUEUES.accountEmail, handleAccountEmail as Handler<AccountEmailJob>],
 ];
-
-/** Registers more handlers (the account emails of lib/auth live with their own module). */
-export function addJobHandler<T>(queue: QueueName, handler: Handler<T>): void {
-  HANDLERS.push([queue, handler as Handler<never>]);
-}
 
 /**
  * Makes this process work on the queues: every job runs once, in whichever process takes it; a job

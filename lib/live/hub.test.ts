@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openPostgres, type DatabaseHandle } from "@/db/client";
 import { doctorProfiles, users, workingHours } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
@@ -8,7 +8,7 @@ import { setUserActive } from "@/lib/users/admin";
 import { requestAppointment, transitionAppointment } from "@/lib/appointments/requests";
 import { markRead, sendMessage } from "@/lib/chat/messages";
 import { liveEventStream } from "./stream";
-import { createLiveHub, liveHub, type LiveHub } from "./hub";
+import { createLiveHub, liveHub, publishInTransaction, type LiveHub } from "./hub";
 import type { LiveEvent } from "./events";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
 
@@ -216,6 +216,48 @@ describe("the domain publishes after each committed change", () => {
     await sendMessage({ roomId: roomId!, senderId: doctor, clientId, body: "Once" });
     await settle();
     expect(p!.events.filter((e) => e.type === "message")).toHaveLength(1);
+  });
+
+  it("publishes a message's event inside its transaction: delivered though nothing runs after the commit", async () => {
+    const patient = await makeUser("patient");
+    const doctor = await makeUser("doctor");
+    const { id } = await requestAppointment({
+      patientId: patient,
+      doctorId: doctor,
+      startsAt: THURSDAY_10,
+      reason: "x",
+      now: NOW,
+    });
+    const { roomId } = await transitionAppointment({ actorId: doctor, appointmentId: id, action: "accept", now: NOW });
+    const [p] = await listen(patient);
+    // As if the process died right after the commit: the after-commit publish path fails.
+    const hub = liveHub();
+    const publish = vi.spyOn(hub, "publish").mockRejectedValue(new Error("the process is gone"));
+    try {
+      const { message } = await sendMessage({
+        roomId: roomId!,
+        senderId: doctor,
+        clientId: uuid(),
+        body: "Still told",
+      });
+      await expect.poll(() => p!.events).toContainEqual({ type: "message", roomId, seq: message.seq, from: doctor });
+      expect(publish).not.toHaveBeenCalled();
+    } finally {
+      publish.mockRestore();
+    }
+  });
+
+  it("publishes nothing for a write that rolled back", async () => {
+    const patient = await makeUser("patient");
+    const [p] = await listen(patient);
+    await t.handle.db
+      .transaction(async (tx) => {
+        await publishInTransaction(tx, [patient], { type: "resync" });
+        throw new Error("roll back");
+      })
+      .catch(() => {});
+    await settle(500);
+    expect(p!.events.filter((e) => e.type === "resync")).toEqual([]);
   });
 
   it("ends a deactivated user's streams", async () => {

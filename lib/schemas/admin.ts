@@ -78,6 +78,8 @@ export const setUserActiveSchema = z.object(
   REQUEST_SHAPE,
 );
 
+export const endSessionsSchema = z.object({ userId: idSchema("user") }, REQUEST_SHAPE);
+
 export const adminCancelSchema = z.object(
   { appointmentId: idSchema("appointment"), reason: textSchema("a reason", LIMITS.noteMax) },
   REQUEST_SHAPE,

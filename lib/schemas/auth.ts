@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "@/lib/shared/model";
-import { cleanName } from "./text";
+import { cleanName, hasVisibleLetter } from "./text";
 
 export const emailSchema = z
   .string({ error: "Enter your email address." })
@@ -23,8 +23,9 @@ export const nameSchema = z
     z
       .string()
       .trim()
-      .min(1, "Enter your name.")
-      .max(LIMITS.nameMax, `A name has at most ${LIMITS.nameMax} characters.`),
+      .min(1, { error: "Enter your name.", abort: true })
+      .max(LIMITS.nameMax, `A name has at most ${LIMITS.nameMax} characters.`)
+      .refine(hasVisibleLetter, "Enter your name with at least one letter."),
   );
 
 export const loginSchema = z.object({
@@ -56,3 +57,23 @@ export const changePasswordSchema = z
     message: "The two new passwords do not match.",
     path: ["confirmPassword"],
   });
+
+export const forgotPasswordSchema = z.object({ email: emailSchema });
+
+/** An emailed link's token: base64url, 43 characters for 256 bits. */
+export const linkTokenSchema = z
+  .string({ error: "This link is not complete. Open it again from the email." })
+  .regex(/^[A-Za-z0-9_-]{43}$/, "This link is not complete. Open it again from the email.");
+
+export const resetPasswordSchema = z
+  .object({
+    token: linkTokenSchema,
+    newPassword: newPasswordSchema,
+    confirmPassword: z.string({ error: "Repeat the new password." }),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    message: "The two new passwords do not match.",
+    path: ["confirmPassword"],
+  });
+
+export const verifyEmailSchema = z.object({ token: linkTokenSchema });

@@ -1,9 +1,9 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { isUniqueViolation } from "@/db/errors";
 import { users, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { endAllSessions } from "@/lib/auth/sessions";
 import { DomainError, notFoundError } from "@/lib/errors";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 
@@ -56,30 +56,6 @@ export async function verifyCredentials(input: { email: string; password: string
   return user;
 }
 
-export type RegisterResult = { ok: true; user: PublicUser } | { ok: false; reason: "email_taken" };
-
-export async function registerPatient(input: {
-  name: string;
-  email: string;
-  password: string;
-}): Promise<RegisterResult> {
-  const passwordHash = await hashPassword(input.password);
-  try {
-    return await getDb().transaction(async (tx) => {
-      const [user] = await tx
-        .insert(users)
-        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "patient" })
-        .returning(publicColumns);
-      if (!user) throw new Error("insert returned no row");
-      await recordAudit({ actorId: user.id, action: "user.registered", targetType: "user", targetId: user.id }, tx);
-      return { ok: true as const, user };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, "users_email_lower_key")) return { ok: false, reason: "email_taken" };
-    throw error;
-  }
-}
-
 /** Replaces the password after checking the current one; clears the "must change" mark. */
 export async function changePassword(input: {
   userId: string;
@@ -105,6 +81,8 @@ export async function changePassword(input: {
   const passwordHash = await hashPassword(input.newPassword);
   await getDb().transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, input.userId));
+    // Every session signed in with the old password ends (the caller signs this one in again).
+    await endAllSessions(input.userId, tx);
     await recordAudit(
       { actorId: input.userId, action: "user.password_changed", targetType: "user", targetId: input.userId },
       tx,

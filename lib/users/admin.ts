@@ -1,13 +1,14 @@
 import "server-only";
-import { and, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gt, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
-import { doctorProfiles, users, workingHours } from "@/db/schema";
+import { doctorProfiles, userSessions, users, workingHours } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/auth/password";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
 import { DomainError, notFoundError } from "@/lib/errors";
 import { publish } from "@/lib/live/hub";
+import { endAllSessions } from "@/lib/auth/sessions";
 import { ADMIN_PAGE_SIZE, countUpTo, likeOf, pageOf, type Page } from "@/lib/paging";
 import type { Role } from "@/lib/shared/model";
 
@@ -122,7 +123,6 @@ export async function createDoctor(input: {
           passwordHash,
           role: "doctor",
           mustChangePassword: true,
-          emailVerifiedAt: new Date(),
         })
         .returning({ id: users.id });
       if (!user) throw new Error("insert returned no row");
@@ -170,6 +170,8 @@ export async function setUserActive(input: { adminId: string; userId: string; ac
     if (user.role === "admin") throw new DomainError("conflict", "Administrator accounts cannot be deactivated here.");
     if (user.active === input.active) return false;
     await tx.update(users).set({ active: input.active }).where(eq(users.id, input.userId));
+    // Either way every earlier session ends: reactivating must not bring a pre-deactivation cookie back.
+    await endAllSessions(input.userId, tx);
     await recordAudit(
       {
         actorId: input.adminId,
@@ -182,8 +184,44 @@ export async function setUserActive(input: { adminId: string; userId: string; ac
     );
     return true;
   });
-  // A deactivated account's open pages stop receiving live updates at once.
-  if (changed && !input.active) await publish([input.userId], { type: "session-ended" });
+  // Its open pages stop receiving live updates at once.
+  if (changed) await publish([input.userId], { type: "session-ended" });
+}
+
+/** A user's sessions valid now, for the admin's users list (a patient or doctor; admins' are not shown). */
+export async function sessionCounts(userIds: string[]): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await getDb()
+    .select({ userId: userSessions.userId, n: count() })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(
+      and(
+        inArray(userSessions.userId, userIds),
+        gt(userSessions.expiresAt, sql`now()`),
+        isNull(userSessions.revokedAt),
+        eq(userSessions.version, users.sessionVersion),
+      ),
+    )
+    .groupBy(userSessions.userId);
+  return new Map(rows.map((r) => [r.userId, r.n]));
+}
+
+/** An admin signs a user out everywhere (a lost phone, a shared computer): audited; admins' own accounts excepted. */
+export async function endUserSessions(input: { adminId: string; userId: string }): Promise<void> {
+  if (input.userId === input.adminId)
+    throw new DomainError("conflict", "Sign out of your own sessions from your own devices.");
+  await getDb().transaction(async (tx) => {
+    const [user] = await tx.select({ role: users.role }).from(users).where(eq(users.id, input.userId)).limit(1);
+    if (!user) throw notFoundError("That user");
+    if (user.role === "admin") throw new DomainError("conflict", "Administrator sessions cannot be ended here.");
+    await endAllSessions(input.userId, tx);
+    await recordAudit(
+      { actorId: input.adminId, action: "admin.sessions_ended", targetType: "user", targetId: input.userId },
+      tx,
+    );
+  });
+  await publish([input.userId], { type: "session-ended" });
 }
 
 export async function createAdmin(input: { name: string; email: string; password: string }): Promise<{ id: string }> {
@@ -192,7 +230,7 @@ export async function createAdmin(input: { name: string; email: string; password
     return await getDb().transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "admin", emailVerifiedAt: new Date() })
+        .values({ name: input.name, email: input.email.toLowerCase(), passwordHash, role: "admin" })
         .returning({ id: users.id });
       if (!user) throw new Error("insert returned no row");
       await recordAudit(

@@ -5,8 +5,8 @@ import { redirect } from "next/navigation";
 import type { z } from "zod";
 import { runAction } from "@/lib/http/action";
 import { adminCancelAppointment } from "@/lib/appointments/admin";
-import { createDoctor, setUserActive } from "@/lib/users/admin";
-import { adminCancelSchema, createDoctorSchema, setUserActiveSchema } from "@/lib/schemas/admin";
+import { createDoctor, endUserSessions, setUserActive } from "@/lib/users/admin";
+import { adminCancelSchema, createDoctorSchema, endSessionsSchema, setUserActiveSchema } from "@/lib/schemas/admin";
 import { formFields, type ActionResult } from "@/lib/schemas/form";
 
 export type CreateDoctorState = (ActionResult<{ id: string }> & { values?: Record<string, string> }) | null;
@@ -54,6 +54,19 @@ export async function adminCancelAppointmentAction(
         appointmentId: data.appointmentId,
         reason: data.reason,
       })),
+  });
+  if (result.ok) revalidatePath("/admin", "layout");
+  return result;
+}
+
+export async function endUserSessionsAction(
+  input: z.input<typeof endSessionsSchema>,
+): Promise<ActionResult<undefined>> {
+  const result = await runAction({
+    roles: ["admin"],
+    schema: endSessionsSchema,
+    input,
+    run: async (admin, data) => void (await endUserSessions({ adminId: admin.id, userId: data.userId })),
   });
   if (result.ok) revalidatePath("/admin", "layout");
   return result;

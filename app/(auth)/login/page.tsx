@@ -11,7 +11,7 @@ export default async function LoginPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { callbackUrl, ended, idle, error } = await searchParams;
+  const { callbackUrl, ended, idle, error, reset, verified } = await searchParams;
   const target = typeof callbackUrl === "string" && callbackUrl.length <= 2000 ? callbackUrl : undefined;
   const user = await getCurrentUser();
   if (user) redirect(afterSignInPath(target, user.role));
@@ -19,7 +19,21 @@ export default async function LoginPage({
     <>
       <h1 className="mb-1 text-2xl font-semibold text-slate-900">Sign in</h1>
       <p className="mb-6 text-sm text-slate-600">Welcome back to Carebridge.</p>
-      {idle ? (
+      {reset ? (
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+        >
+          Your password was changed and every device was signed out. Sign in with your new password.
+        </p>
+      ) : verified ? (
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+        >
+          Your email address is confirmed. Sign in to continue.
+        </p>
+      ) : idle ? (
         <p
           role="status"
           className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"

@@ -14,7 +14,8 @@ vi.mock("@/lib/auth/auth-js", () => ({
   sessionFromCookie: async () =>
     session.user ? { userId: session.user.id, sessionId: "00000000-0000-4000-8000-000000000000" } : null,
 }));
-vi.mock("@/lib/auth/sessions", () => ({
+vi.mock("@/lib/auth/sessions", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
   findSessionUser: async () => ({ user: session.user, revoked: false }),
 }));
 

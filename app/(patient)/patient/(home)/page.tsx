@@ -8,7 +8,9 @@ import { Card } from "@/components/ui/card";
 import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { patientAppointments } from "@/lib/appointments/lists";
+import { VerifyEmailBanner } from "@/components/auth/verify-email-banner";
 import { requireRole } from "@/lib/auth/gate";
+import { emailIsVerified } from "@/lib/auth/recovery";
 import { recentMessages, unreadTotal } from "@/lib/chat/lists";
 import { toRecentJson } from "@/lib/chat/json";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
@@ -17,11 +19,12 @@ export const metadata: Metadata = { title: "Home" };
 
 export default async function PatientHome() {
   const user = await requireRole("patient");
-  const [{ upcoming }, recent, unread, tz] = await Promise.all([
+  const [{ upcoming }, recent, unread, tz, verified] = await Promise.all([
     patientAppointments(user.id),
     recentMessages(user.id),
     unreadTotal(user.id),
     viewerTimeZone(),
+    emailIsVerified(user.id),
   ]);
   const accepted = upcoming.filter((a) => a.status === "accepted");
   const waiting = upcoming.filter((a) => a.status === "requested");
@@ -36,6 +39,7 @@ export default async function PatientHome() {
           </Link>
         }
       />
+      {verified ? null : <VerifyEmailBanner email={user.email} />}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         {/* First in reading order on every screen, beside the lists from 1024 px: what changed (unread, recent messages). */}
         <div className="flex flex-col gap-6 lg:col-start-3 lg:row-start-1">

@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminTable } from "@/components/admin/admin-table";
 import { Pagination } from "@/components/admin/pagination";
-import { UserActiveToggle } from "@/components/admin/user-active-toggle";
+import { EndSessionsButton, UserActiveToggle } from "@/components/admin/user-active-toggle";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLES } from "@/lib/shared/model";
-import { listUsers } from "@/lib/users/admin";
+import { listUsers, sessionCounts } from "@/lib/users/admin";
 import { requireRole } from "@/lib/auth/gate";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { userFilterSchema } from "@/lib/schemas/admin";
@@ -26,6 +26,7 @@ export default async function AdminUsers({
   const params = await searchParams;
   const filter = userFilterSchema.parse(params);
   const [result, tz] = await Promise.all([listUsers(filter), viewerTimeZone()]);
+  const sessions = await sessionCounts(result.rows.filter((u) => u.role !== "admin").map((u) => u.id));
   const date = { format: (at: Date) => formatInstant(at, "date", tz) };
   return (
     <>
@@ -88,7 +89,11 @@ export default async function AdminUsers({
       {result.rows.length === 0 ? (
         <EmptyState title="No users match">Try another name, email or role.</EmptyState>
       ) : (
-        <AdminTable caption="Users" minWidth="40rem" columns={["Name", "Email", "Role", "Status", "Created", ""]}>
+        <AdminTable
+          caption="Users"
+          minWidth="40rem"
+          columns={["Name", "Email", "Role", "Status", "Sessions", "Created", ""]}
+        >
           {result.rows.map((u) => (
             <tr key={u.id}>
               <td className="px-4 py-2 font-medium text-slate-900">{u.name}</td>
@@ -97,10 +102,14 @@ export default async function AdminUsers({
               <td className="px-4 py-2">
                 {u.active ? <Badge tone="success">Active</Badge> : <Badge tone="danger">Deactivated</Badge>}
               </td>
+              <td className="px-4 py-2 text-slate-700">{u.role === "admin" ? "" : (sessions.get(u.id) ?? 0)}</td>
               <td className="px-4 py-2 text-slate-700">{date.format(u.createdAt)}</td>
               <td className="px-4 py-2 text-right">
                 {u.role !== "admin" && u.id !== admin.id ? (
-                  <UserActiveToggle userId={u.id} name={u.name} active={u.active} />
+                  <div className="flex justify-end gap-2">
+                    <EndSessionsButton userId={u.id} name={u.name} sessions={sessions.get(u.id) ?? 0} />
+                    <UserActiveToggle userId={u.id} name={u.name} active={u.active} />
+                  </div>
                 ) : null}
               </td>
             </tr>
