@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
-import { authConfig } from "@/lib/auth/config";
+import { authConfig, SESSION_ENDED_COOKIE } from "@/lib/auth/config";
 import { authSecret } from "@/lib/env";
 import { checkSameOrigin } from "@/lib/http/same-origin";
 import { contentSecurityPolicy, createNonce, NONCE_HEADER } from "@/lib/http/security-headers";
@@ -29,7 +29,18 @@ export default async function proxy(request: NextRequest, event: NextFetchEvent)
   const result = await (await auth(render))(request, event);
   const response = result instanceof Response ? result : NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
+  // Auth.js cleared a session cookie that no longer holds a session: remember it for a few minutes,
+  // so whichever tab reaches the sign-in page first, the page says the session ended.
+  if (sessionCookieCleared(request, response))
+    response.headers.append("set-cookie", `${SESSION_ENDED_COOKIE}=1; Path=/; Max-Age=600; HttpOnly; SameSite=Lax`);
   return response;
+}
+
+function sessionCookieCleared(request: NextRequest, response: Response): boolean {
+  if (!request.cookies.getAll().some((c) => c.name.includes("authjs.session-token"))) return false;
+  return response.headers
+    .getSetCookie()
+    .some((c) => c.includes("authjs.session-token") && /max-age=0|expires=thu, 01 jan 1970/i.test(c));
 }
 
 /** The largest server action body accepted: every form of the app is far smaller. */

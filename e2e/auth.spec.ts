@@ -119,7 +119,7 @@ test("a forgotten password: the same answer for any address, a single-use link b
   await page.getByLabel("New password", { exact: true }).fill("yet-another-password");
   await page.getByLabel("Repeat the new password").fill("yet-another-password");
   await page.getByRole("button", { name: "Set new password" }).click();
-  await expect(page.getByRole("alert")).toContainText("This link has expired or was already used.");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("This link has expired or was already used.");
   await expectAccessible(page);
 });
 

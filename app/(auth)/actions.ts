@@ -1,6 +1,6 @@
 "use server";
 
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import {
   registerPatient,
@@ -9,6 +9,7 @@ import {
   resetPassword,
   verifyEmail,
 } from "@/lib/auth/recovery";
+import { SESSION_ENDED_COOKIE } from "@/lib/auth/config";
 import { afterSignInPath } from "@/lib/auth/roles";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { CHECK_FIELDS, runAction, runPublicAction } from "@/lib/http/action";
@@ -35,6 +36,7 @@ export async function loginAction(_prev: AuthFormState, form: FormData): Promise
     run: (data) => signInWithPassword(data),
   });
   if (!result.ok) return { ...result, values: { email: fields.email ?? "" } };
+  (await cookies()).delete(SESSION_ENDED_COOKIE);
   redirect(afterSignInPath(fields.callbackUrl, result.data.role));
 }
 

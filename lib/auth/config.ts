@@ -8,6 +8,9 @@ const isRole = (value: unknown): value is Role =>
 /** A session cookie's lifetime; idle sign-out (SESSION_IDLE_MINUTES) usually ends it sooner. */
 export const SESSION_MAX_AGE_SECONDS = 60 * 60 * 12;
 
+/** Set for a few minutes by the proxy when it found a session cookie whose session had ended. */
+export const SESSION_ENDED_COOKIE = "carebridge-session-ended";
+
 /** The part of the Auth.js config that needs no database: shared by the proxy and lib/auth. */
 export const authConfig = {
   trustHost: true,
@@ -22,9 +25,15 @@ export const authConfig = {
   providers: [],
   callbacks: {
     // The proxy only redirects signed-out visitors; lib/authz guards every page, action and handler.
-    authorized({ auth, request: { nextUrl } }) {
+    authorized({ auth, request }) {
+      const { nextUrl } = request;
       if (!isProtectedPath(nextUrl.pathname) || auth?.user) return true;
       const login = new URL("/login", nextUrl);
+      // A session cookie came but holds no session (signed out elsewhere, deactivated, ended by a
+      // password change, expired): the sign-in page says so.
+      const cookies = request.cookies.getAll().map((c) => c.name);
+      if (cookies.some((name) => name.includes("authjs.session-token") || name === SESSION_ENDED_COOKIE))
+        login.searchParams.set("ended", "1");
       login.searchParams.set("callbackUrl", nextUrl.pathname + nextUrl.search);
       return Response.redirect(login);
     },
