@@ -11,7 +11,7 @@ import "../scripts/load-env";
 import crypto from "node:crypto";
 import { openPostgres } from "@/db/client";
 import { REFETCH } from "@/lib/client/query-keys";
-import { openEventStream, rssMb, scratchDatabase, sessionCookie, startApp, type AppServer } from "./server";
+import { openEventStream, rssMb, scratchDatabase, sessionCookies, startApp, type AppServer } from "./server";
 import { percentile, table } from "./stats";
 
 const SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 60);
@@ -58,19 +58,16 @@ async function makePeople(url: string, secret: string): Promise<{ pairs: Pair[];
       const h = `${md5.slice(0, 12)}4${md5.slice(13, 16)}8${md5.slice(17)}`;
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
     };
-    const person = async (key: string, role: Person["role"]): Promise<Person> => {
-      const userId = id(key);
-      return { id: userId, role, cookie: await sessionCookie(secret, { id: userId, role }) };
-    };
+    const keys: [string, Person["role"]][] = [];
+    for (let i = 1; i <= PAIRS; i++) keys.push([`p${i}`, "patient"], [`d${i}`, "doctor"]);
+    for (let i = PAIRS + 1; i <= PAIRS + MANY; i++) keys.push([`p${i}`, "patient"]);
+    const people = keys.map(([key, role]) => ({ id: id(key), role }));
+    const cookies = await sessionCookies(secret, url, people);
+    const persons: Person[] = people.map((p, i) => ({ ...p, cookie: cookies[i]! }));
     const pairs: Pair[] = [];
     for (let i = 1; i <= PAIRS; i++)
-      pairs.push({
-        roomId: id(`r${i}`),
-        patient: await person(`p${i}`, "patient"),
-        doctor: await person(`d${i}`, "doctor"),
-      });
-    const crowd: Person[] = [];
-    for (let i = PAIRS + 1; i <= PAIRS + MANY; i++) crowd.push(await person(`p${i}`, "patient"));
+      pairs.push({ roomId: id(`r${i}`), patient: persons[2 * (i - 1)]!, doctor: persons[2 * (i - 1) + 1]! });
+    const crowd = persons.slice(2 * PAIRS);
     return { pairs, crowd };
   } finally {
     await handle.close();

@@ -12,7 +12,7 @@ import autocannon from "autocannon";
 import { openPostgres } from "@/db/client";
 import type { benchPeople, DatasetSize } from "./dataset";
 import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from "./cpu";
-import { sessionCookie, startApp } from "./server";
+import { sessionCookies, startApp } from "./server";
 
 export interface LoadResult {
   name: string;
@@ -101,13 +101,12 @@ async function sessions(
         where m.user_id = any($1::uuid[]) order by m.user_id, c.last_activity_at desc`,
       [chosen.map((c) => c.id)],
     );
-    return Promise.all(
-      chosen.map(async (person) => {
-        const room = rooms.find((r) => r.user_id === person.id);
-        if (!room) throw new Error(`no room for bench user ${person.id} (data set of ${size.rooms} rooms)`);
-        return { cookie: await sessionCookie(secret, person), roomId: room.room_id, lastSeq: room.last_seq };
-      }),
-    );
+    const cookies = await sessionCookies(secret, databaseUrl, chosen);
+    return chosen.map((person, i) => {
+      const room = rooms.find((r) => r.user_id === person.id);
+      if (!room) throw new Error(`no room for bench user ${person.id} (data set of ${size.rooms} rooms)`);
+      return { cookie: cookies[i]!, roomId: room.room_id, lastSeq: room.last_seq };
+    });
   } finally {
     await db.close();
   }

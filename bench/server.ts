@@ -102,18 +102,47 @@ export async function startApp(input: {
   };
 }
 
-/** A session cookie for `userId`, as Auth.js would set after sign-in. */
+/**
+ * Session cookies for these users, as Auth.js sets them after sign-in, each with its sign-in
+ * recorded in `user_sessions` (a cookie without its row is refused, as a signed-out one is).
+ */
+export async function sessionCookies(
+  secret: string,
+  databaseUrl: string,
+  people: { id: string; role: "patient" | "doctor" | "admin" }[],
+): Promise<string[]> {
+  const sids = people.map(() => crypto.randomUUID());
+  const db = openPostgres(databaseUrl, { max: 1 });
+  try {
+    await db.sql!.unsafe(
+      `insert into user_sessions (id, user_id, version, expires_at)
+       select s.id, u.id, u.session_version, now() + interval '12 hours'
+         from unnest($1::uuid[], $2::uuid[]) s(id, user_id) join users u on u.id = s.user_id`,
+      [sids, people.map((p) => p.id)],
+    );
+  } finally {
+    await db.close();
+  }
+  return Promise.all(
+    people.map(async (user, i) => {
+      const token = await encode({
+        token: { sub: user.id, role: user.role, sid: sids[i] },
+        secret,
+        salt: SESSION_COOKIE,
+        maxAge: 12 * 3600,
+      });
+      return `${SESSION_COOKIE}=${token}`;
+    }),
+  );
+}
+
+/** One user's session cookie (see sessionCookies). */
 export async function sessionCookie(
   secret: string,
+  databaseUrl: string,
   user: { id: string; role: "patient" | "doctor" | "admin" },
 ): Promise<string> {
-  const token = await encode({
-    token: { sub: user.id, role: user.role, sid: crypto.randomUUID() },
-    secret,
-    salt: SESSION_COOKIE,
-    maxAge: 12 * 3600,
-  });
-  return `${SESSION_COOKIE}=${token}`;
+  return (await sessionCookies(secret, databaseUrl, [user]))[0]!;
 }
 
 /** Resident memory of a process (and its children, where `next start` forks), in MB. */

@@ -22,7 +22,7 @@ import { openPostgres } from "@/db/client";
 import { chromium, type Browser } from "@playwright/test";
 import { freePort } from "../bench/free-port";
 import { appDir, nextBin } from "../bench/http";
-import { scratchDatabase, sessionCookie, startApp, type AppServer } from "../bench/server";
+import { scratchDatabase, sessionCookies, startApp, type AppServer } from "../bench/server";
 import { localCluster, type Cluster } from "./cluster";
 import { checkErrorState, type CheckResult } from "./error-state";
 import { openEventLog, type EventLog } from "./events";
@@ -107,17 +107,17 @@ async function makeRooms(url: string, secret: string): Promise<Room[]> {
   } finally {
     await handle.close();
   }
-  const person = async (key: string, role: Person["role"]): Promise<Person> => {
-    const id = idFor(key);
-    return { id, role, cookie: await sessionCookie(secret, { id, role }) };
-  };
+  const people: Person[] = [];
+  for (let i = 1; i <= ROOMS; i++)
+    people.push(
+      { id: idFor(`p${i}`), role: "patient", cookie: "" },
+      { id: idFor(`d${i}`), role: "doctor", cookie: "" },
+    );
+  const cookies = await sessionCookies(secret, url, people);
+  people.forEach((p, i) => (p.cookie = cookies[i]!));
   const rooms: Room[] = [];
   for (let i = 1; i <= ROOMS; i++)
-    rooms.push({
-      id: idFor(`r${i}`),
-      patient: await person(`p${i}`, "patient"),
-      doctor: await person(`d${i}`, "doctor"),
-    });
+    rooms.push({ id: idFor(`r${i}`), patient: people[2 * (i - 1)]!, doctor: people[2 * (i - 1) + 1]! });
   return rooms;
 }
 
