@@ -49,7 +49,13 @@ export const authConfig = {
       // with all of its account's or has reached its end is not renewed; Auth.js then clears it.
       if (typeof token.sub !== "string" || typeof token.sid !== "string") return null;
       const { sessionMayContinue } = await import("./sessions");
-      return (await sessionMayContinue(token.sub, token.sid)) ? token : null;
+      try {
+        return (await sessionMayContinue(token.sub, token.sid)) ? token : null;
+      } catch {
+        // The database is unreachable: keep the cookie rather than sign the person out. The page's
+        // own gate asks the database again and answers "unavailable" (503) until it is back.
+        return token;
+      }
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
