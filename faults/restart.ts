@@ -176,7 +176,12 @@ function expectOneClearLine(what: string, run: { code: number | null; stderr: st
 
 /** `npm run db:migrate` and `next start` with DATABASE_URL at a port where nothing listens. */
 async function unreachableAtStart(secret: string): Promise<string[]> {
-  const migrate = await runUnreachable(["--conditions=react-server", "--import", "tsx", "scripts/db-migrate.ts"], process.cwd(), secret, 30_000);
+  const migrate = await runUnreachable(
+    ["--conditions=react-server", "--import", "tsx", "scripts/db-migrate.ts"],
+    process.cwd(),
+    secret,
+    30_000,
+  );
   expectOneClearLine("db:migrate", migrate);
   const dir = appDir();
   const server = await runUnreachable(
