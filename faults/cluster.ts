@@ -20,6 +20,7 @@ export interface Cluster {
 }
 
 export function localCluster(name = "main"): Cluster {
+  name ||= "main";
   const root = "/etc/postgresql";
   const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(`${root}/${v}/${name}`)) : [];
   const version = versions.sort((a, b) => Number(b) - Number(a))[0];

@@ -17,7 +17,7 @@ const LEAKS: [RegExp, string][] = [
   [/node_modules/, "a node_modules path"],
   [/ECONNREFUSED|ECONNRESET|CONNECTION_CLOSED|CONNECT_TIMEOUT/, "a driver error code"],
   [/PostgresError|postgres\.js|Failed query/i, "a database error"],
-  [/127\.0\.0\.1:5432|127\.0\.0\.1:1\b/, "the database address"],
+  [/127\.0\.0\.1:(543\d|1)\b/, "the database address"],
 ];
 
 function leaks(text: string): string[] {

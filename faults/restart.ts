@@ -13,7 +13,8 @@
  *    each sender's messages in the order sent, every client answered 2xx; the same server process
  *    answers /api/health 200, takes a new message and pushes its live event.
  * Exits non-zero on any failure; PostgreSQL is started again and scratch data removed whatever
- * happens.
+ * happens. It drives the cluster `main`; FAULTS_PG_CLUSTER=<name> with BENCH_SERVER_URL at that
+ * cluster's port drives another one, so work on the main cluster is not disturbed meanwhile.
  */
 import "../scripts/load-env";
 import { spawn } from "node:child_process";
@@ -446,7 +447,7 @@ async function verifyRecovered(
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  const cluster = localCluster();
+  const cluster = localCluster(process.env.FAULTS_PG_CLUSTER);
   if (!(await cluster.isRunning())) throw new Error(`${cluster.label} is not running; start it first.`);
   const servers: AppServer[] = [];
   let browser: Browser | undefined;
@@ -570,7 +571,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  localCluster().ensureRunningSync();
+  localCluster(process.env.FAULTS_PG_CLUSTER).ensureRunningSync();
   console.error(error);
   process.exit(1);
 });
