@@ -27,7 +27,7 @@ export const RATE_LIMITS = {
 
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-const keyOf = (rule: RateLimitRule, subject: string) => `${rule.name}:${subject.toLowerCase()}`;
+export const keyOf = (rule: RateLimitRule, subject: string) => `${rule.name}:${subject.toLowerCase()}`;
 
 /**
  * Takes one token from the bucket, atomically (one upsert, safe across instances and concurrent

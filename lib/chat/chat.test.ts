@@ -558,8 +558,8 @@ describe("retrying a send", () => {
     const clientId = crypto.randomUUID();
     const input = { roomId: room.roomId, senderId: room.patient, clientId, body: "Can I take ibuprofen?" };
 
-    // The first attempt fails: the connection drops before the transaction runs.
-    const spy = vi.spyOn(db(), "transaction").mockRejectedValueOnce(new Error("Connection terminated unexpectedly"));
+    // The first attempt fails: the connection drops before the send's statement runs.
+    const spy = vi.spyOn(db(), "execute").mockRejectedValueOnce(new Error("Connection terminated unexpectedly"));
     await expect(sendMessage(input)).rejects.toThrow("Connection terminated unexpectedly");
     expect(spy).toHaveBeenCalledTimes(1);
     expect(await storedMessages(room.roomId)).toHaveLength(0);

@@ -1,17 +1,17 @@
 import "server-only";
 import { and, asc, desc, eq, gt, lt, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { isUniqueViolation } from "@/db/errors";
 import { preparedQuery } from "@/db/prepared-statements";
-import { appointments, chatRooms, messages, roomMembers } from "@/db/schema";
+import { rowsOf } from "@/db/rows";
+import { chatRooms, messages, roomMembers } from "@/db/schema";
 import { DomainError, notFoundError } from "@/lib/errors";
-import { cancelWaiting, enqueue, jobQueue, QUEUES } from "@/lib/jobs/queue";
-import { publishInTransaction } from "@/lib/live/hub";
+import { cancelWaiting, jobInsertStatement, jobQueue, QUEUES } from "@/lib/jobs/queue";
+import { CHANNEL, publishInTransaction } from "@/lib/live/hub";
 import { unreadDelaySeconds, unreadJobKey, type UnreadMessageJob } from "@/lib/notify/messages";
-import { enforce, RATE_LIMITS, SENDING_TOO_FAST } from "@/lib/rate-limit";
+import { keyOf, RATE_LIMITS, retryMessage, SENDING_TOO_FAST } from "@/lib/rate-limit";
 import { me, them } from "./aliases";
 import { unreadAfter } from "./member-state";
-import { requireMember, roomIsOpen } from "./rooms";
+import { OPEN_ROOM_STATUSES, requireMember } from "./rooms";
 
 export const PAGE_SIZE = 50;
 export const POLL_LIMIT = 200;
@@ -88,8 +88,10 @@ const messagesAfterQuery = preparedQuery((db) =>
 // ---------------------------------------------------------------- sending
 
 /**
- * Stores one message. Inside the transaction the room row is locked and its sequence counter
- * bumped, so sequence numbers follow commit order without gaps. The client's id makes a retry
+ * Stores one message, in one call to the database (carebridge_send_message, migration 0011): the
+ * room row is locked and its sequence counter bumped, so sequence numbers follow commit order
+ * without gaps; both members' counters, the recipient's email job and the live event are written
+ * with it, so they exist exactly when the message does. The client's id makes a retry
  * idempotent: the same id and body return the stored message; the same id with another body is
  * refused. Every door that sends (the action, the JSON endpoint) calls this one function, which also
  * applies the sender's rate limit; only a room member can send, so no role needs checking here.
@@ -103,121 +105,66 @@ export async function sendMessage(input: {
   /** Off only in the notification bench, which times the send with and without its email job. */
   emailIfUnread?: boolean;
 }): Promise<{ message: ChatMessage; created: boolean }> {
-  await enforce(RATE_LIMITS.messagesPerUser, input.senderId, SENDING_TOO_FAST);
-  await jobQueue();
-  const result = await storeMessage(input);
-  return { message: result.message, created: result.created };
+  const job = input.emailIfUnread === false ? null : await unreadJobInsert(input.roomId);
+  const rule = RATE_LIMITS.messagesPerUser;
+  const [row] = rowsOf<SendRow>(
+    await getDb().execute(sql`select * from carebridge_send_message(
+      ${input.roomId}::uuid, ${input.senderId}::uuid, ${input.clientId}::uuid, ${input.body}, ${input.seenSeq ?? null}::int,
+      ${`{${OPEN_ROOM_STATUSES.join(",")}}`}::text[],
+      ${keyOf(rule, input.senderId)}, ${rule.capacity}::float8, ${rule.capacity / rule.perSeconds}::float8,
+      ${CHANNEL}, ${job?.text ?? null}, ${job?.json ?? null}, ${RECIPIENT})`),
+  );
+  if (!row) throw new Error("carebridge_send_message returned no row");
+  switch (row.outcome) {
+    case "rate_limited":
+      throw new DomainError("rate_limited", retryMessage(SENDING_TOO_FAST, { retryAfterSeconds: row.retry_after! }));
+    case "not_found":
+      throw notFoundError("That conversation");
+    case "reused_id":
+      throw new DomainError(
+        "conflict",
+        "This message id was already used for a different message. Reload the conversation and send it again.",
+      );
+    case "closed":
+      throw new DomainError(
+        "conflict",
+        "This conversation is closed because the appointment was cancelled. You can still read it.",
+      );
+    case "existing":
+    case "created":
+      return {
+        message: {
+          seq: row.seq!,
+          senderId: row.sender_id!,
+          clientId: row.client_id!,
+          body: row.body!,
+          createdAt: new Date(row.created_at!),
+        },
+        created: row.outcome === "created",
+      };
+  }
 }
 
-async function storeMessage(
-  input: Parameters<typeof sendMessage>[0],
-): Promise<{ message: ChatMessage; created: boolean; memberIds: string[] }> {
-  try {
-    return await getDb().transaction(async (tx) => {
-      const [room] = await tx
-        .select({ status: appointments.status })
-        .from(chatRooms)
-        .innerJoin(roomMembers, and(eq(roomMembers.roomId, chatRooms.id), eq(roomMembers.userId, input.senderId)))
-        .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
-        .where(eq(chatRooms.id, input.roomId))
-        .for("update", { of: chatRooms })
-        .limit(1);
-      if (!room) throw notFoundError("That conversation");
+interface SendRow {
+  outcome: "rate_limited" | "not_found" | "reused_id" | "closed" | "existing" | "created";
+  seq: number | null;
+  sender_id: string | null;
+  client_id: string | null;
+  body: string | null;
+  created_at: Date | string | null;
+  retry_after: number | null;
+}
 
-      const [existing] = await tx
-        .select(messageColumns)
-        .from(messages)
-        .where(
-          and(
-            eq(messages.roomId, input.roomId),
-            eq(messages.senderId, input.senderId),
-            eq(messages.clientId, input.clientId),
-          ),
-        )
-        .limit(1);
-      if (existing) {
-        if (existing.body !== input.body) {
-          throw new DomainError(
-            "conflict",
-            "This message id was already used for a different message. Reload the conversation and send it again.",
-          );
-        }
-        return { message: existing, created: false, memberIds: [] };
-      }
-      if (!roomIsOpen(room.status)) {
-        throw new DomainError(
-          "conflict",
-          "This conversation is closed because the appointment was cancelled. You can still read it.",
-        );
-      }
+/** Stands for the recipient in the job's data and key; the database function puts their id there. */
+const RECIPIENT = "00000000-0000-4000-8000-000000000000";
 
-      // Stamped with the clock now, under the lock (now() is the transaction's start, before the
-      // wait), and never earlier than the room's last activity: times follow sequence order.
-      const [bumped] = await tx
-        .update(chatRooms)
-        .set({
-          lastSeq: sql`${chatRooms.lastSeq} + 1`,
-          lastActivityAt: sql`greatest(${chatRooms.lastActivityAt}, clock_timestamp())`,
-        })
-        .where(eq(chatRooms.id, input.roomId))
-        .returning({ seq: chatRooms.lastSeq, at: chatRooms.lastActivityAt });
-      if (!bumped) throw new Error("room vanished under its lock");
-      const [message] = await tx
-        .insert(messages)
-        .values({
-          roomId: input.roomId,
-          seq: bumped.seq,
-          senderId: input.senderId,
-          clientId: input.clientId,
-          body: input.body,
-          createdAt: bumped.at,
-        })
-        .returning(messageColumns);
-      if (!message) throw new Error("insert returned no row");
-      // The sender has read their own message, and everything before it when they had seen all
-      // of it (`seenSeq`, the end of what their screen holds). A message that arrived just before
-      // theirs, not on their screen yet, stays unread for them: their unread count is recounted
-      // after the new cursor (under the room's lock, so no other message is in flight). The
-      // other member has one more unread (their cursor cannot be past a message not yet sent).
-      const seen = input.seenSeq ?? bumped.seq - 1;
-      const cursor =
-        seen >= bumped.seq - 1 ? sql`${bumped.seq}::int` : sql`greatest(${roomMembers.lastReadSeq}, ${seen}::int)`;
-      const isSender = sql`${roomMembers.userId} = ${input.senderId}`;
-      const members = await tx
-        .update(roomMembers)
-        .set({
-          lastReadSeq: sql`case when ${isSender} then ${cursor} else ${roomMembers.lastReadSeq} end`,
-          unreadCount: sql`case when ${isSender} then ${unreadAfter(cursor)} else ${roomMembers.unreadCount} + 1 end`,
-          lastIncomingAt: sql`case when ${isSender} then ${roomMembers.lastIncomingAt} else ${message.createdAt.toISOString()}::timestamptz end`,
-          lastActivityAt: sql`(select ${chatRooms.lastActivityAt} from ${chatRooms} where ${chatRooms.id} = ${input.roomId})`,
-        })
-        .where(eq(roomMembers.roomId, input.roomId))
-        .returning({ userId: roomMembers.userId });
-      const memberIds = members.map((m) => m.userId);
-      // The recipient's email if the message stays unread (one job per room and recipient waits at
-      // a time), and the live event: both part of this transaction, so they exist exactly when the
-      // message does.
-      for (const userId of memberIds)
-        if (userId !== input.senderId && input.emailIfUnread !== false)
-          await enqueue(tx, QUEUES.unreadMessage, { roomId: input.roomId, userId } satisfies UnreadMessageJob, {
-            singletonKey: unreadJobKey({ roomId: input.roomId, userId }),
-            startAfter: unreadDelaySeconds(),
-          });
-      await publishInTransaction(tx, memberIds, {
-        type: "message",
-        roomId: input.roomId,
-        seq: message.seq,
-        from: input.senderId,
-      });
-      return { message, created: true, memberIds };
-    });
-  } catch (error) {
-    // Only reachable if the lock were bypassed; the unique key still keeps one copy.
-    if (isUniqueViolation(error, "messages_room_sender_client_key")) {
-      return storeMessage(input);
-    }
-    throw error;
-  }
+/** pg-boss's insert of the room's unread-email job for the recipient (one waits per room and recipient). */
+function unreadJobInsert(roomId: string) {
+  const job: UnreadMessageJob = { roomId, userId: RECIPIENT };
+  return jobInsertStatement(QUEUES.unreadMessage, job, {
+    singletonKey: unreadJobKey(job),
+    startAfter: unreadDelaySeconds(),
+  });
 }
 
 // ---------------------------------------------------------------- read cursors

@@ -125,6 +125,33 @@ export async function enqueue(
 }
 
 /**
+ * The SQL and the JSON argument with which pg-boss would create this job, without running them:
+ * for a database function that creates the job itself, within the same call as its cause
+ * (lib/chat/send-message.ts). pg-boss builds them as for `send`, from the queue's stored options.
+ */
+export async function jobInsertStatement(
+  queue: QueueName,
+  data: object,
+  options: Omit<SendOptions, "db"> = {},
+): Promise<{ text: string; json: string }> {
+  const boss = await jobQueue();
+  let captured: { text: string; json: string } | undefined;
+  await boss.send(queue, data, {
+    ...options,
+    db: {
+      async executeSql(text: string, values?: unknown[]) {
+        if (values?.length !== 1 || typeof values[0] !== "string")
+          throw new Error("pg-boss's job insert changed shape: expected one JSON argument");
+        captured = { text, json: values[0] };
+        return { rows: [{ id: crypto.randomUUID() }] };
+      },
+    },
+  });
+  if (!captured) throw new Error("pg-boss built no job insert");
+  return captured;
+}
+
+/**
  * Drops the job still waiting under this key (not one already running), inside the caller's
  * transaction: reading a conversation cancels the email about it. pg-boss's cancel() takes job ids,
  * which would cost a lookup first; this is the same change in one statement on its job table.

@@ -1,0 +1,138 @@
+-- Sending a message in one round trip (lib/chat/send-statement.ts): the sender's rate limit, the
+-- room's lock, the idempotent resend, the sequence bump, the insert, both members' counters, the
+-- recipient's email job and the live event, in one call that commits or not as a whole. Inside a
+-- function every statement takes a fresh snapshot (READ COMMITTED), as the statements of the
+-- transaction it replaces did, so what is read after the room's lock includes what committed
+-- before it. The rules stay in TypeScript and arrive as arguments: the open statuses, the bucket,
+-- the job's SQL (pg-boss's own insert) and the event's channel.
+CREATE OR REPLACE FUNCTION carebridge_send_message(
+  p_room uuid,
+  p_sender uuid,
+  p_client uuid,
+  p_body text,
+  p_seen integer,
+  p_open_statuses text[],
+  p_limit_key text,
+  p_limit_capacity float8,
+  p_limit_rate float8,
+  p_channel text,
+  p_job_sql text,
+  p_job_json text,
+  p_job_placeholder text
+) RETURNS TABLE (
+  outcome text,
+  seq integer,
+  sender_id uuid,
+  client_id uuid,
+  body text,
+  created_at timestamptz,
+  retry_after integer,
+  member_ids text
+)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_tokens float8;
+  v_allowed boolean;
+  v_status text;
+  v_existing messages%ROWTYPE;
+  v_seq integer;
+  v_at timestamptz;
+  v_members uuid[];
+  v_member uuid;
+BEGIN
+  -- The sender's token bucket (lib/rate-limit.ts consume(), the same upsert).
+  INSERT INTO rate_limits AS r (key, tokens, allowed, updated_at)
+  VALUES (p_limit_key, p_limit_capacity - 1, true, clock_timestamp())
+  ON CONFLICT (key) DO UPDATE SET
+    tokens = CASE
+      WHEN least(p_limit_capacity, r.tokens + extract(epoch FROM (clock_timestamp() - r.updated_at)) * p_limit_rate) >= 1
+      THEN least(p_limit_capacity, r.tokens + extract(epoch FROM (clock_timestamp() - r.updated_at)) * p_limit_rate) - 1
+      ELSE least(p_limit_capacity, r.tokens + extract(epoch FROM (clock_timestamp() - r.updated_at)) * p_limit_rate)
+    END,
+    allowed = least(p_limit_capacity, r.tokens + extract(epoch FROM (clock_timestamp() - r.updated_at)) * p_limit_rate) >= 1,
+    updated_at = clock_timestamp()
+  RETURNING r.tokens, r.allowed INTO v_tokens, v_allowed;
+  IF NOT v_allowed THEN
+    RETURN QUERY SELECT 'rate_limited'::text, NULL::integer, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz,
+      greatest(1, ceil((1 - v_tokens) / p_limit_rate))::integer, NULL::text;
+    RETURN;
+  END IF;
+
+  SELECT a.status INTO v_status
+  FROM chat_rooms c
+  JOIN room_members m ON m.room_id = c.id AND m.user_id = p_sender
+  JOIN appointments a ON a.id = c.appointment_id
+  WHERE c.id = p_room
+  FOR UPDATE OF c;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'not_found'::text, NULL::integer, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz,
+      NULL::integer, NULL::text;
+    RETURN;
+  END IF;
+
+  SELECT * INTO v_existing FROM messages x
+  WHERE x.room_id = p_room AND x.sender_id = p_sender AND x.client_id = p_client;
+  IF FOUND THEN
+    RETURN QUERY SELECT CASE WHEN v_existing.body = p_body THEN 'existing' ELSE 'reused_id' END,
+      v_existing.seq, v_existing.sender_id, v_existing.client_id, v_existing.body, v_existing.created_at,
+      NULL::integer, NULL::text;
+    RETURN;
+  END IF;
+  IF NOT (v_status = ANY (p_open_statuses)) THEN
+    RETURN QUERY SELECT 'closed'::text, NULL::integer, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz,
+      NULL::integer, NULL::text;
+    RETURN;
+  END IF;
+
+  -- Stamped with the clock now, under the lock, and never earlier than the room's last activity:
+  -- times follow sequence order.
+  UPDATE chat_rooms c
+  SET last_seq = c.last_seq + 1, last_activity_at = greatest(c.last_activity_at, clock_timestamp())
+  WHERE c.id = p_room
+  RETURNING c.last_seq, c.last_activity_at INTO v_seq, v_at;
+
+  INSERT INTO messages (room_id, seq, sender_id, client_id, body, created_at)
+  VALUES (p_room, v_seq, p_sender, p_client, p_body, v_at);
+
+  -- The sender has read their message, and all before it when their screen held everything
+  -- (p_seen); otherwise their unread is recounted after their cursor. The other member has one more.
+  WITH cursors AS (
+    SELECT m.user_id,
+      CASE WHEN p_seen IS NULL OR p_seen >= v_seq - 1 THEN v_seq ELSE greatest(m.last_read_seq, p_seen) END AS cursor
+    FROM room_members m
+    WHERE m.room_id = p_room AND m.user_id = p_sender
+  )
+  UPDATE room_members m SET
+    last_read_seq = CASE WHEN m.user_id = p_sender THEN k.cursor ELSE m.last_read_seq END,
+    unread_count = CASE
+      WHEN m.user_id = p_sender THEN (
+        SELECT count(*)::integer FROM messages x
+        WHERE x.room_id = p_room AND x.seq > k.cursor AND x.sender_id <> p_sender)
+      ELSE m.unread_count + 1
+    END,
+    last_incoming_at = CASE WHEN m.user_id = p_sender THEN m.last_incoming_at ELSE v_at END,
+    last_activity_at = v_at
+  FROM cursors k
+  WHERE m.room_id = p_room;
+
+  SELECT array_agg(m.user_id ORDER BY m.user_id) INTO v_members FROM room_members m WHERE m.room_id = p_room;
+
+  -- The recipient's email if the message stays unread: pg-boss's own insert, for each recipient.
+  IF p_job_sql IS NOT NULL THEN
+    FOREACH v_member IN ARRAY v_members LOOP
+      IF v_member <> p_sender THEN
+        EXECUTE p_job_sql USING replace(p_job_json, p_job_placeholder, v_member::text);
+      END IF;
+    END LOOP;
+  END IF;
+
+  PERFORM pg_notify(p_channel, json_build_object(
+    'to', to_json(v_members),
+    'event', json_build_object('type', 'message', 'roomId', p_room, 'seq', v_seq, 'from', p_sender)
+  )::text);
+
+  RETURN QUERY SELECT 'created'::text, v_seq, p_sender, p_client, p_body, v_at, NULL::integer, array_to_string(v_members, ',');
+END;
+$$;
