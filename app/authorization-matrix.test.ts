@@ -487,7 +487,7 @@ const ACTIONS: ActionRow[] = [
       return {
         call: (fn) => fn({ roomId, seq: 2 } as never),
         async allowed(result) {
-          expect(result).toEqual({ ok: true, data: { lastReadSeq: 2 } });
+          expect(result).toMatchObject({ ok: true, data: { lastReadSeq: 2 } });
           const rows = await db().select().from(roomMembers).where(eq(roomMembers.roomId, roomId));
           expect(rows.find((r) => r.userId === callerId(caller))?.lastReadSeq).toBe(2);
         },

@@ -11,7 +11,8 @@ import {
   showNewMessageNotification,
 } from "@/lib/client/browser-notifications";
 import { fetchJson } from "@/lib/client/fetch-json";
-import { invalidateCounters, keys } from "@/lib/client/query-keys";
+import { applyOwnRead, invalidateCounters, keys } from "@/lib/client/query-keys";
+import type { ThreadData } from "@/components/chat/use-thread-query";
 import { displayName } from "@/lib/shared/display-name";
 import type { LiveEvent } from "@/lib/live/events";
 
@@ -66,13 +67,26 @@ export function LiveUpdates({ meId }: { meId: string }) {
     const apply = (event: LiveEvent) => {
       switch (event.type) {
         case "message":
+          // An open thread fetches what came after what it holds; the badge takes its total from
+          // the event; lists that are shown refetch (they show the newest message).
           void queryClient.invalidateQueries({ queryKey: keys.thread(event.roomId) });
-          counters();
+          if (event.unread === undefined) counters();
+          else {
+            queryClient.setQueryData(keys.unread(), event.unread);
+            for (const key of [keys.conversations(), keys.recentMessages()])
+              void queryClient.invalidateQueries({ queryKey: key });
+          }
           if (event.from !== meId) void notifyIfAway(event.roomId, event.seq, (path) => router.push(path));
           break;
         case "read":
-          if (event.userId === meId) counters();
-          else void queryClient.invalidateQueries({ queryKey: keys.thread(event.roomId) });
+          if (event.userId !== meId) {
+            // The other member's receipt: only the thread's ticks change, no request.
+            queryClient.setQueryData<ThreadData>(keys.thread(event.roomId), (thread) =>
+              thread ? { ...thread, otherReadSeq: Math.max(thread.otherReadSeq, event.seq) } : thread,
+            );
+          } else if (event.unread !== undefined)
+            applyOwnRead(queryClient, { roomId: event.roomId, unreadTotal: event.unread });
+          else counters();
           break;
         case "appointment":
           void queryClient.invalidateQueries({ queryKey: keys.conversations() });

@@ -23,13 +23,11 @@ export async function sendMessageAction(
 
 export async function markReadAction(
   input: z.input<typeof markReadSchema>,
-): Promise<ActionResult<{ lastReadSeq: number }>> {
+): Promise<ActionResult<{ lastReadSeq: number; roomUnread: number; unreadTotal: number }>> {
   return runAction({
     roles: MEMBERS,
     schema: markReadSchema,
     input,
-    run: async (user, data) => ({
-      lastReadSeq: await markRead({ roomId: data.roomId, userId: user.id, seq: data.seq }),
-    }),
+    run: (user, data) => markRead({ roomId: data.roomId, userId: user.id, seq: data.seq }),
   });
 }

@@ -3,7 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { markReadAction } from "@/app/chat/actions";
-import { invalidateCounters } from "@/lib/client/query-keys";
+import { applyOwnRead } from "@/lib/client/query-keys";
 
 /**
  * Moves this member's read cursor to `readableSeq` (the end of the unbroken run on screen: a
@@ -22,7 +22,7 @@ export function useReadCursor(roomId: string, readableSeq: number, initialReadSe
         lastMarked.current = Math.min(lastMarked.current, seq - 1);
       };
       void markReadAction({ roomId, seq }).then((result) => {
-        if (result.ok) invalidateCounters(queryClient);
+        if (result.ok) applyOwnRead(queryClient, { roomId, ...result.data });
         else retryLater();
       }, retryLater);
     };

@@ -128,9 +128,15 @@ BEGIN
     END LOOP;
   END IF;
 
+  -- Each member's unread total rides with the event (each stream passes on only its own user's),
+  -- so that a receiver's badge needs no request.
   PERFORM pg_notify(p_channel, json_build_object(
     'to', to_json(v_members),
-    'event', json_build_object('type', 'message', 'roomId', p_room, 'seq', v_seq, 'from', p_sender)
+    'event', json_build_object('type', 'message', 'roomId', p_room, 'seq', v_seq, 'from', p_sender),
+    'unread', (
+      SELECT json_object_agg(u, (SELECT coalesce(sum(t.unread_count), 0) FROM room_members t WHERE t.user_id = u))
+      FROM unnest(v_members) AS u
+    )
   )::text);
 
   RETURN QUERY SELECT 'created'::text, v_seq, p_sender, p_client, p_body, v_at, NULL::integer, array_to_string(v_members, ',');

@@ -769,7 +769,7 @@ describe("markRead", () => {
     const mine = key({ roomId: room.roomId, userId: room.patient });
 
     let before = await members();
-    expect(await markRead({ roomId: room.roomId, userId: room.patient, seq: 5 })).toBe(5);
+    expect((await markRead({ roomId: room.roomId, userId: room.patient, seq: 5 })).lastReadSeq).toBe(5);
     let after = await members();
     expect(changed(before, after)).toEqual([mine]);
     expect(await cursorOf(room.roomId, room.patient)).toBe(5);
@@ -777,15 +777,15 @@ describe("markRead", () => {
 
     // Backwards: nothing moves.
     before = after;
-    expect(await markRead({ roomId: room.roomId, userId: room.patient, seq: 3 })).toBe(5);
-    expect(await markRead({ roomId: room.roomId, userId: room.patient, seq: 0 })).toBe(5);
-    expect(await markRead({ roomId: room.roomId, userId: room.patient, seq: -7 })).toBe(5);
+    expect((await markRead({ roomId: room.roomId, userId: room.patient, seq: 3 })).lastReadSeq).toBe(5);
+    expect((await markRead({ roomId: room.roomId, userId: room.patient, seq: 0 })).lastReadSeq).toBe(5);
+    expect((await markRead({ roomId: room.roomId, userId: room.patient, seq: -7 })).lastReadSeq).toBe(5);
     after = await members();
     expect(changed(before, after)).toEqual([]);
 
     // Past the end: clamped to the last message.
-    expect(await markRead({ roomId: room.roomId, userId: room.patient, seq: 9 })).toBe(8);
-    expect(await markRead({ roomId: room.roomId, userId: room.patient, seq: 2_147_483_647 })).toBe(8);
+    expect((await markRead({ roomId: room.roomId, userId: room.patient, seq: 9 })).lastReadSeq).toBe(8);
+    expect((await markRead({ roomId: room.roomId, userId: room.patient, seq: 2_147_483_647 })).lastReadSeq).toBe(8);
     after = await members();
     expect(changed(before, after)).toEqual([mine]);
     expect(await cursorOf(room.roomId, room.patient)).toBe(8);
@@ -794,16 +794,16 @@ describe("markRead", () => {
 
   it("stays at 0 in a room without messages", async () => {
     const room = await makeRoom();
-    expect(await markRead({ roomId: room.roomId, userId: room.doctor, seq: 10 })).toBe(0);
+    expect((await markRead({ roomId: room.roomId, userId: room.doctor, seq: 10 })).lastReadSeq).toBe(0);
     expect(await cursorOf(room.roomId, room.doctor)).toBe(0);
   });
 
   it("lets a later message be read after the cursor was clamped", async () => {
     const room = await makeRoom();
     await fill(room, 2);
-    expect(await markRead({ roomId: room.roomId, userId: room.patient, seq: 4 })).toBe(2);
+    expect((await markRead({ roomId: room.roomId, userId: room.patient, seq: 4 })).lastReadSeq).toBe(2);
     await send(room.roomId, room.doctor, "third");
-    expect(await markRead({ roomId: room.roomId, userId: room.patient, seq: 3 })).toBe(3);
+    expect((await markRead({ roomId: room.roomId, userId: room.patient, seq: 3 })).lastReadSeq).toBe(3);
   });
 });
 
@@ -833,7 +833,12 @@ describe("unread counts", () => {
     expect(await unreadIn(a.doctor, a.roomId)).toBe(0);
     expect(await unreadTotal(b.doctor)).toBe(0);
 
-    await markRead({ roomId: a.roomId, userId: patient, seq: 4 });
+    // markRead answers with what stays unread in the room and in all, as the counters then read.
+    expect(await markRead({ roomId: a.roomId, userId: patient, seq: 4 })).toEqual({
+      lastReadSeq: 4,
+      roomUnread: 1,
+      unreadTotal: 2,
+    });
     expect(await unreadIn(patient, a.roomId)).toBe(1);
     expect(await unreadTotal(patient)).toBe(2);
 

@@ -172,9 +172,14 @@ function unreadJobInsert(roomId: string) {
 /**
  * Moves the reader's cursor forward to `seq` (never back, never past the last message) and
  * recounts their unread after it: one row update, whatever the number of messages read. Returns
- * the cursor.
+ * the cursor, what stays unread in the room, and the reader's unread total (which their read event
+ * carries as well, so their badges need no request).
  */
-export async function markRead(input: { roomId: string; userId: string; seq: number }): Promise<number> {
+export async function markRead(input: {
+  roomId: string;
+  userId: string;
+  seq: number;
+}): Promise<{ lastReadSeq: number; roomUnread: number; unreadTotal: number }> {
   await jobQueue();
   const row = await getDb().transaction(async (tx) => {
     // The room's share lock holds sends back until the recount commits. Without it, an update
@@ -192,22 +197,26 @@ export async function markRead(input: { roomId: string; userId: string; seq: num
       .update(roomMembers)
       .set({ lastReadSeq: cursor, unreadCount: unreadAfter(cursor) })
       .where(and(eq(roomMembers.roomId, input.roomId), eq(roomMembers.userId, input.userId)))
-      .returning({ lastReadSeq: roomMembers.lastReadSeq, unread: roomMembers.unreadCount });
+      .returning({
+        lastReadSeq: roomMembers.lastReadSeq,
+        roomUnread: roomMembers.unreadCount,
+        // The reader's other rooms, which this update leaves as they are.
+        otherRooms: sql<number>`(select coalesce(sum(t.unread_count), 0)::int from room_members t where t.user_id = ${input.userId} and t.room_id <> ${input.roomId})`,
+        otherMember: sql<string>`(select t.user_id from room_members t where t.room_id = ${input.roomId} and t.user_id <> ${input.userId})`,
+      });
     if (!updated) return undefined;
+    const unreadTotal = updated.otherRooms + updated.roomUnread;
     // Read before the email went out: it is not sent.
-    if (updated.unread === 0)
+    if (updated.roomUnread === 0)
       await cancelWaiting(tx, QUEUES.unreadMessage, unreadJobKey({ roomId: input.roomId, userId: input.userId }));
-    const members = await tx
-      .select({ userId: roomMembers.userId })
-      .from(roomMembers)
-      .where(eq(roomMembers.roomId, input.roomId));
     await publishInTransaction(
       tx,
-      members.map((m) => m.userId),
+      [input.userId, updated.otherMember],
       { type: "read", roomId: input.roomId, userId: input.userId, seq: updated.lastReadSeq },
+      { [input.userId]: unreadTotal },
     );
-    return updated;
+    return { lastReadSeq: updated.lastReadSeq, roomUnread: updated.roomUnread, unreadTotal };
   });
   if (!row) throw notFoundError("That conversation");
-  return row.lastReadSeq;
+  return row;
 }

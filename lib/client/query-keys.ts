@@ -1,4 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
+import type { ConversationPageJson } from "@/lib/chat/json";
 import { liveStreamIsUp } from "./live-status";
 
 /** React Query keys, from one place so invalidations match what queries use. */
@@ -16,6 +17,33 @@ export const keys = {
 export function invalidateCounters(queryClient: QueryClient): void {
   for (const key of [keys.unread(), keys.conversations(), keys.recentMessages()])
     void queryClient.invalidateQueries({ queryKey: key });
+}
+
+/**
+ * A read cursor moved (this tab's own mark, or the person's read event from another tab): the
+ * unread total comes with it, the room's count in the conversation list is patched where the list
+ * is held, and only recent messages (their unread flags) are fetched again, if shown. No refetch
+ * of what the answer already says.
+ */
+export function applyOwnRead(
+  queryClient: QueryClient,
+  read: { roomId: string; unreadTotal: number; roomUnread?: number },
+): void {
+  queryClient.setQueryData(keys.unread(), read.unreadTotal);
+  if (read.roomUnread !== undefined) {
+    const roomUnread = read.roomUnread;
+    queryClient.setQueryData<ConversationPageJson>(keys.conversations(), (page) =>
+      page
+        ? {
+            ...page,
+            conversations: page.conversations.map((c) => (c.roomId === read.roomId ? { ...c, unread: roomUnread } : c)),
+          }
+        : page,
+    );
+  } else {
+    void queryClient.invalidateQueries({ queryKey: keys.conversations() });
+  }
+  void queryClient.invalidateQueries({ queryKey: keys.recentMessages() });
 }
 
 /** Polling, the fallback: every 10 s (threads) and 30 s (counters) while live updates are down. */

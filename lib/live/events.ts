@@ -8,9 +8,23 @@ import { APPOINTMENT_STATUSES } from "@/lib/shared/model";
  */
 export const liveEventSchema = z.discriminatedUnion("type", [
   /** A message was stored in one of the user's rooms (theirs or the other member's). */
-  z.object({ type: z.literal("message"), roomId: z.uuid(), seq: z.number().int().positive(), from: z.uuid() }),
+  z.object({
+    type: z.literal("message"),
+    roomId: z.uuid(),
+    seq: z.number().int().positive(),
+    from: z.uuid(),
+    /** The receiving user's own unread total after it, so that their badge needs no request. */
+    unread: z.number().int().nonnegative().optional(),
+  }),
   /** A member's read cursor moved: the other member's (read receipts) or the user's own (unread total). */
-  z.object({ type: z.literal("read"), roomId: z.uuid(), userId: z.uuid(), seq: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal("read"),
+    roomId: z.uuid(),
+    userId: z.uuid(),
+    seq: z.number().int().nonnegative(),
+    /** For the reader only: their unread total after it. */
+    unread: z.number().int().nonnegative().optional(),
+  }),
   /** One of the user's appointments changed status. */
   z.object({ type: z.literal("appointment"), appointmentId: z.uuid(), status: z.enum(APPOINTMENT_STATUSES) }),
   /** A session ended: the one signed out (`sessionId`), or all of the user's (deactivated). */

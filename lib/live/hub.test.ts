@@ -184,14 +184,15 @@ describe("the domain publishes after each committed change", () => {
     await expect.poll(() => p!.events).toContainEqual({ type: "appointment", appointmentId: id, status: "accepted" });
 
     const { message } = await sendMessage({ roomId: roomId!, senderId: doctor, clientId: uuid(), body: "Hello" });
+    // Each member's stream carries their own unread total, never the other's.
     const sent = { type: "message", roomId, seq: message.seq, from: doctor };
-    await expect.poll(() => p!.events).toContainEqual(sent);
-    expect(d!.events).toContainEqual(sent);
+    await expect.poll(() => p!.events).toContainEqual({ ...sent, unread: 1 });
+    expect(d!.events).toContainEqual({ ...sent, unread: 0 });
 
     await markRead({ roomId: roomId!, userId: patient, seq: message.seq });
     const read = { type: "read", roomId, userId: patient, seq: message.seq };
     await expect.poll(() => d!.events).toContainEqual(read);
-    expect(p!.events).toContainEqual(read);
+    expect(p!.events).toContainEqual({ ...read, unread: 0 });
 
     await settle();
     expect(s!.events).toEqual([]);
@@ -240,7 +241,9 @@ describe("the domain publishes after each committed change", () => {
         clientId: uuid(),
         body: "Still told",
       });
-      await expect.poll(() => p!.events).toContainEqual({ type: "message", roomId, seq: message.seq, from: doctor });
+      await expect
+        .poll(() => p!.events)
+        .toContainEqual({ type: "message", roomId, seq: message.seq, from: doctor, unread: 1 });
       expect(publish).not.toHaveBeenCalled();
     } finally {
       publish.mockRestore();

@@ -19,7 +19,17 @@ export const CHANNEL = "carebridge_events";
 
 export type Listener = (event: LiveEvent) => void;
 
-const envelopeSchema = z.object({ to: z.array(z.uuid()).min(1), event: liveEventSchema });
+/**
+ * What travels on the channel: the event, its users, and each user's own unread total where the
+ * write knew it (a stream gets only its own user's, never the other member's).
+ */
+const envelopeSchema = z.object({
+  to: z.array(z.uuid()).min(1),
+  event: liveEventSchema,
+  unread: z.record(z.uuid(), z.number().int().nonnegative()).nullish(),
+});
+
+export type UnreadTotals = Record<string, number>;
 
 export interface LiveHub {
   /** Sends `event` to every live stream of the users in `to`, now (not part of a write). */
@@ -55,7 +65,12 @@ export function createLiveHub(handle: DatabaseHandle): LiveHub {
       console.error("Ignored a malformed live-update payload.");
       return;
     }
-    for (const userId of new Set(parsed.to)) deliver(userId, parsed.event);
+    const { event, unread } = parsed;
+    for (const userId of new Set(parsed.to)) {
+      const total = unread?.[userId];
+      const own = total !== undefined && (event.type === "message" || event.type === "read");
+      deliver(userId, own ? { ...event, unread: total } : event);
+    }
   };
 
   function startListening(): Promise<{ unlisten: () => Promise<void> }> {
@@ -109,12 +124,17 @@ export function createLiveHub(handle: DatabaseHandle): LiveHub {
   };
 }
 
-function payloadOf(to: readonly string[], event: LiveEvent): string {
-  return JSON.stringify({ to: [...new Set(to)], event });
+function payloadOf(to: readonly string[], event: LiveEvent, unread?: UnreadTotals): string {
+  return JSON.stringify({ to: [...new Set(to)], event, unread });
 }
 
-async function notifyVia(db: Pick<Database, "execute">, to: readonly string[], event: LiveEvent): Promise<void> {
-  await db.execute(sql`select pg_notify(${CHANNEL}, ${payloadOf(to, event)})`);
+async function notifyVia(
+  db: Pick<Database, "execute">,
+  to: readonly string[],
+  event: LiveEvent,
+  unread?: UnreadTotals,
+): Promise<void> {
+  await db.execute(sql`select pg_notify(${CHANNEL}, ${payloadOf(to, event, unread)})`);
 }
 
 /**
@@ -125,8 +145,9 @@ export async function publishInTransaction(
   tx: Pick<Database, "execute">,
   to: readonly string[],
   event: LiveEvent,
+  unread?: UnreadTotals,
 ): Promise<void> {
-  if (to.length > 0) await notifyVia(tx, to, event);
+  if (to.length > 0) await notifyVia(tx, to, event, unread);
 }
 
 declare global {
