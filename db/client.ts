@@ -57,9 +57,13 @@ export function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {
   };
 }
 
-export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
+export function openPostgres(
+  url: string,
+  options: { max?: number; /** Called for each statement sent (tests count round trips). */ onQuery?: () => void } = {},
+): DatabaseHandle {
   const sql = postgres(url, {
     max: options.max ?? 10,
+    ...(options.onQuery ? { debug: options.onQuery } : {}),
     // Seconds between a failed connection and the next attempt. postgres.js's default grows to
     // 20 s, and queries queue behind it: while the server is down pages hang instead of failing,
     // and once it is back the app (and the LISTEN connection, which shares this) stays away.
