@@ -4,7 +4,18 @@ import { NextRequest } from "next/server";
 import type { ReactElement } from "react";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RoleLayout } from "@/components/role-layout";
-import { appointments, auditEvents, chatRooms, messages, notificationSettings, roomMembers, users } from "@/db/schema";
+import {
+  appointments,
+  attachments,
+  auditEvents,
+  chatRooms,
+  messages,
+  notificationSettings,
+  roomMembers,
+  users,
+} from "@/db/schema";
+import { uploadAttachment } from "@/lib/attachments/upload";
+import { sendMessage } from "@/lib/chat/messages";
 import { issueToken } from "@/lib/auth/account-tokens";
 import { unsubscribeToken } from "@/lib/mail/unsubscribe";
 import { notificationSettingsOf } from "@/lib/notify/settings";
@@ -60,11 +71,28 @@ let people: People;
 /** The room of the patient and the doctor, for the read-only cells (pages and GET handlers). */
 let room: { roomId: string; appointmentId: string };
 let slots: Date[] = [];
+/** A file the doctor sent into that room. */
+let roomFileId = "";
 
 beforeAll(async () => {
   expect(await seedDemoData(db())).toBe(true);
   people = await loadPeople();
   room = await makeRoom(db(), people.patient.id, people.doctor.id);
+  const file = await uploadAttachment({
+    roomId: room.roomId,
+    userId: people.doctor.id,
+    name: "instructions.txt",
+    body: new Blob(["The instructions."]).stream(),
+    declaredBytes: null,
+  });
+  await sendMessage({
+    roomId: room.roomId,
+    senderId: people.doctor.id,
+    clientId: crypto.randomUUID(),
+    body: "",
+    attachmentIds: [file.id],
+  });
+  roomFileId = file.id;
   const doctor = await findUserById(people.doctor.id);
   expect(doctor?.role).toBe("doctor");
   const { timeZone } = (await db().query.doctorProfiles.findFirst({
@@ -229,7 +257,7 @@ interface RouteRow {
   file: string;
   method: "GET" | "POST";
   rule: (caller: Caller) => Outcome;
-  request: () => { url: string; params?: Record<string, string>; body?: unknown };
+  request: () => { url: string; params?: Record<string, string>; body?: unknown; rawBody?: string };
   /** Checks what an allowed call answered or wrote. */
   allowed?: (response: Response, caller: Caller) => Promise<void>;
 }
@@ -311,6 +339,36 @@ const ROUTES: RouteRow[] = [
       expect((await notificationSettingsOf(people.otherPatient.id)).messageEmails).toBe("none");
     },
   },
+  // Attachments: only the room's two members upload into it and fetch its files; everyone else,
+  // admins included, gets not-found (lib/attachments/attachments.test.ts has the file rules).
+  {
+    file: "api/rooms/[roomId]/attachments/route.ts",
+    method: "POST",
+    rule: roomMember,
+    request: () => ({
+      url: `/api/rooms/${room.roomId}/attachments?name=notes.txt`,
+      params: { roomId: room.roomId },
+      rawBody: "Blood pressure 120/80.",
+    }),
+    async allowed(response, caller) {
+      expect(response.status).toBe(201);
+      const { attachment } = (await response.json()) as { attachment: { id: string; name: string } };
+      expect(attachment.name).toBe("notes.txt");
+      const [row] = await db().select().from(attachments).where(eq(attachments.id, attachment.id));
+      expect(row).toMatchObject({ roomId: room.roomId, uploaderId: callerId(caller), messageSeq: null });
+    },
+  },
+  {
+    file: "api/attachments/[attachmentId]/route.ts",
+    method: "GET",
+    rule: roomMember,
+    request: () => ({ url: `/api/attachments/${roomFileId}`, params: { attachmentId: roomFileId } }),
+    async allowed(response) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("private, no-store");
+      expect(await response.text()).toBe("The instructions.");
+    },
+  },
   // Live updates are for patients and doctors; an admin has no rooms to hear about.
   {
     file: "api/events/route.ts",
@@ -345,6 +403,10 @@ async function handlerOutcome(row: RouteRow): Promise<{ outcome: Outcome; respon
   if (spec.body !== undefined) {
     init.body = JSON.stringify(spec.body);
     init.headers = { ...init.headers, "content-type": "application/json" };
+  }
+  if (spec.rawBody !== undefined) {
+    init.body = spec.rawBody;
+    init.headers = { ...init.headers, "content-type": "application/octet-stream" };
   }
   const response = await handler(new NextRequest(new URL(spec.url, ORIGIN), init), {
     params: Promise.resolve(spec.params ?? {}),

@@ -2,7 +2,9 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { appointments, rateLimits, users } from "@/db/schema";
+import { appointments, attachments, fileBlobs, rateLimits, users } from "@/db/schema";
+import { uploadAttachment } from "@/lib/attachments/upload";
+import { sendMessage as sendChatMessage } from "@/lib/chat/messages";
 import { seedDemoData } from "@/db/seed";
 import { patientAppointments } from "@/lib/appointments/lists";
 import { setWorkingHours, workingHoursOf } from "@/lib/doctors/working-hours";
@@ -1403,6 +1405,166 @@ function expectClearRefusal(answer: Answer, c: Case) {
   expect(answer.message.length).toBeGreaterThan(0);
   expect(answer.message.length).toBeLessThan(200);
   expect(JSON.stringify(answer).length).toBeLessThan(10_000);
+}
+
+// ---- attachments: the upload and the download
+
+{
+  const uploads = "api/rooms/[roomId]/attachments/route.ts";
+  const target = "POST /api/rooms/:roomId/attachments";
+  const upload =
+    (body: string, options: { roomId?: string; name?: string | null; headers?: Record<string, string | null> } = {}) =>
+    () => {
+      const roomId = options.roomId ?? room.roomId;
+      const name = options.name === undefined ? "file.txt" : options.name;
+      const query = name === null ? "" : `?name=${encodeURIComponent(name)}`;
+      return handlerAnswer(uploads, "POST", `/api/rooms/${encodeURIComponent(roomId)}/attachments${query}`, {
+        params: { roomId },
+        body,
+        headers: { "content-type": "application/octet-stream", ...options.headers },
+      });
+    };
+  for (const [label, roomId] of BAD_IDS.filter(([, v]) => typeof v === "string")) {
+    add({
+      target,
+      label: `a room id that is ${label}`,
+      caller: "patient",
+      run: upload("notes", { roomId: roomId as string }),
+      refused: "That conversation was not found.",
+      status: /unknown UUID/.test(label) ? 404 : 400,
+    });
+  }
+  add({
+    target,
+    label: "another couple's room",
+    caller: "patient",
+    run: () => upload("notes", { roomId: strangersRoom.roomId })(),
+    refused: "That conversation was not found.",
+    status: 404,
+  });
+  add({
+    target,
+    label: "a forged request from another site",
+    caller: "patient",
+    run: upload("notes", { headers: { origin: "https://evil.example" } }),
+    refused: /did not come from a Carebridge page/,
+    status: 403,
+  });
+  for (const [label, name, status] of [
+    ["no name", null, 400],
+    ["an empty name", "", 400],
+    ["a 1 MB name", MB, 400],
+  ] as const)
+    add({ target, label, caller: "patient", run: upload("notes", { name }), refused: /./, status });
+  const notAllowed = /not allowed\. You can send photos \(JPEG, PNG, WebP, GIF, HEIC\), PDF and plain text/;
+  for (const [label, name, body] of [
+    ["an HTML page named .png", "photo.png", "<!doctype html><html><script>alert(1)</script></html>"],
+    ["an SVG with a script", "chart.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'],
+    ["binary bytes named .txt", "notes.txt", "MZ\u0000\u0001\u0002 not text"],
+    ["a ZIP named .pdf", "scan.pdf", "PK\u0003\u0004\u0000\u0000\u0000\u0000"],
+  ] as const)
+    add({ target, label, caller: "patient", run: upload(body, { name }), refused: notAllowed, status: 415 });
+  add({
+    target,
+    label: "an empty file",
+    caller: "patient",
+    run: upload(""),
+    refused: "This file is empty.",
+    status: 400,
+  });
+  add({
+    target,
+    label: "10 MB + 1 byte (cut off while streaming)",
+    caller: "patient",
+    run: upload("x".repeat(10 * 1024 * 1024 + 1), { name: "big.txt" }),
+    refused: "This file is too large: the limit is 10 MB.",
+    status: 413,
+  });
+  add({
+    target,
+    label: "10 MB + 1 byte declared in Content-Length",
+    caller: "patient",
+    run: upload("x", { name: "big.txt", headers: { "content-length": String(10 * 1024 * 1024 + 1) } }),
+    refused: "This file is too large: the limit is 10 MB.",
+    status: 413,
+  });
+  for (const [label, name, stored] of [
+    ["a path in the name", "../../etc/passwd", "passwd.txt"],
+    ["a NUL in the name", "notes\u0000.txt", "notes.txt"],
+    ["a right-to-left override in the name", "invoice\u202Etxt.exe", "invoicetxt.exe.txt"],
+  ] as const) {
+    let id = "";
+    add({
+      target,
+      label: `${label} (stored sanitised)`,
+      caller: "patient",
+      run: upload("Blood pressure 120/80.", { name }),
+      accepted: async (answer) => {
+        const { attachment } = (answer as unknown as { body: { attachment: { id: string; name: string } } }).body;
+        id = attachment.id;
+        expect(attachment.name).toBe(stored);
+        const [row] = await db().select({ name: attachments.name }).from(attachments).where(eq(attachments.id, id));
+        expect(row?.name).toBe(stored);
+      },
+      undo: async () => {
+        const [row] = await db().delete(attachments).where(eq(attachments.id, id)).returning();
+        await db().delete(fileBlobs).where(eq(fileBlobs.key, row!.blobKey));
+      },
+    });
+  }
+
+  const files = "api/attachments/[attachmentId]/route.ts";
+  const fetchFile = (id: string, query = "") =>
+    handlerAnswer(files, "GET", `/api/attachments/${encodeURIComponent(id)}${query}`, { params: { attachmentId: id } });
+  for (const [label, id] of BAD_IDS.filter(([, v]) => typeof v === "string")) {
+    add({
+      target: "GET /api/attachments/:attachmentId",
+      label: `a file id that is ${label}`,
+      caller: "patient",
+      run: () => fetchFile(id as string),
+      refused: "That file was not found.",
+      status: /unknown UUID/.test(label) ? 404 : 400,
+    });
+  }
+  const strangersFile = async () => {
+    const file = await uploadAttachment({
+      roomId: strangersRoom.roomId,
+      userId: people.otherPatient.id,
+      name: "theirs.txt",
+      body: new Blob(["their notes"]).stream(),
+      declaredBytes: null,
+    });
+    await sendChatMessage({
+      roomId: strangersRoom.roomId,
+      senderId: people.otherPatient.id,
+      clientId: crypto.randomUUID(),
+      body: "",
+      attachmentIds: [file.id],
+    });
+    return file.id;
+  };
+  for (const caller of ["patient", "doctor"] as const)
+    add({
+      target: "GET /api/attachments/:attachmentId",
+      label: "a file of another couple's room",
+      caller,
+      setup: strangersFile,
+      run: (id) => fetchFile(id),
+      refused: "That file was not found.",
+      status: 404,
+    });
+  for (const [label, query] of [
+    ["an unknown variant", "?variant=original"],
+    ["a 1 MB variant", `?variant=${"x".repeat(1024 * 1024)}`],
+  ] as const)
+    add({
+      target: "GET /api/attachments/:attachmentId",
+      label: `a query of ${label}`,
+      caller: "patient",
+      run: () => fetchFile(crypto.randomUUID(), query),
+      refused: /./,
+      status: 400,
+    });
 }
 
 describe("the before/after check itself", () => {

@@ -15,6 +15,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  customType,
 } from "drizzle-orm/pg-core";
 import { APPOINTMENT_STATUSES, LIMITS, ROLES } from "../lib/shared/model";
 
@@ -231,7 +232,8 @@ export const messages = pgTable(
       foreignColumns: [roomMembers.roomId, roomMembers.userId],
     }),
     check("messages_seq_positive", sql`${t.seq} > 0`),
-    check("messages_body_length", sql`char_length(${t.body}) between 1 and ${sql.raw(String(LIMITS.messageMax))}`),
+    // Empty only for a message of files alone (lib/attachments checks it has some).
+    check("messages_body_length", sql`char_length(${t.body}) between 0 and ${sql.raw(String(LIMITS.messageMax))}`),
   ],
 );
 
@@ -402,6 +404,82 @@ export const emailDeliveries = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
   (t) => [index("email_deliveries_sent_idx").on(t.sentAt)],
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
+/**
+ * Stored bytes (lib/attachments/storage.ts), apart from every table a page reads: one row per blob,
+ * complete once its last chunk is in, and its chunks of at most 256 KiB each.
+ */
+export const fileBlobs = pgTable(
+  "file_blobs",
+  {
+    key: uuid("key").primaryKey(),
+    size: bigint("size", { mode: "number" }).notNull().default(0),
+    complete: boolean("complete").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("file_blobs_incomplete_idx")
+      .on(t.createdAt)
+      .where(sql`not ${t.complete}`),
+  ],
+);
+
+export const fileChunks = pgTable(
+  "file_chunks",
+  {
+    key: uuid("key")
+      .notNull()
+      .references(() => fileBlobs.key, { onDelete: "cascade" }),
+    n: integer("n").notNull(),
+    data: bytea("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.n] })],
+);
+
+export const ATTACHMENT_KINDS = ["image", "document"] as const;
+
+/**
+ * A file uploaded into a room: unsent (message_seq null) until a message of its uploader takes it,
+ * deleted after an hour if none does. The name is the sanitised original, for display only.
+ */
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => chatRooms.id, { onDelete: "cascade" }),
+    uploaderId: uuid("uploader_id")
+      .notNull()
+      .references(() => users.id),
+    messageSeq: integer("message_seq"),
+    position: smallint("position").notNull().default(0),
+    kind: text("kind", { enum: ATTACHMENT_KINDS }).notNull(),
+    name: text("name").notNull(),
+    mediaType: text("media_type").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    blobKey: uuid("blob_key").notNull(),
+    thumbnailKey: uuid("thumbnail_key"),
+    thumbnailWidth: integer("thumbnail_width"),
+    thumbnailHeight: integer("thumbnail_height"),
+    /** Why a file is offered as a download only (an iPhone photo the server could not convert). */
+    note: text("note"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("attachments_message_idx").on(t.roomId, t.messageSeq, t.position),
+    index("attachments_uploader_idx").on(t.uploaderId),
+    index("attachments_unsent_idx")
+      .on(t.createdAt)
+      .where(sql`${t.messageSeq} is null`),
+    check("attachments_kind", sql`${t.kind} in (${inList(ATTACHMENT_KINDS)})`),
+    check("attachments_size", sql`${t.size} >= 0`),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

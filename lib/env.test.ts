@@ -39,6 +39,11 @@ describe("readEnv", () => {
       NOTIFY_COOLDOWN_MINUTES: 60,
       JOB_WORKERS: 1,
       JOB_SUPERVISE_SECONDS: 15,
+      ATTACHMENT_MAX_FILES: 5,
+      ATTACHMENT_MAX_FILE_MB: 10,
+      ATTACHMENT_MAX_MESSAGE_MB: 25,
+      ATTACHMENT_QUOTA_MB: 1024,
+      ATTACHMENT_UPLOADS_PER_MINUTE: 20,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.AUTH_SECRET).toBeUndefined();

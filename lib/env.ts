@@ -75,6 +75,12 @@ const envSchema = z.object({
    * process), to give them to another. Lower finds crashes sooner at the cost of a query each time.
    */
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  /** Attachments: files a message, MB a file, MB a message, MB a person may keep, uploads a minute. */
+  ATTACHMENT_MAX_FILES: z.coerce.number().int().min(1).max(20).default(5),
+  ATTACHMENT_MAX_FILE_MB: z.coerce.number().int().min(1).max(100).default(10),
+  ATTACHMENT_MAX_MESSAGE_MB: z.coerce.number().int().min(1).max(500).default(25),
+  ATTACHMENT_QUOTA_MB: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  ATTACHMENT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,8 @@
 import { pgError } from "@/db/errors";
 
 /** An expected failure of a domain rule, with the message a person may read. */
-export type DomainErrorCode = "not_found" | "conflict" | "invalid" | "forbidden" | "rate_limited";
+export type DomainErrorCode =
+  "not_found" | "conflict" | "invalid" | "forbidden" | "rate_limited" | "too_large" | "unsupported_type";
 
 const HTTP_STATUS: Record<DomainErrorCode, number> = {
   not_found: 404,
@@ -9,6 +10,8 @@ const HTTP_STATUS: Record<DomainErrorCode, number> = {
   invalid: 400,
   forbidden: 403,
   rate_limited: 429,
+  too_large: 413,
+  unsupported_type: 415,
 };
 
 export class DomainError extends Error {

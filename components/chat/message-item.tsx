@@ -1,4 +1,6 @@
 import { Button } from "@/components/ui/button";
+import type { AttachmentJson } from "@/lib/attachments/views";
+import { MessageAttachments } from "./message-attachments";
 import type { DeliveryState } from "@/lib/client/thread-merge";
 import { formatInstant } from "@/lib/shared/format";
 
@@ -20,6 +22,8 @@ export function MessageItem({
   error,
   onRetry,
   onDiscard,
+  attachments = [],
+  photoFrom,
 }: {
   mine: boolean;
   senderName: string;
@@ -30,11 +34,20 @@ export function MessageItem({
   error?: string;
   onRetry?: () => void;
   onDiscard?: () => void;
+  attachments?: AttachmentJson[];
+  /** Who a photo is from, for its alt text ("Photo from Carol Anderson, 1 Dec 14:02"). */
+  photoFrom?: string;
 }) {
   const time = formatInstant(createdAt, "dayMonthTime", timeZone);
+  const files = (
+    <MessageAttachments attachments={attachments} photoAlt={`Photo from ${photoFrom ?? senderName}, ${time}`} />
+  );
   return (
     <li className={`flex flex-col ${mine ? "items-end" : "items-start"}`} data-state={state ?? undefined}>
+      {body === "" ? <p className="sr-only">{senderName} sent:</p> : null}
+      {body === "" ? files : null}
       <div
+        hidden={body === ""}
         className={`max-w-[85%] rounded-2xl px-4 py-2 shadow-sm sm:max-w-[70%] ${
           state === "failed"
             ? "border border-red-300 bg-red-50 text-slate-900"
@@ -46,6 +59,7 @@ export function MessageItem({
         <p className="sr-only">{senderName} said:</p>
         <p className="break-words whitespace-pre-wrap">{body}</p>
       </div>
+      {body !== "" ? files : null}
       <p className="mt-1 flex flex-wrap items-center gap-2 px-1 text-xs text-slate-600">
         <span aria-hidden="true">{senderName}</span>
         <time dateTime={createdAt}>{time}</time>

@@ -4,9 +4,11 @@ import { useState } from "react";
 import { sendMessageAction } from "@/app/chat/actions";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat/json";
+import type { AttachmentLimits } from "@/lib/shared/attachments";
 import { deliveryState, pollCursor, type DeliveryState } from "@/lib/client/thread-merge";
 import { Composer } from "./composer";
 import { MessageItem } from "./message-item";
+import { useAttachmentUploads } from "./use-attachment-uploads";
 import { useFollowScroll } from "./use-follow-scroll";
 import { usePendingMessages } from "./use-pending-messages";
 import { useReadCursor } from "./use-read-cursor";
@@ -23,6 +25,7 @@ export function Thread({
   myReadSeq,
   timeZone,
   initial,
+  limits,
 }: {
   roomId: string;
   meId: string;
@@ -31,7 +34,10 @@ export function Thread({
   myReadSeq: number;
   timeZone: string;
   initial: ThreadData;
+  limits: AttachmentLimits;
 }) {
+  const uploads = useAttachmentUploads(roomId, limits);
+  const [dragging, setDragging] = useState(false);
   const { data, isError, refetch, held, merge, earlier } = useThreadQuery(roomId, initial);
 
   const { pending, sendNew, retry, discard } = usePendingMessages({
@@ -43,6 +49,7 @@ export function Thread({
         roomId,
         clientId: message.clientId,
         body: message.body,
+        attachmentIds: message.attachments?.map((a) => a.id),
         seenSeq: pollCursor(held().messages),
       });
       if (result.ok) merge([result.data]);
@@ -65,8 +72,24 @@ export function Thread({
     m.senderId === meId ? deliveryState(m, data.otherReadSeq) : null;
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col">
-      <div className="relative flex min-h-0 flex-1 flex-col">
+    <div
+      className="flex min-h-0 flex-1 flex-col"
+      onDragOver={(e) => {
+        if (!open || !e.dataTransfer.types.includes("Files")) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!open || e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        setDragging(false);
+        uploads.add([...e.dataTransfer.files]);
+      }}
+    >
+      <div className={`relative flex min-h-0 flex-1 flex-col ${dragging ? "ring-4 ring-brand-700 ring-inset" : ""}`}>
         <div
           ref={scroller}
           onScroll={onScroll}
@@ -104,6 +127,8 @@ export function Thread({
                   createdAt={m.createdAt}
                   timeZone={timeZone}
                   state={stateOf(m)}
+                  attachments={m.attachments}
+                  photoFrom={m.senderId === meId ? "you" : otherName}
                 />
               ))}
               {pending.map((p) => (
@@ -118,13 +143,19 @@ export function Thread({
                   error={p.error}
                   onRetry={() => retry(p.clientId)}
                   onDiscard={() => discard(p.clientId)}
+                  attachments={p.attachments}
+                  photoFrom="you"
                 />
               ))}
             </ol>
           </div>
         </div>
         <p className="sr-only" aria-live="polite">
-          {latestIncoming ? `${otherName} wrote: ${latestIncoming.body}` : ""}
+          {latestIncoming
+            ? latestIncoming.body
+              ? `${otherName} wrote: ${latestIncoming.body}`
+              : `${otherName} sent ${latestIncoming.attachments.length === 1 ? "a file" : `${latestIncoming.attachments.length} files`}.`
+            : ""}
         </p>
         {showJump ? (
           <div className="pointer-events-none absolute inset-x-0 bottom-3 flex justify-center">
@@ -150,7 +181,7 @@ export function Thread({
           <strong>Not for emergencies.</strong> In an emergency, call your local emergency number.
         </p>
         {open ? (
-          <Composer onSend={sendNew} />
+          <Composer onSend={sendNew} uploads={uploads} />
         ) : (
           <p role="status" className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-800">
             This appointment was cancelled, so the conversation is closed. You can still read it.

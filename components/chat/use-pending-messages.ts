@@ -1,11 +1,14 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { AttachmentJson } from "@/lib/attachments/views";
 import type { ChatMessageJson } from "@/lib/chat/json";
 
 export interface PendingMessage {
   clientId: string;
   body: string;
+  /** Files uploaded for it; a retry sends the same ids, which the server attaches once. */
+  attachments?: AttachmentJson[];
   createdAt: string;
   status: "sending" | "failed";
   error?: string;
@@ -85,10 +88,11 @@ export function usePendingMessages({
   );
 
   const sendNew = useCallback(
-    (body: string) => {
+    (body: string, attachments: AttachmentJson[] = []) => {
       const message: PendingMessage = {
         clientId: crypto.randomUUID(),
         body,
+        attachments,
         createdAt: new Date().toISOString(),
         status: "sending",
       };

@@ -13,12 +13,15 @@ export function Dialog({
   title,
   description,
   children,
+  wide = false,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: string;
   description?: ReactNode;
   children: ReactNode;
+  /** Room for a photo: the width of the screen up to 4xl. */
+  wide?: boolean;
 }) {
   const [returnTo] = useState<HTMLElement | null>(() =>
     typeof document === "undefined" ? null : (document.activeElement as HTMLElement | null),
@@ -33,7 +36,7 @@ export function Dialog({
             if (returnTo?.isConnected) returnTo.focus();
             else document.getElementById("main")?.focus();
           }}
-          className="fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl"
+          className={`fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] ${wide ? "max-w-4xl" : "max-w-md"} -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl`}
         >
           <RadixDialog.Title className="text-lg font-semibold text-slate-900">{title}</RadixDialog.Title>
           {description ? (

@@ -1,5 +1,5 @@
--- Sending a message in one round trip (lib/chat/send-statement.ts): the sender's rate limit, the
--- room's lock, the idempotent resend, the sequence bump, the insert, both members' counters, the
+-- Sending a message in one round trip (lib/chat/messages.ts sendMessage): the sender's rate limit, the
+-- room's lock, the idempotent resend, the sequence bump, the insert, its files, both members' counters, the
 -- recipient's email job and the live event, in one call that commits or not as a whole. Inside a
 -- function every statement takes a fresh snapshot (READ COMMITTED), as the statements of the
 -- transaction it replaces did, so what is read after the room's lock includes what committed
@@ -18,7 +18,9 @@ CREATE OR REPLACE FUNCTION carebridge_send_message(
   p_channel text,
   p_job_sql text,
   p_job_json text,
-  p_job_placeholder text
+  p_job_placeholder text,
+  p_files uuid[],
+  p_files_max_bytes bigint
 ) RETURNS TABLE (
   outcome text,
   seq integer,
@@ -27,7 +29,9 @@ CREATE OR REPLACE FUNCTION carebridge_send_message(
   body text,
   created_at timestamptz,
   retry_after integer,
-  member_ids text
+  member_ids text,
+  files_bytes bigint,
+  files json
 )
 LANGUAGE plpgsql
 AS $$
@@ -41,6 +45,8 @@ DECLARE
   v_at timestamptz;
   v_members uuid[];
   v_member uuid;
+  v_files integer;
+  v_files_bytes bigint;
 BEGIN
   -- The sender's token bucket (lib/rate-limit.ts consume(), the same upsert).
   INSERT INTO rate_limits AS r (key, tokens, allowed, updated_at)
@@ -56,7 +62,7 @@ BEGIN
   RETURNING r.tokens, r.allowed INTO v_tokens, v_allowed;
   IF NOT v_allowed THEN
     RETURN QUERY SELECT 'rate_limited'::text, NULL::integer, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz,
-      greatest(1, ceil((1 - v_tokens) / p_limit_rate))::integer, NULL::text;
+      greatest(1, ceil((1 - v_tokens) / p_limit_rate))::integer, NULL::text, NULL::bigint, NULL::json;
     RETURN;
   END IF;
 
@@ -68,7 +74,7 @@ BEGIN
   FOR UPDATE OF c;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'not_found'::text, NULL::integer, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz,
-      NULL::integer, NULL::text;
+      NULL::integer, NULL::text, NULL::bigint, NULL::json;
     RETURN;
   END IF;
 
@@ -77,13 +83,34 @@ BEGIN
   IF FOUND THEN
     RETURN QUERY SELECT CASE WHEN v_existing.body = p_body THEN 'existing' ELSE 'reused_id' END,
       v_existing.seq, v_existing.sender_id, v_existing.client_id, v_existing.body, v_existing.created_at,
-      NULL::integer, NULL::text;
+      NULL::integer, NULL::text, NULL::bigint, carebridge_message_files(p_room, v_existing.seq);
     RETURN;
   END IF;
   IF NOT (v_status = ANY (p_open_statuses)) THEN
     RETURN QUERY SELECT 'closed'::text, NULL::integer, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz,
-      NULL::integer, NULL::text;
+      NULL::integer, NULL::text, NULL::bigint, NULL::json;
     RETURN;
+  END IF;
+
+  -- The sender's own unsent uploads in this room (lib/attachments), locked, all of them, within
+  -- the message's size limit; they are given to the message below.
+  IF cardinality(p_files) > 0 THEN
+    SELECT count(*), coalesce(sum(f.size), 0) INTO v_files, v_files_bytes
+    FROM (
+      SELECT a.size FROM attachments a
+      WHERE a.id = ANY (p_files) AND a.room_id = p_room AND a.uploader_id = p_sender AND a.message_seq IS NULL
+      FOR UPDATE
+    ) f;
+    IF v_files <> cardinality(p_files) THEN
+      RETURN QUERY SELECT 'files_missing'::text, NULL::integer, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz,
+        NULL::integer, NULL::text, NULL::bigint, NULL::json;
+      RETURN;
+    END IF;
+    IF v_files_bytes > p_files_max_bytes THEN
+      RETURN QUERY SELECT 'files_too_large'::text, NULL::integer, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz,
+        NULL::integer, NULL::text, v_files_bytes, NULL::json;
+      RETURN;
+    END IF;
   END IF;
 
   -- Stamped with the clock now, under the lock, and never earlier than the room's last activity:
@@ -95,6 +122,11 @@ BEGIN
 
   INSERT INTO messages (room_id, seq, sender_id, client_id, body, created_at)
   VALUES (p_room, v_seq, p_sender, p_client, p_body, v_at);
+
+  IF cardinality(p_files) > 0 THEN
+    UPDATE attachments a SET message_seq = v_seq, position = array_position(p_files, a.id) - 1
+    WHERE a.id = ANY (p_files);
+  END IF;
 
   -- The sender has read their message, and all before it when their screen held everything
   -- (p_seen); otherwise their unread is recounted after their cursor. The other member has one more.
@@ -139,6 +171,7 @@ BEGIN
     )
   )::text);
 
-  RETURN QUERY SELECT 'created'::text, v_seq, p_sender, p_client, p_body, v_at, NULL::integer, array_to_string(v_members, ',');
+  RETURN QUERY SELECT 'created'::text, v_seq, p_sender, p_client, p_body, v_at, NULL::integer, array_to_string(v_members, ','), NULL::bigint,
+    CASE WHEN cardinality(p_files) > 0 THEN carebridge_message_files(p_room, v_seq) ELSE '[]'::json END;
 END;
 $$;

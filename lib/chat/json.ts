@@ -1,5 +1,6 @@
 import "server-only";
 import type { ChatMessage } from "./messages";
+import type { AttachmentJson } from "@/lib/attachments/views";
 import type { ConversationSummary, RecentMessage } from "@/lib/chat/lists";
 
 /** A message as the browser holds it (dates as ISO strings), from the action and the endpoint alike. */
@@ -9,10 +10,18 @@ export interface ChatMessageJson {
   clientId: string;
   body: string;
   createdAt: string;
+  attachments: AttachmentJson[];
 }
 
 export function toMessageJson(m: ChatMessage): ChatMessageJson {
-  return { seq: m.seq, senderId: m.senderId, clientId: m.clientId, body: m.body, createdAt: m.createdAt.toISOString() };
+  return {
+    seq: m.seq,
+    senderId: m.senderId,
+    clientId: m.clientId,
+    body: m.body,
+    createdAt: m.createdAt.toISOString(),
+    attachments: m.attachments ?? [],
+  };
 }
 
 export interface ConversationJson {

@@ -1,4 +1,5 @@
 import "server-only";
+import { summaryOf } from "@/lib/attachments/views";
 import { and, desc, eq, ne, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Database } from "@/db";
 import { preparedQuery } from "@/db/prepared-statements";
@@ -95,7 +96,11 @@ function conversationPageQuery(db: Database, paged: boolean) {
     .limit(1)
     .as("other");
   const last = db
-    .select({ body: messages.body, createdAt: messages.createdAt, senderId: messages.senderId })
+    .select({
+      body: summaryOf(messages.roomId, messages.seq, messages.body).as("body"),
+      createdAt: messages.createdAt,
+      senderId: messages.senderId,
+    })
     .from(messages)
     .where(eq(messages.roomId, me.roomId))
     .orderBy(desc(messages.seq))
@@ -177,7 +182,12 @@ const recentMessagesQuery = preparedQuery((db) => {
      limit 1 offset ${sql.placeholder("skip")}
   ), '-infinity'::timestamptz)`;
   const perRoom = db
-    .select({ seq: messages.seq, body: messages.body, createdAt: messages.createdAt, senderId: messages.senderId })
+    .select({
+      seq: messages.seq,
+      body: summaryOf(messages.roomId, messages.seq, messages.body).as("body"),
+      createdAt: messages.createdAt,
+      senderId: messages.senderId,
+    })
     .from(messages)
     .where(and(eq(messages.roomId, me.roomId), ne(messages.senderId, me.userId)))
     .orderBy(desc(messages.seq))

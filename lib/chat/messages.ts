@@ -9,6 +9,9 @@ import { cancelWaiting, jobInsertStatement, jobQueue, QUEUES } from "@/lib/jobs/
 import { CHANNEL, publishInTransaction } from "@/lib/live/hub";
 import { unreadDelaySeconds, unreadJobKey, type UnreadMessageJob } from "@/lib/notify/messages";
 import { keyOf, RATE_LIMITS, retryMessage, SENDING_TOO_FAST } from "@/lib/rate-limit";
+import { FILES_MISSING, checkFileCount, filesTooLarge } from "@/lib/attachments/attach";
+import { attachmentLimits } from "@/lib/attachments/limits";
+import { toAttachmentJson, withAttachments, type AttachmentJson } from "@/lib/attachments/views";
 import { me, them } from "./aliases";
 import { unreadAfter } from "./member-state";
 import { OPEN_ROOM_STATUSES, requireMember } from "./rooms";
@@ -22,6 +25,8 @@ export interface ChatMessage {
   clientId: string;
   body: string;
   createdAt: Date;
+  /** Files sent with the message (lib/attachments), in order; absent where not loaded. */
+  attachments?: AttachmentJson[];
 }
 
 const messageColumns = {
@@ -55,7 +60,7 @@ export async function threadPage(input: {
     .orderBy(desc(messages.seq))
     .limit(limit + 1);
   const hasEarlier = rows.length > limit;
-  return { messages: rows.slice(0, limit).reverse(), hasEarlier };
+  return { messages: await withAttachments(input.roomId, rows.slice(0, limit).reverse()), hasEarlier };
 }
 
 /** What the poll asks for: messages after the last sequence number the client holds. */
@@ -68,7 +73,11 @@ export async function messagesAfter(input: {
   const [first] = rows;
   if (!first) throw notFoundError("That conversation");
   const found = rows.flatMap((r) => (r.message ? [r.message] : []));
-  return { messages: found.slice(0, POLL_LIMIT), otherReadSeq: first.otherReadSeq, hasMore: found.length > POLL_LIMIT };
+  return {
+    messages: await withAttachments(input.roomId, found.slice(0, POLL_LIMIT)),
+    otherReadSeq: first.otherReadSeq,
+    hasMore: found.length > POLL_LIMIT,
+  };
 }
 
 // One query, as it runs every few seconds per open thread: the caller's membership, the other
@@ -101,10 +110,14 @@ export async function sendMessage(input: {
   senderId: string;
   clientId: string;
   body: string;
+  /** Uploaded files this message takes (lib/attachments/attach.ts). */
+  attachmentIds?: string[];
   seenSeq?: number;
   /** Off only in the notification bench, which times the send with and without its email job. */
   emailIfUnread?: boolean;
 }): Promise<{ message: ChatMessage; created: boolean }> {
+  const files = [...new Set(input.attachmentIds ?? [])];
+  checkFileCount(files.length);
   const job = input.emailIfUnread === false ? null : await unreadJobInsert(input.roomId);
   const rule = RATE_LIMITS.messagesPerUser;
   const [row] = rowsOf<SendRow>(
@@ -112,7 +125,8 @@ export async function sendMessage(input: {
       ${input.roomId}::uuid, ${input.senderId}::uuid, ${input.clientId}::uuid, ${input.body}, ${input.seenSeq ?? null}::int,
       ${`{${OPEN_ROOM_STATUSES.join(",")}}`}::text[],
       ${keyOf(rule, input.senderId)}, ${rule.capacity}::float8, ${rule.capacity / rule.perSeconds}::float8,
-      ${CHANNEL}, ${job?.text ?? null}, ${job?.json ?? null}, ${RECIPIENT})`),
+      ${CHANNEL}, ${job?.text ?? null}, ${job?.json ?? null}, ${RECIPIENT},
+      ${`{${files.join(",")}}`}::uuid[], ${attachmentLimits().maxMessageBytes}::bigint)`),
   );
   if (!row) throw new Error("carebridge_send_message returned no row");
   switch (row.outcome) {
@@ -130,29 +144,44 @@ export async function sendMessage(input: {
         "conflict",
         "This conversation is closed because the appointment was cancelled. You can still read it.",
       );
+    case "files_missing":
+      throw new DomainError("conflict", FILES_MISSING);
+    case "files_too_large":
+      throw filesTooLarge(Number(row.files_bytes));
     case "existing":
-    case "created":
-      return {
-        message: {
-          seq: row.seq!,
-          senderId: row.sender_id!,
-          clientId: row.client_id!,
-          body: row.body!,
-          createdAt: new Date(row.created_at!),
-        },
-        created: row.outcome === "created",
+    case "created": {
+      const message: ChatMessage = {
+        seq: row.seq!,
+        senderId: row.sender_id!,
+        clientId: row.client_id!,
+        body: row.body!,
+        createdAt: new Date(row.created_at!),
+        attachments: (row.files ?? []).map(toAttachmentJson),
       };
+      return { message, created: row.outcome === "created" };
+    }
   }
 }
 
 interface SendRow {
-  outcome: "rate_limited" | "not_found" | "reused_id" | "closed" | "existing" | "created";
+  outcome:
+    | "rate_limited"
+    | "not_found"
+    | "reused_id"
+    | "closed"
+    | "files_missing"
+    | "files_too_large"
+    | "existing"
+    | "created";
   seq: number | null;
   sender_id: string | null;
   client_id: string | null;
   body: string | null;
   created_at: Date | string | null;
   retry_after: number | null;
+  files_bytes: string | number | null;
+  /** The message's files (carebridge_message_files, named as attachmentColumns). */
+  files: Parameters<typeof toAttachmentJson>[0][] | null;
 }
 
 /** Stands for the recipient in the job's data and key; the database function puts their id there. */

@@ -24,6 +24,8 @@ export const QUEUES = {
   appointmentEmail: "appointment-email",
   /** Password reset, email verification and the like. */
   accountEmail: "account-email",
+  /** Every ten minutes: files uploaded over an hour ago that no message took are deleted. */
+  attachmentCleanup: "attachment-cleanup",
   /** Jobs that kept failing, kept for an admin to see (type and recipient only). */
   deadLetter: "email-dead-letter",
 } as const;
@@ -48,6 +50,7 @@ const QUEUE_OPTIONS: Record<QueueName, Omit<Queue, "name">> = {
   [QUEUES.digest]: { policy: "short", ...RETRYING },
   [QUEUES.appointmentEmail]: { ...RETRYING },
   [QUEUES.accountEmail]: { ...RETRYING, retryLimit: 4, retryDelayMax: 5 * 60 },
+  [QUEUES.attachmentCleanup]: { policy: "short", retryLimit: 2, retryDelay: 60, expireInSeconds: 10 * 60 },
 };
 
 interface JobQueue {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Job, PgBoss } from "pg-boss";
+import { deleteUnsentAttachments } from "@/lib/attachments/cleanup";
 import { handleAccountEmail, type AccountEmailJob } from "@/lib/auth/account-emails";
 import { describeError } from "@/lib/errors";
 import { handleAppointmentEmail, type AppointmentEmailJob } from "@/lib/notify/appointments";
@@ -21,6 +22,7 @@ const HANDLERS: [QueueName, Handler<never>][] = [
   [QUEUES.digestTick, () => handleDigestTick()],
   [QUEUES.appointmentEmail, handleAppointmentEmail as Handler<AppointmentEmailJob>],
   [QUEUES.accountEmail, handleAccountEmail as Handler<AccountEmailJob>],
+  [QUEUES.attachmentCleanup, () => deleteUnsentAttachments()],
 ];
 
 /**
@@ -49,4 +51,5 @@ export async function workOn(boss: PgBoss): Promise<void> {
     );
   }
   await boss.schedule(QUEUES.digestTick, "0 * * * *", {}, { tz: "UTC" });
+  await boss.schedule(QUEUES.attachmentCleanup, "*/10 * * * *", {}, { tz: "UTC" });
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { Thread } from "@/components/chat/thread";
+import { attachmentLimits } from "@/lib/attachments/limits";
 import { recordAudit } from "@/lib/audit";
 import { threadPage } from "@/lib/chat/messages";
 import { toMessageJson } from "@/lib/chat/json";
@@ -11,6 +12,11 @@ import { loadRoom } from "./load-room";
 import { displayName } from "@/lib/shared/display-name";
 
 export const metadata: Metadata = { title: "Conversation" };
+
+function clientLimits() {
+  const { maxFiles, maxFileBytes, maxMessageBytes } = attachmentLimits();
+  return { maxFiles, maxFileBytes, maxMessageBytes };
+}
 
 export default async function RoomPage({ params }: { params: Promise<{ roomId: string }> }) {
   const { user, room } = await loadRoom((await params).roomId);
@@ -51,6 +57,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
         open={room.open}
         myReadSeq={room.myReadSeq}
         timeZone={tz}
+        limits={clientLimits()}
         initial={{
           messages: page.messages.map(toMessageJson),
           hasEarlier: page.hasEarlier,

@@ -1,0 +1,95 @@
+import "server-only";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { getDb } from "@/db";
+import { attachments } from "@/db/schema";
+import { INLINE_IMAGE_TYPES } from "@/lib/shared/attachments";
+
+/** An attachment as the thread and the composer know it (never its bytes or storage keys). */
+export interface AttachmentJson {
+  id: string;
+  kind: "image" | "document";
+  name: string;
+  mediaType: string;
+  size: number;
+  /** Shown in the thread (a thumbnail, opening full size); otherwise a download card. */
+  inline: boolean;
+  width: number | null;
+  height: number | null;
+  thumbnail: { width: number; height: number } | null;
+  note: string | null;
+}
+
+export const attachmentColumns = {
+  id: attachments.id,
+  kind: attachments.kind,
+  name: attachments.name,
+  mediaType: attachments.mediaType,
+  size: attachments.size,
+  width: attachments.width,
+  height: attachments.height,
+  thumbnailWidth: attachments.thumbnailWidth,
+  thumbnailHeight: attachments.thumbnailHeight,
+  note: attachments.note,
+};
+
+type AttachmentRow = Pick<
+  typeof attachments.$inferSelect,
+  "id" | "kind" | "name" | "mediaType" | "size" | "width" | "height" | "thumbnailWidth" | "thumbnailHeight" | "note"
+>;
+
+export function toAttachmentJson(row: AttachmentRow): AttachmentJson {
+  const thumbnail =
+    row.thumbnailWidth !== null && row.thumbnailHeight !== null
+      ? { width: row.thumbnailWidth, height: row.thumbnailHeight }
+      : null;
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    mediaType: row.mediaType,
+    size: row.size,
+    inline: row.kind === "image" && thumbnail !== null && INLINE_IMAGE_TYPES.includes(row.mediaType),
+    width: row.width,
+    height: row.height,
+    thumbnail,
+    note: row.note,
+  };
+}
+
+/** The files of these messages of one room, by sequence number (one query, metadata only). */
+export async function attachmentsOfMessages(roomId: string, seqs: number[]): Promise<Map<number, AttachmentJson[]>> {
+  const bySeq = new Map<number, AttachmentJson[]>();
+  if (seqs.length === 0) return bySeq;
+  const rows = await getDb()
+    .select({ seq: attachments.messageSeq, ...attachmentColumns })
+    .from(attachments)
+    .where(and(eq(attachments.roomId, roomId), inArray(attachments.messageSeq, seqs)))
+    .orderBy(asc(attachments.messageSeq), asc(attachments.position));
+  for (const { seq, ...row } of rows) {
+    if (seq === null) continue;
+    const list = bySeq.get(seq) ?? [];
+    list.push(toAttachmentJson(row));
+    bySeq.set(seq, list);
+  }
+  return bySeq;
+}
+
+/** Gives each message its files (an empty list for most). */
+export async function withAttachments<M extends { seq: number }>(
+  roomId: string,
+  list: M[],
+): Promise<(M & { attachments: AttachmentJson[] })[]> {
+  const bySeq = await attachmentsOfMessages(
+    roomId,
+    list.map((m) => m.seq),
+  );
+  return list.map((m) => ({ ...m, attachments: bySeq.get(m.seq) ?? [] }));
+}
+
+/**
+ * A message's text for lists: its body, or for a message of files alone "Photo" or
+ * "Document: name.pdf" (its first file), as SQL over the message's room, sequence and body.
+ */
+export function summaryOf(roomId: SQL | unknown, seq: SQL | unknown, body: SQL | unknown): SQL<string> {
+  return sql<string>`coalesce(nullif(${body}, ''), (select case when a.kind = 'image' then 'Photo' else 'Document: ' || a.name end from ${attachments} a where a.room_id = ${roomId} and a.message_seq = ${seq} order by a.position limit 1), '')`;
+}
