@@ -17,7 +17,7 @@ import {
   uuid,
   customType,
 } from "drizzle-orm/pg-core";
-import { APPOINTMENT_STATUSES, LIMITS, ROLES } from "../lib/shared/model";
+import { APPOINTMENT_STATUSES, LIMITS, MESSAGE_KINDS, ROLES, type MessageKind } from "../lib/shared/model";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -219,6 +219,7 @@ export const messages = pgTable(
     senderId: uuid("sender_id").notNull(),
     clientId: uuid("client_id").notNull(),
     body: text("body").notNull(),
+    kind: text("kind").$type<MessageKind>().notNull().default("message"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -232,6 +233,7 @@ export const messages = pgTable(
       foreignColumns: [roomMembers.roomId, roomMembers.userId],
     }),
     check("messages_seq_positive", sql`${t.seq} > 0`),
+    check("messages_kind", sql`${t.kind} in (${inList(MESSAGE_KINDS)})`),
     // Empty only for a message of files alone (lib/attachments checks it has some).
     check("messages_body_length", sql`char_length(${t.body}) between 0 and ${sql.raw(String(LIMITS.messageMax))}`),
   ],

@@ -3,6 +3,7 @@ import type { AttachmentJson } from "@/lib/attachments/views";
 import { MessageAttachments } from "./message-attachments";
 import type { DeliveryState } from "@/lib/client/thread-merge";
 import { formatInstant } from "@/lib/shared/format";
+import type { MessageKind } from "@/lib/shared/model";
 
 const STATE_LABEL: Record<DeliveryState, string> = {
   sending: "Sending…",
@@ -24,6 +25,7 @@ export function MessageItem({
   onDiscard,
   attachments = [],
   photoFrom,
+  kind = "message",
 }: {
   mine: boolean;
   senderName: string;
@@ -37,8 +39,34 @@ export function MessageItem({
   attachments?: AttachmentJson[];
   /** Who a photo is from, for its alt text ("Photo from Carol Anderson, 1 Dec 14:02"). */
   photoFrom?: string;
+  kind?: MessageKind;
 }) {
   const time = formatInstant(createdAt, "dayMonthTime", timeZone);
+  if (kind === "system") {
+    return (
+      <li className="flex justify-center px-2" data-kind="system">
+        <p className="rounded-full bg-slate-100 px-3 py-1 text-center text-xs text-slate-700">
+          {body} <time dateTime={createdAt}>{time}</time>
+        </p>
+      </li>
+    );
+  }
+  if (kind === "auto_reply") {
+    return (
+      <li className={`flex flex-col ${mine ? "items-end" : "items-start"}`} data-kind="auto_reply">
+        <div className="max-w-[85%] rounded-2xl border border-dashed border-amber-400 bg-amber-50 px-4 py-2 text-slate-900 sm:max-w-[70%]">
+          <p className="text-xs font-semibold tracking-wide text-amber-900 uppercase">
+            Automatic reply<span className="sr-only"> on behalf of {senderName}:</span>
+          </p>
+          <p className="break-words whitespace-pre-wrap">{body}</p>
+        </div>
+        <p className="mt-1 flex flex-wrap items-center gap-2 px-1 text-xs text-slate-600">
+          <span aria-hidden="true">{senderName} (automatic)</span>
+          <time dateTime={createdAt}>{time}</time>
+        </p>
+      </li>
+    );
+  }
   const files = (
     <MessageAttachments attachments={attachments} photoAlt={`Photo from ${photoFrom ?? senderName}, ${time}`} />
   );

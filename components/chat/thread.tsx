@@ -126,9 +126,10 @@ export function Thread({
                   body={m.body}
                   createdAt={m.createdAt}
                   timeZone={timeZone}
-                  state={stateOf(m)}
+                  state={m.kind === "message" ? stateOf(m) : null}
                   attachments={m.attachments}
                   photoFrom={m.senderId === meId ? "you" : otherName}
+                  kind={m.kind}
                 />
               ))}
               {pending.map((p) => (

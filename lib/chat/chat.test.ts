@@ -7,6 +7,7 @@ import { appointments, chatRooms, doctorProfiles, messages, roomMembers, users, 
 import { setupTestDatabase } from "@/test/db";
 import { requestAppointment, transitionAppointment } from "@/lib/appointments/requests";
 import { recountRoomMembers } from "./member-state";
+import { postNotice } from "./notices";
 import { markRead, messagesAfter, PAGE_SIZE, POLL_LIMIT, sendMessage, threadPage } from "./messages";
 import { listConversations, unreadTotal } from "@/lib/chat/lists";
 import { roomForMember } from "@/lib/chat/rooms";
@@ -479,6 +480,39 @@ async function memberStateMismatches(roomIds: string[]): Promise<string[]> {
     ];
   });
 }
+
+describe("postNotice (lines no person typed)", () => {
+  it("takes the next sequence number, is unread for the other member only, keeps its kind and keeps the counters exact", async () => {
+    const room = await makeRoom();
+    await send(room.roomId, room.patient, "p1");
+    const notice = await db().transaction((tx) =>
+      postNotice(tx, { roomId: room.roomId, senderId: room.doctor, kind: "auto_reply", body: "I am away" }),
+    );
+    expect(notice.seq).toBe(2);
+    expect(await memberStateMismatches([room.roomId])).toEqual([]);
+    expect(await unreadTotal(room.patient)).toBe(1);
+    expect(await unreadTotal(room.doctor)).toBe(1);
+    const page = await threadPage({ roomId: room.roomId, userId: room.patient });
+    expect(page.messages.map((m) => [m.seq, m.kind, m.body])).toEqual([
+      [1, "message", "p1"],
+      [2, "auto_reply", "I am away"],
+    ]);
+    const next = await send(room.roomId, room.doctor, "d3");
+    expect(next.message.seq).toBe(3);
+  });
+
+  it("writes nothing when its transaction rolls back", async () => {
+    const room = await makeRoom();
+    await expect(
+      db().transaction(async (tx) => {
+        await postNotice(tx, { roomId: room.roomId, senderId: room.patient, kind: "system", body: "Moved" });
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await storedMessages(room.roomId)).toEqual([]);
+    expect((await roomRow(room.roomId)).lastSeq).toBe(0);
+  });
+});
 
 describe("the members' kept counters", () => {
   it("match their definition after sends, cursor moves and the sender's seenSeq rule", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ChatMessage } from "./messages";
 import type { AttachmentJson } from "@/lib/attachments/views";
+import type { MessageKind } from "@/lib/shared/model";
 import type { ConversationSummary, RecentMessage } from "@/lib/chat/lists";
 
 /** A message as the browser holds it (dates as ISO strings), from the action and the endpoint alike. */
@@ -9,6 +10,7 @@ export interface ChatMessageJson {
   senderId: string;
   clientId: string;
   body: string;
+  kind: MessageKind;
   createdAt: string;
   attachments: AttachmentJson[];
 }
@@ -19,6 +21,7 @@ export function toMessageJson(m: ChatMessage): ChatMessageJson {
     senderId: m.senderId,
     clientId: m.clientId,
     body: m.body,
+    kind: m.kind,
     createdAt: m.createdAt.toISOString(),
     attachments: m.attachments ?? [],
   };

@@ -12,6 +12,7 @@ import { keyOf, RATE_LIMITS, retryMessage, SENDING_TOO_FAST } from "@/lib/rate-l
 import { FILES_MISSING, checkFileCount, filesTooLarge } from "@/lib/attachments/attach";
 import { attachmentLimits } from "@/lib/attachments/limits";
 import { toAttachmentJson, withAttachments, type AttachmentJson } from "@/lib/attachments/views";
+import type { MessageKind } from "@/lib/shared/model";
 import { me, them } from "./aliases";
 import { unreadAfter } from "./member-state";
 import { OPEN_ROOM_STATUSES, requireMember } from "./rooms";
@@ -24,6 +25,8 @@ export interface ChatMessage {
   senderId: string;
   clientId: string;
   body: string;
+  /** A person's message, or a line no person typed (lib/chat/notices.ts). */
+  kind: MessageKind;
   createdAt: Date;
   /** Files sent with the message (lib/attachments), in order; absent where not loaded. */
   attachments?: AttachmentJson[];
@@ -34,6 +37,7 @@ const messageColumns = {
   senderId: messages.senderId,
   clientId: messages.clientId,
   body: messages.body,
+  kind: messages.kind,
   createdAt: messages.createdAt,
 };
 
@@ -155,6 +159,7 @@ export async function sendMessage(input: {
         senderId: row.sender_id!,
         clientId: row.client_id!,
         body: row.body!,
+        kind: "message",
         createdAt: new Date(row.created_at!),
         attachments: (row.files ?? []).map(toAttachmentJson),
       };

@@ -9,6 +9,14 @@ export type Role = (typeof ROLES)[number];
 export const APPOINTMENT_STATUSES = ["requested", "accepted", "declined", "cancelled", "completed"] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
+/**
+ * What a line in a thread is: a person's message, the automatic reply sent for a doctor who is away
+ * (marked as such, never mistaken for the doctor's own words), or a system line recording a change
+ * to the appointment ("Moved from … to …").
+ */
+export const MESSAGE_KINDS = ["message", "auto_reply", "system"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
 /** Limits shared by the database checks, the zod schemas and the forms' hints. */
 export const LIMITS = {
   nameMax: 100,
