@@ -49,22 +49,27 @@ describe("sign-in limits that stop guessing without locking out the person", () 
 describe("sign-in timing", () => {
   it("an unknown address and a known one with a wrong password take the same time (median of 20 each)", async () => {
     const email = await account();
-    const times = { known: [] as number[], unknown: [] as number[] };
-    for (let i = 0; i < 20; i++)
-      for (const kind of ["known", "unknown"] as const) {
-        const started = performance.now();
-        const user = await verifyCredentials({
-          email: kind === "known" ? email : `nobody.${i}@example.test`,
-          password: "wrong password",
-        });
-        times[kind].push(performance.now() - started);
-        expect(user).toBeNull();
-      }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const [known, unknown] = [median(times.known), median(times.unknown)];
-    // Both do one argon2id verification (tens of milliseconds); within a fifth of each other.
-    expect(Math.abs(known - unknown), `medians ${known.toFixed(1)} ms and ${unknown.toFixed(1)} ms`).toBeLessThan(
-      0.2 * Math.max(known, unknown),
-    );
+    // Both do one argon2id verification (tens of milliseconds); within a fifth of each other. A
+    // machine busy with other test files can skew one round, so up to three rounds are taken: a
+    // real difference (one side skipping the hash) shows in every round and still fails.
+    const rounds: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const times = { known: [] as number[], unknown: [] as number[] };
+      for (let i = 0; i < 20; i++)
+        for (const kind of ["known", "unknown"] as const) {
+          const started = performance.now();
+          const user = await verifyCredentials({
+            email: kind === "known" ? email : `nobody.${round}.${i}@example.test`,
+            password: "wrong password",
+          });
+          times[kind].push(performance.now() - started);
+          expect(user).toBeNull();
+        }
+      const [known, unknown] = [median(times.known), median(times.unknown)];
+      rounds.push(`${known.toFixed(1)} ms and ${unknown.toFixed(1)} ms`);
+      if (Math.abs(known - unknown) < 0.2 * Math.max(known, unknown)) return;
+    }
+    expect.fail(`medians differ by more than a fifth in every round: ${rounds.join("; ")}`);
   });
 });
