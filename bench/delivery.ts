@@ -21,12 +21,11 @@
  */
 import "../scripts/load-env";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { openPostgres } from "@/db/client";
 import { REFETCH } from "@/lib/client/query-keys";
 import { actionId, callAction } from "./actions";
+import { freePort } from "./free-port";
 import { machineLoad, machineSnapshot, type MachineLoad } from "./machine";
 import { openEventStream, rssMb, scratchDatabase, sessionCookies, startApp, type AppServer } from "./server";
 import { percentile, table } from "./stats";
@@ -38,6 +37,8 @@ const PAIRS = 100;
 const MANY = Number(process.env.BENCH_DELIVERY_MANY ?? 1000);
 const MEMORY_SECONDS = Number(process.env.BENCH_DELIVERY_MEMORY_SECONDS ?? (QUICK ? 10 : 30));
 const ROUND_TRIP_SENDS = 100;
+/** BENCH_DELIVERY_ONLY: some of delivery,trips,memory. */
+const ONLY = new Set((process.env.BENCH_DELIVERY_ONLY ?? "delivery,trips,memory").split(","));
 
 const GOALS = { p95: 100, p99: 200, roundTrips: 4, peakMb: 300 };
 
@@ -438,31 +439,27 @@ async function roundTrips(a: AppServer, pairs: Pair[], mode: "browser" | "bare")
 }
 
 /**
- * Forces a full garbage collection in the server: writing a heap snapshot (SIGUSR2, the server
- * runs with --heapsnapshot-signal) collects first. Waits for the file, then removes it.
+ * Forces a full garbage collection in the server through its inspector (A runs with --inspect on
+ * a port of its own): HeapProfiler.collectGarbage, sent by a child Node with a WebSocket client.
  */
-async function forceGc(server: AppServer, dir: string): Promise<void> {
-  const before = new Set(fs.readdirSync(dir));
-  process.kill(server.pid, "SIGUSR2");
-  const deadline = Date.now() + 120_000;
-  let last = -1;
-  while (Date.now() < deadline) {
-    await sleep(500);
-    const file = fs.readdirSync(dir).find((f) => !before.has(f) && f.endsWith(".heapsnapshot"));
-    if (!file) continue;
-    const size = fs.statSync(path.join(dir, file)).size;
-    if (size > 0 && size === last) {
-      fs.rmSync(path.join(dir, file), { force: true });
-      return;
-    }
-    last = size;
-  }
-  throw new Error("the server wrote no heap snapshot (forced collection) within 2 minutes");
+async function forceGc(inspectPort: number): Promise<void> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  if (!target) throw new Error("the server's inspector lists no target");
+  const script = `
+    const ws = new WebSocket(${JSON.stringify(target.webSocketDebuggerUrl)});
+    ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" }));
+    ws.onmessage = (m) => { if (JSON.parse(m.data).id === 1) { ws.close(); process.exit(0); } };
+    ws.onerror = () => process.exit(1);
+    setTimeout(() => process.exit(2), 60000);`;
+  const done = spawnSync(process.execPath, ["--experimental-websocket", "--no-warnings", "-e", script]);
+  if (done.status !== 0) throw new Error(`forcing a collection failed (${done.status}): ${done.stderr}`);
 }
 
 /** MANY streams on A while their rooms receive RATE messages per second (sent through B). */
-async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], snapshotDir: string) {
-  await forceGc(a, snapshotDir);
+async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], inspectPort: number) {
+  await forceGc(inspectPort);
   await sleep(1_000);
   const before = rssMb(a.pid);
   const machineBefore = machineSnapshot();
@@ -479,6 +476,10 @@ async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], snapshotDi
   const connectMs = performance.now() - started;
   const streams = (await health(a)).liveStreams;
   const connected = rssMb(a.pid);
+  // What the streams hold alive, apart from the garbage connecting them left behind.
+  await forceGc(inspectPort);
+  await sleep(500);
+  const connectedLive = rssMb(a.pid);
   // The doctors send into the crowd's rooms from B, so A does only what a stream holder does.
   const tally = newTally();
   const sendStart = performance.now();
@@ -499,13 +500,15 @@ async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], snapshotDi
   const load = machineLoad(machineBefore);
   abort.abort();
   await sleep(3_000);
-  await forceGc(a, snapshotDir);
+  await forceGc(inspectPort);
   await sleep(1_000);
   return {
     clients: crowd.length,
     connectMs,
     beforeMb: before,
     connectedMb: connected,
+    connectedLiveMb: connectedLive,
+    liveKbPerStream: ((connectedLive - before) * 1024) / crowd.length,
     peakMb: peak,
     perConnectionKb: ((connected - before) * 1024) / crowd.length,
     streamsWhileConnected: streams,
@@ -523,7 +526,7 @@ async function main() {
   databaseUrl = db.url;
   const secret = crypto.randomBytes(33).toString("base64");
   const servers: AppServer[] = [];
-  const snapshotDir = fs.mkdtempSync(path.join(os.tmpdir(), "carebridge-heap-"));
+  const inspectPort = await freePort();
   const failures: string[] = [];
   try {
     const { pairs, crowd } = await makePeople(db.url, secret);
@@ -532,7 +535,7 @@ async function main() {
       databaseUrl: db.url,
       secret,
       env,
-      nodeArgs: ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshotDir}`],
+      nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`],
     });
     const b = await startApp({ databaseUrl: db.url, secret, env });
     servers.push(a, b);
@@ -540,13 +543,27 @@ async function main() {
     // Warm both up (first requests load routes, fill pools and caches), then measure.
     await run("browser", a, b, pairs, QUICK ? 3 : 5);
     await run("bare", a, b, pairs, QUICK ? 2 : 5);
+    if (ONLY.has("delivery")) await deliveryRuns(a, b, pairs, failures);
+    if (ONLY.has("trips")) await roundTripFigures(a, pairs, failures);
+    if (ONLY.has("memory")) await memoryFigures(a, b, crowd, inspectPort, failures);
+  } finally {
+    for (const s of servers) await s.stop();
+    await db.drop();
+  }
+  console.log(failures.length ? `\nFAIL: ${failures.join("; ")}` : "\nPASS: every goal met");
+  process.exit(failures.length ? 1 : 0);
+}
+
+const fmt = (x: number) => x.toFixed(1);
+
+async function deliveryRuns(a: AppServer, b: AppServer, pairs: Pair[], failures: string[]) {
+  {
     console.log(
       `Delivery: ${RATE} messages/s for ${SECONDS} s from ${PAIRS} patients on A (${a.origin}) to ${PAIRS} doctors on B (${b.origin}), 200 clients.`,
     );
 
     const runs: RunFigures[] = [];
     for (const mode of ["browser", "bare", "polling"] as const) runs.push(await run(mode, a, b, pairs));
-    const fmt = (x: number) => x.toFixed(1);
     console.log(
       "\n" +
         table(
@@ -595,7 +612,11 @@ async function main() {
       `Goal (browser-like receivers: p95 < ${GOALS.p95} ms, p99 < ${GOALS.p99} ms, 0 lost, 0 duplicated, 0 errors): ${ok && !failures.length ? "met" : "NOT met"}.`,
     );
     if (!ok) failures.push(`browser p95 ${fmt(browser.p95)} / p99 ${fmt(browser.p99)} ms`);
+  }
+}
 
+async function roundTripFigures(a: AppServer, pairs: Pair[], failures: string[]) {
+  {
     const trips = [await roundTrips(a, pairs, "browser"), await roundTrips(a, pairs, "bare")];
     console.log(
       `\nRound trips per send (statements A sent to PostgreSQL, counted in its driver; ${ROUND_TRIP_SENDS} sends one at a time, session read included):`,
@@ -608,13 +629,20 @@ async function main() {
       if (!(t.perSend <= GOALS.roundTrips) || t.errors)
         failures.push(`${t.via}: ${t.perSend.toFixed(2)} statements per send, ${t.errors} errors`);
     }
+  }
+}
 
-    const many = await crowdMemory(a, b, crowd, snapshotDir);
+async function memoryFigures(a: AppServer, b: AppServer, crowd: Pair[], inspectPort: number, failures: string[]) {
+  {
+    const many = await crowdMemory(a, b, crowd, inspectPort);
     console.log(
       `\n${many.clients} streams on A receiving ${RATE} msg/s for ${MEMORY_SECONDS} s (${many.messages} messages sent through B, ${many.events} events received, ${many.sendErrors} send errors):`,
     );
     console.log(
       `  RSS settled ${fmt(many.beforeMb)} MB → connected ${fmt(many.connectedMb)} MB (${many.perConnectionKb.toFixed(0)} kB per stream, connected in ${(many.connectMs / 1000).toFixed(1)} s, ${many.streamsWhileConnected} live streams)`,
+    );
+    console.log(
+      `  after a forced collection, still connected: ${fmt(many.connectedLiveMb)} MB (${many.liveKbPerStream.toFixed(0)} kB held per stream)`,
     );
     console.log(`  peak RSS under load (sampled every 100 ms): ${fmt(many.peakMb)} MB (goal < ${GOALS.peakMb} MB)`);
     console.log(
@@ -624,13 +652,7 @@ async function main() {
     if (!(many.peakMb < GOALS.peakMb)) failures.push(`peak RSS ${fmt(many.peakMb)} MB with ${many.clients} streams`);
     if (many.streamsAfter !== 0 || many.sendErrors)
       failures.push(`memory run: ${many.streamsAfter} streams left, ${many.sendErrors} send errors`);
-  } finally {
-    for (const s of servers) await s.stop();
-    await db.drop();
-    fs.rmSync(snapshotDir, { recursive: true, force: true });
   }
-  console.log(failures.length ? `\nFAIL: ${failures.join("; ")}` : "\nPASS: every goal met");
-  process.exit(failures.length ? 1 : 0);
 }
 
 main().catch((error: unknown) => {
