@@ -108,9 +108,20 @@ async function makePeople(url: string, secret: string): Promise<{ pairs: Pair[];
 type Mode = "browser" | "bare" | "polling";
 type StreamEvent = { type: string; roomId?: string; seq?: number; from?: string };
 
-/** Opens the user's event stream (everything but "ready" to `onEvent`); resolves once subscribed. */
-const openStream = (origin: string, cookie: string, onEvent: (event: StreamEvent) => void, signal: AbortSignal) =>
-  openEventStream(origin, cookie, (event) => event.type !== "ready" && onEvent(event), signal);
+/**
+ * Opens the user's event stream (everything but "ready" to `onEvent`); resolves once subscribed.
+ * A connection the server closed as it was reused (keep-alive's race) is opened again, as
+ * EventSource would.
+ */
+async function openStream(origin: string, cookie: string, onEvent: (event: StreamEvent) => void, signal: AbortSignal) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openEventStream(origin, cookie, (event) => event.type !== "ready" && onEvent(event), signal);
+    } catch (error) {
+      if (attempt >= 3 || signal.aborted) throw error;
+    }
+  }
+}
 
 interface Tally {
   /** Every attempted send of the run, by clientId. */
@@ -442,18 +453,32 @@ async function roundTrips(a: AppServer, pairs: Pair[], mode: "browser" | "bare")
  * Forces a full garbage collection in the server through its inspector (A runs with --inspect on
  * a port of its own): HeapProfiler.collectGarbage, sent by a child Node with a WebSocket client.
  */
-async function forceGc(inspectPort: number): Promise<void> {
+async function forceGc(inspectPort: number, snapshotFile?: string): Promise<void> {
   const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as {
     webSocketDebuggerUrl: string;
   }[];
   if (!target) throw new Error("the server's inspector lists no target");
   const script = `
     const ws = new WebSocket(${JSON.stringify(target.webSocketDebuggerUrl)});
-    ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" }));
-    ws.onmessage = (m) => { if (JSON.parse(m.data).id === 1) { ws.close(); process.exit(0); } };
+    const file = ${JSON.stringify(snapshotFile ?? "")};
+    const chunks = [];
+    ws.onopen = () => ws.send(JSON.stringify(file
+      ? { id: 1, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }
+      : { id: 1, method: "HeapProfiler.collectGarbage" }));
+    ws.onmessage = (m) => {
+      const message = JSON.parse(m.data);
+      if (message.method === "HeapProfiler.addHeapSnapshotChunk") chunks.push(message.params.chunk);
+      if (message.id === 1) {
+        if (file) require("node:fs").writeFileSync(file, chunks.join(""));
+        ws.close();
+        process.exit(0);
+      }
+    };
     ws.onerror = () => process.exit(1);
     setTimeout(() => process.exit(2), 60000);`;
-  const done = spawnSync(process.execPath, ["--experimental-websocket", "--no-warnings", "-e", script]);
+  const done = spawnSync(process.execPath, ["--experimental-websocket", "--no-warnings", "-e", script], {
+    maxBuffer: 1 << 20,
+  });
   if (done.status !== 0) throw new Error(`forcing a collection failed (${done.status}): ${done.stderr}`);
 }
 
@@ -462,6 +487,8 @@ async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], inspectPor
   await forceGc(inspectPort);
   await sleep(1_000);
   const before = rssMb(a.pid);
+  const heapFile = process.env.BENCH_DELIVERY_HEAP_SNAPSHOT;
+  if (heapFile) await forceGc(inspectPort, heapFile.replace(/(\.heapsnapshot)?$/, "-before.heapsnapshot"));
   const machineBefore = machineSnapshot();
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(a.pid))), 100);
@@ -480,6 +507,9 @@ async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], inspectPor
   await forceGc(inspectPort);
   await sleep(500);
   const connectedLive = rssMb(a.pid);
+  // BENCH_DELIVERY_HEAP_SNAPSHOT=file: a heap snapshot of A with the streams connected (its
+  // settled state before them is the same file with "-before" added), to see what a stream holds.
+  if (process.env.BENCH_DELIVERY_HEAP_SNAPSHOT) await forceGc(inspectPort, process.env.BENCH_DELIVERY_HEAP_SNAPSHOT);
   // The doctors send into the crowd's rooms from B, so A does only what a stream holder does.
   const tally = newTally();
   const sendStart = performance.now();
