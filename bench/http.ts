@@ -12,6 +12,7 @@ import autocannon from "autocannon";
 import { openPostgres } from "@/db/client";
 import type { benchPeople, DatasetSize } from "./dataset";
 import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from "./cpu";
+import { machineLoad, machineSnapshot } from "./machine";
 import { sessionCookies, startApp } from "./server";
 
 export interface LoadResult {
@@ -28,7 +29,17 @@ export interface LoadResult {
   processes: number;
   /** CPU ms per request spent by the server, PostgreSQL and the load generator. */
   cpuMsPerRequest: CpuSnapshot;
+  /** Open loop: the requests per second offered (70 % of the constant route's saturation rate). */
+  offeredRate?: number;
+  /** The machine's idle share during the run, and the warning when others used > 15 % of it. */
+  machine: string;
+  othersShare: number;
 }
+
+/** The open-loop run offers this share of the constant route's saturated rate. */
+export const OPEN_LOOP_SHARE = 0.7;
+/** Connections for the open-loop run: enough that a slow answer never holds the next request back. */
+const OPEN_LOOP_CONNECTIONS = 200;
 
 const CONNECTIONS = 50;
 
@@ -119,13 +130,17 @@ async function load(
   all: Session[],
   seconds: number,
   constant = false,
+  /** Open loop at this many requests per second (autocannon corrects for coordinated omission). */
+  rate?: number,
 ): Promise<LoadResult> {
   let next = 0;
   const before = cpuSnapshot(server.pid);
+  const machineBefore = machineSnapshot();
   const result = await autocannon({
     url: server.origin,
-    connections: CONNECTIONS,
+    connections: rate ? OPEN_LOOP_CONNECTIONS : CONNECTIONS,
     duration: seconds,
+    ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}),
     // Each connection keeps one person (its context lives as long as the connection). Not
     // `setupClient` + `client.setRequest`: requests built that way cost the server ten times as much
     // (measured: 110 against 1 100 req/s on the constant route), which hid the app's own figures.
@@ -144,7 +159,11 @@ async function load(
     ],
   });
   const after = cpuSnapshot(server.pid);
+  const machine = machineLoad(machineBefore);
   return {
+    offeredRate: rate,
+    machine: machine.line,
+    othersShare: machine.othersShare,
     name,
     path: pathFor(all[0]!),
     constant,
@@ -216,7 +235,25 @@ async function loadOneServer(input: {
         `  ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms} ms, statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors; ` +
           `CPU ms per request: server ${cpu.server.toFixed(2)}, PostgreSQL ${cpu.postgres.toFixed(2)}, load generator ${cpu.generator.toFixed(2)}`,
       );
+      console.log(`    ${r.machine}`);
       results.push(r);
+    }
+    // p99 at saturation is queueing (the constant route's own is ~100 ms there): offer each data
+    // endpoint 70 % of the constant route's saturated rate, open loop, and read p50/p99 there.
+    const ceiling = results.find((r) => r.constant)?.requestsPerSecond;
+    if (ceiling) {
+      const rate = OPEN_LOOP_SHARE * ceiling;
+      console.log(
+        `  open loop at ${rate.toFixed(0)} req/s (${OPEN_LOOP_SHARE * 100} % of the constant route's ${ceiling.toFixed(0)}):`,
+      );
+      for (const e of endpoints) {
+        const r = await load({ ...server, processes }, e.name, e.path, all, SECONDS, e.constant, rate);
+        console.log(
+          `    ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s answered, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
+        );
+        console.log(`      ${r.machine}`);
+        results.push(r);
+      }
     }
     return results;
   } finally {

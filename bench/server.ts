@@ -76,7 +76,7 @@ export async function startApp(input: {
   }
   const port = await freePort();
   const args = input.processes
-    ? ["--import", "tsx", path.join(dir, "scripts/start.ts")]
+    ? ["--conditions=react-server", "--import", "tsx", path.join(dir, "scripts/start.ts")]
     : [...(input.nodeArgs ?? []), nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"];
   const child = spawn(process.execPath, args, {
     cwd: dir,

@@ -10,6 +10,11 @@ import postgres from "postgres";
 import { acquireLock } from "./lock";
 import * as schema from "./schema";
 
+declare global {
+  /** Statements sent by this process, counted only with CAREBRIDGE_COUNT_QUERIES=1 (benchmarks). */
+  var __carebridgeQueryCount: number | undefined;
+}
+
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
@@ -61,9 +66,18 @@ export function openPostgres(
   url: string,
   options: { max?: number; /** Called for each statement sent (tests count round trips). */ onQuery?: () => void } = {},
 ): DatabaseHandle {
+  // CAREBRIDGE_COUNT_QUERIES=1, set only by the benchmarks: every statement this process sends is
+  // counted (GET /api/health reports it with CAREBRIDGE_METRICS=1), for round trips per send.
+  const counting = process.env.CAREBRIDGE_COUNT_QUERIES === "1";
+  const onQuery = counting
+    ? () => {
+        globalThis.__carebridgeQueryCount = (globalThis.__carebridgeQueryCount ?? 0) + 1;
+        options.onQuery?.();
+      }
+    : options.onQuery;
   const sql = postgres(url, {
     max: options.max ?? 10,
-    ...(options.onQuery ? { debug: options.onQuery } : {}),
+    ...(onQuery ? { debug: onQuery } : {}),
     // Seconds between a failed connection and the next attempt. postgres.js's default grows to
     // 20 s, and queries queue behind it: while the server is down pages hang instead of failing,
     // and once it is back the app (and the LISTEN connection, which shares this) stays away.

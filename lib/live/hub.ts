@@ -66,10 +66,19 @@ export function createLiveHub(handle: DatabaseHandle): LiveHub {
       return;
     }
     const { event, unread } = parsed;
+    // One event object per distinct unread total, so users (and their streams) that get the same
+    // one share its encoded frame (lib/live/stream.ts) instead of each building its own.
+    const withTotal = new Map<number, LiveEvent>();
     for (const userId of new Set(parsed.to)) {
       const total = unread?.[userId];
       const own = total !== undefined && (event.type === "message" || event.type === "read");
-      deliver(userId, own ? { ...event, unread: total } : event);
+      if (!own) {
+        deliver(userId, event);
+        continue;
+      }
+      let variant = withTotal.get(total);
+      if (!variant) withTotal.set(total, (variant = { ...event, unread: total }));
+      deliver(userId, variant);
     }
   };
 

@@ -130,3 +130,32 @@ describe("liveEventStream and sign-out", () => {
     expect(rt.listenerCount()).toBe(0);
   });
 });
+
+describe("shared framing", () => {
+  it("encodes an event once and hands every stream that gets it the same bytes", async () => {
+    const rt = fakeRealtime();
+    const controller = new AbortController();
+    const readers = ["u1", "u1", "u2"].map((userId) =>
+      liveEventStream({ userId, hub: rt, signal: controller.signal }).getReader(),
+    );
+    for (const reader of readers) await readUntil(reader, '"ready"');
+    const event = {
+      type: "appointment",
+      appointmentId: "6f1c0a8e-0000-4000-8000-000000000003",
+      status: "accepted",
+    } as const;
+    rt.emit("u1", event);
+    rt.emit("u2", event);
+    const chunks = await Promise.all(readers.map(async (r) => (await r.read()).value!));
+    expect(new TextDecoder().decode(chunks[0])).toBe(`data: ${JSON.stringify(event)}\n\n`);
+    expect(chunks[1]).toBe(chunks[0]);
+    expect(chunks[2]).toBe(chunks[0]);
+    // A different event object (another user's unread total) gets its own frame.
+    const other = { ...event, status: "cancelled" } as const;
+    rt.emit("u2", other);
+    const next = (await readers[2]!.read()).value!;
+    expect(next).not.toBe(chunks[0]);
+    expect(new TextDecoder().decode(next)).toContain('"cancelled"');
+    controller.abort();
+  });
+});

@@ -10,7 +10,21 @@ export const MAX_STREAM_MS = 60 * 60_000;
 const RETRY_MS = 3_000;
 
 const encoder = new TextEncoder();
-const frame = (event: LiveEvent) => encoder.encode(`data: ${JSON.stringify(event)}\n\n`);
+const RETRY_FRAME = encoder.encode(`retry: ${RETRY_MS}\n\n`);
+const HEARTBEAT_FRAME = encoder.encode(": heartbeat\n\n");
+
+/**
+ * Each event's SSE frame, encoded once: every stream that gets the same event object (all streams
+ * of one user, and every user for an event without a per-user part) enqueues the same bytes
+ * instead of serializing and encoding its own copy. Streams only read the chunks they are given.
+ */
+const frames = new WeakMap<LiveEvent, Uint8Array>();
+export function frameOf(event: LiveEvent): Uint8Array {
+  let bytes = frames.get(event);
+  if (!bytes) frames.set(event, (bytes = encoder.encode(`data: ${JSON.stringify(event)}\n\n`)));
+  return bytes;
+}
+const READY_FRAME = frameOf({ type: "ready" });
 
 /**
  * The Server-Sent Events stream of one signed-in user. Everything it holds (the subscription,
@@ -56,11 +70,11 @@ export function liveEventStream(input: {
       input.signal.addEventListener("abort", cleanup);
       if (input.signal.aborted) return cleanup();
 
-      send(encoder.encode(`retry: ${RETRY_MS}\n\n`));
+      send(RETRY_FRAME);
       try {
         const off = await input.hub.subscribe(input.userId, (event) => {
           if (event.type === "session-ended" && event.sessionId && event.sessionId !== input.sessionId) return;
-          send(frame(event));
+          send(frameOf(event));
           if (event.type === "session-ended") cleanup();
         });
         // The client may have left while we subscribed.
@@ -70,8 +84,8 @@ export function liveEventStream(input: {
         console.error("Could not subscribe to live updates:", describeError(error));
         return cleanup();
       }
-      send(frame({ type: "ready" }));
-      const heartbeat = setInterval(() => send(encoder.encode(": heartbeat\n\n")), input.heartbeatMs ?? HEARTBEAT_MS);
+      send(READY_FRAME);
+      const heartbeat = setInterval(() => send(HEARTBEAT_FRAME), input.heartbeatMs ?? HEARTBEAT_MS);
       timers.push(heartbeat, setTimeout(cleanup, input.maxMs ?? MAX_STREAM_MS));
     },
     cancel() {

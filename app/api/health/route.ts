@@ -6,7 +6,11 @@ export async function GET() {
   await connection();
   const headers = { "cache-control": "no-store" };
   // Benchmarks and leak checks ask how many live streams this instance holds; only when enabled.
-  const metrics = process.env.CAREBRIDGE_METRICS === "1" ? { liveStreams: liveHub().listenerCount() } : {};
+  // With CAREBRIDGE_COUNT_QUERIES=1 too, the statements this process has sent to PostgreSQL.
+  const metrics =
+    process.env.CAREBRIDGE_METRICS === "1"
+      ? { liveStreams: liveHub().listenerCount(), queries: globalThis.__carebridgeQueryCount ?? 0 }
+      : {};
   return (await databaseReachable())
     ? Response.json({ status: "ok", database: "reachable", ...metrics }, { headers })
     : Response.json({ status: "unavailable", database: "unreachable", ...metrics }, { status: 503, headers });
