@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { Button, buttonClasses } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import type { AttachmentJson } from "@/lib/attachments/views";
 import { ACCEPTED_TYPES, formatBytes, type AcceptedType } from "@/lib/shared/attachments";
@@ -57,14 +58,18 @@ function Photo({ attachment, alt }: { attachment: AttachmentJson; alt: string })
             height={attachment.height ?? undefined}
             className="mx-auto h-auto max-h-[70dvh] w-auto max-w-full"
           />
-          <div className="mt-3 flex justify-end gap-2">
+          <div className="mt-3 flex flex-wrap items-center justify-end gap-2">
             <a
               href={fileUrl(attachment.id)}
               download={attachment.name}
-              className="text-sm font-medium text-brand-700 underline"
+              className={buttonClasses("secondary", "sm", "max-w-full")}
             >
-              Download {attachment.name}
+              <span className="truncate">Download {attachment.name}</span>
             </a>
+            {/* Escape and the backdrop close it too; a phone has neither key nor much backdrop. */}
+            <Button size="sm" onClick={() => setOpen(false)}>
+              Close
+            </Button>
           </div>
         </Dialog>
       ) : null}

@@ -83,9 +83,9 @@ export function Thread({
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
       }}
       onDrop={(e) => {
+        setDragging(false);
         if (!open || e.dataTransfer.files.length === 0) return;
         e.preventDefault();
-        setDragging(false);
         uploads.add([...e.dataTransfer.files]);
       }}
     >
@@ -158,6 +158,13 @@ export function Thread({
               : `${otherName} sent ${latestIncoming.attachments.length === 1 ? "a file" : `${latestIncoming.attachments.length} files`}.`
             : ""}
         </p>
+        {dragging ? (
+          <div className="pointer-events-none absolute inset-0 flex items-center justify-center bg-white/80">
+            <p className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white shadow-md">
+              Drop files to attach them
+            </p>
+          </div>
+        ) : null}
         {showJump ? (
           <div className="pointer-events-none absolute inset-x-0 bottom-3 flex justify-center">
             <Button size="sm" className="pointer-events-auto shadow-md" onClick={scrollToBottom}>
