@@ -31,7 +31,7 @@ const THUMBNAIL_GOAL_MS = 20;
 /** "No slower": the median first paint with files within 10 % (or 25 ms) of the one without. */
 const PAINT_TOLERANCE = { share: 0.1, ms: 25 };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-/** BENCH_ATTACHMENTS_ONLY: `transfers` or `thread`, to run one half. */
+/** BENCH_ATTACHMENTS_ONLY: `transfers` or `thread`, to run one half; BENCH_ATTACHMENTS_NODE_ARGS: the server's Node flags. */
 const ONLY = process.env.BENCH_ATTACHMENTS_ONLY;
 
 const errors: string[] = [];
@@ -401,6 +401,7 @@ async function main() {
       databaseUrl: url,
       secret,
       env: { ATTACHMENT_UPLOADS_PER_MINUTE: "10000", ATTACHMENT_QUOTA_MB: "100000" },
+      nodeArgs: process.env.BENCH_ATTACHMENTS_NODE_ARGS?.split(" ").filter(Boolean),
     });
     const [patientCookie, doctorCookie] = await sessionCookies(secret, url, [
       { id: PATIENT, role: "patient" },

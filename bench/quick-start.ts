@@ -115,26 +115,36 @@ export async function chatPageFirstLoadJs(input: {
     const page = await context.newPage();
     const scripts: { url: string; transferBytes: number; bodyBytes: number; encoding: string }[] = [];
     const pending: Promise<void>[] = [];
+    const failures: string[] = [];
     page.on("requestfinished", (request) => {
       if (request.resourceType() !== "script") return;
       pending.push(
         (async () => {
-          const sizes = await request.sizes();
-          const response = await request.response();
-          const body = await response?.body().catch(() => undefined);
-          scripts.push({
-            url: request.url(),
-            transferBytes: sizes.responseBodySize + sizes.responseHeadersSize,
-            bodyBytes: body?.length ?? 0,
-            encoding: (await response?.headerValue("content-encoding")) ?? "identity",
-          });
+          try {
+            const sizes = await request.sizes();
+            const response = await request.response();
+            const body = await response?.body();
+            scripts.push({
+              url: request.url(),
+              transferBytes: sizes.responseBodySize + sizes.responseHeadersSize,
+              bodyBytes: body?.length ?? 0,
+              encoding: response?.headers()["content-encoding"] ?? "identity",
+            });
+          } catch (error) {
+            failures.push(`${request.url()}: ${String(error)}`);
+          }
         })(),
       );
     });
     const response = await page.goto(`${server.origin}/chat/${roomId}`, { waitUntil: "networkidle" });
     if (!response?.ok() || !page.url().includes(`/chat/${roomId}`))
       throw new Error(`/chat/${roomId} answered ${response?.status()} at ${page.url()}`);
-    await Promise.all(pending);
+    // Everything that finished, including what came while the first ones were read.
+    for (let seen = -1; seen !== pending.length;) {
+      seen = pending.length;
+      await Promise.all(pending);
+    }
+    if (failures.length) throw new Error(`could not read every script: ${failures.join("; ")}`);
     return {
       files: scripts.length,
       transferBytes: scripts.reduce((n, s) => n + s.transferBytes, 0),
