@@ -9,6 +9,7 @@ import {
   attachments,
   auditEvents,
   chatRooms,
+  doctorProfiles,
   messages,
   notificationSettings,
   roomMembers,
@@ -607,6 +608,64 @@ const ACTIONS: ActionRow[] = [
         },
         undo: async () => {
           if (user && profile) await setWorkingHours({ doctorId: user.id, timeZone: profile.timeZone, hours: before });
+        },
+      };
+    },
+  },
+  {
+    file: "(doctor)/doctor/actions.ts",
+    name: "saveCareSettingsAction",
+    rule: (c) => access("action", c, ["doctor"]),
+    async cell(caller) {
+      const user = userOf(people, caller);
+      return {
+        call: (fn) =>
+          fn(
+            null as never,
+            form({
+              replyDays: "3",
+              replyWindowDays: "21",
+              away: "on",
+              awayFrom: "2032-03-01",
+              awayUntil: "2032-03-08",
+              awayMessage: "At a conference.",
+              awayColleague: "Dr Sam Lee",
+            }) as never,
+          ),
+        async allowed(result) {
+          expect(result).toEqual({ ok: true, data: undefined });
+          const [row] = await db().select().from(doctorProfiles).where(eq(doctorProfiles.userId, user!.id));
+          expect(row).toMatchObject({ replyDays: 3, replyWindowDays: 21, awayMessage: "At a conference." });
+          expect(row!.awayFrom).not.toBeNull();
+        },
+        // Later cells request appointments with this doctor: no away period, the usual window.
+        undo: async () => {
+          if (user)
+            await db()
+              .update(doctorProfiles)
+              .set({ replyDays: 2, replyWindowDays: 14, awayFrom: null, awayUntil: null, awayMessage: "" })
+              .where(eq(doctorProfiles.userId, user.id));
+        },
+      };
+    },
+  },
+  {
+    file: "(doctor)/doctor/actions.ts",
+    name: "reopenRoomAction",
+    // Only the room's doctor: its patient is refused like any other role, another doctor like a stranger.
+    rule: (c) => access("action", c, ["doctor"], ["doctor"]),
+    async cell() {
+      const { roomId, appointmentId } = await makeRoom(db(), people.patient.id, people.doctor.id);
+      await db()
+        .update(appointments)
+        .set({ startsAt: new Date(Date.now() - 30 * 86_400_000) })
+        .where(eq(appointments.id, appointmentId));
+      return {
+        call: (fn) => fn({ roomId } as never),
+        async allowed(result) {
+          expect(result).toMatchObject({ ok: true, data: { reopenedUntil: expect.any(String) } });
+          const [row] = await db().select().from(chatRooms).where(eq(chatRooms.id, roomId));
+          expect(row!.reopenedUntil!.getTime()).toBeGreaterThan(Date.now() + 13 * 86_400_000);
         },
       };
     },

@@ -2,7 +2,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { appointments, attachments, fileBlobs, rateLimits, users } from "@/db/schema";
+import { appointments, attachments, doctorProfiles, fileBlobs, rateLimits, users } from "@/db/schema";
 import { uploadAttachment } from "@/lib/attachments/upload";
 import { sendMessage as sendChatMessage } from "@/lib/chat/messages";
 import { seedDemoData } from "@/db/seed";
@@ -779,6 +779,135 @@ async function storedMessage(clientId: string): Promise<string | undefined> {
       undo: async () => setWorkingHours({ doctorId: people.doctor.id, timeZone: doctorTimeZone, hours: before }),
     });
   }
+}
+
+// ---- care settings, reopening, and the reply window (issue 20)
+
+const saveCareSettings = action("(doctor)/doctor/actions.ts", "saveCareSettingsAction");
+const reopenRoom = action("(doctor)/doctor/actions.ts", "reopenRoomAction");
+
+/** A room of the patient and the doctor whose reply window passed: its appointment was 30 days ago. */
+async function closedRoom(): Promise<string> {
+  const closed = await makeRoom(db(), people.patient.id, people.doctor.id);
+  await db()
+    .update(appointments)
+    .set({ startsAt: new Date(Date.now() - 30 * 86_400_000) })
+    .where(eq(appointments.id, closed.appointmentId));
+  return closed.roomId;
+}
+
+{
+  const target = "saveCareSettingsAction";
+  const valid = {
+    replyDays: "2",
+    replyWindowDays: "14",
+    away: "on",
+    awayFrom: "2032-03-01",
+    awayUntil: "2032-03-08",
+    awayMessage: "At a conference.",
+    awayColleague: "Dr Sam Lee",
+  };
+  const save = (change: Record<string, string>) => () =>
+    actionAnswer(() => saveCareSettings(raw(null), raw(form({ ...valid, ...change }))));
+  for (const [label, value] of [
+    ["0", "0"],
+    ["-1", "-1"],
+    ["1.5", "1.5"],
+    ["NaN", "NaN"],
+    ["Infinity", "Infinity"],
+    ["11 (more than ten)", "11"],
+    ["a huge numeric string", "9".repeat(400)],
+    ["a 1 MB string", MB],
+    ["SQL", "2; drop table users; --"],
+  ] as const) {
+    add({ target, label: `a reply time of ${label}`, caller: "doctor", run: save({ replyDays: value }), refused: /./ });
+    add({
+      target,
+      label: `a reply window of ${label}`,
+      caller: "doctor",
+      run: save({ replyWindowDays: value === "11" ? "91" : value }),
+      refused: /./,
+    });
+  }
+  for (const [label, change] of [
+    ["a first day that is not a date", { awayFrom: "next week" }],
+    ["30 February", { awayFrom: "2032-02-30" }],
+    ["a 1 MB date", { awayUntil: MB }],
+    ["a back date before the first day", { awayUntil: "2032-02-20" }],
+    ["a back date equal to the first day", { awayUntil: "2032-03-01" }],
+    ["a missing back date", { awayUntil: "" }],
+    ["a message of 301 characters", { awayMessage: "m".repeat(301) }],
+    ["a 1 MB message", { awayMessage: MB }],
+    ["a colleague of 101 characters", { awayColleague: "c".repeat(101) }],
+    ["away given as yes", { away: "yes" }],
+  ] as const) {
+    add({ target, label, caller: "doctor", run: save(change), refused: /./ });
+  }
+  add({
+    target,
+    label: "an away message with markup and control characters (kept inert, controls removed)",
+    caller: "doctor",
+    run: save({ awayMessage: "<script>alert(1)</script>\u0000 back soon" }),
+    async accepted() {
+      const [row] = await db().select().from(doctorProfiles).where(eq(doctorProfiles.userId, people.doctor.id));
+      expect(row).toMatchObject({ awayMessage: "<script>alert(1)</script> back soon", replyDays: 2 });
+    },
+    undo: async () =>
+      void (await db()
+        .update(doctorProfiles)
+        .set({ awayFrom: null, awayUntil: null, awayMessage: "", awayColleague: "" })
+        .where(eq(doctorProfiles.userId, people.doctor.id))),
+  });
+}
+
+{
+  const target = "reopenRoomAction";
+  for (const [label, roomId] of BAD_IDS) {
+    add({
+      target,
+      label: `a room id of ${label}`,
+      caller: "doctor",
+      run: () => actionAnswer(() => reopenRoom(raw({ roomId }))),
+      refused: /not found|not valid/,
+    });
+  }
+  // Only the room's doctor reopens it: its patient is another role, another doctor is a stranger.
+  for (const caller of ["patient", "otherDoctor"] as const) {
+    add({
+      target,
+      label: `a closed room reopened by ${caller === "patient" ? "its patient" : "another doctor"}`,
+      caller,
+      setup: closedRoom,
+      run: (roomId) => actionAnswer(() => reopenRoom(raw({ roomId }))),
+      refused: /not found/,
+    });
+  }
+}
+
+// A room past its reply window refuses a send through every door, saying when it closed.
+for (const caller of ["patient", "doctor"] as const) {
+  add({
+    target: "sendMessageAction",
+    label: `a message from the ${caller} into a room whose reply window has passed`,
+    caller,
+    setup: closedRoom,
+    run: (roomId) =>
+      actionAnswer(() => sendMessage(raw({ roomId, clientId: crypto.randomUUID(), body: "Still there?" }))),
+    refused: /^This conversation closed on .+\. You can still read it; to write again, request a new appointment\.$/,
+  });
+  add({
+    target: "POST /api/rooms/[roomId]/messages",
+    label: `a message from the ${caller} into a room whose reply window has passed`,
+    caller,
+    setup: closedRoom,
+    run: (roomId) =>
+      handlerAnswer("api/rooms/[roomId]/messages/route.ts", "POST", `/api/rooms/${roomId}/messages`, {
+        params: { roomId },
+        body: JSON.stringify({ clientId: crypto.randomUUID(), body: "Still there?" }),
+      }),
+    status: 409,
+    refused: /^This conversation closed on /,
+  });
 }
 
 // ---- admin actions

@@ -17,7 +17,14 @@ import {
   uuid,
   customType,
 } from "drizzle-orm/pg-core";
-import { APPOINTMENT_STATUSES, LIMITS, MESSAGE_KINDS, ROLES, type MessageKind } from "../lib/shared/model";
+import {
+  APPOINTMENT_STATUSES,
+  CARE_DEFAULTS,
+  LIMITS,
+  MESSAGE_KINDS,
+  ROLES,
+  type MessageKind,
+} from "../lib/shared/model";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -75,10 +82,37 @@ export const doctorProfiles = pgTable(
     specialty: text("specialty").notNull(),
     bio: text("bio").notNull().default(""),
     timeZone: text("time_zone").notNull().default("Europe/London"),
+    /** "I usually reply within N business days" (lib/doctors/care.ts). */
+    replyDays: smallint("reply_days").notNull().default(CARE_DEFAULTS.replyDays),
+    /** A conversation stays open this many days after its appointment's time. */
+    replyWindowDays: smallint("reply_window_days").notNull().default(CARE_DEFAULTS.replyWindowDays),
+    /** Away from this instant (inclusive) until that one (exclusive); both null when not away. */
+    awayFrom: timestamp("away_from", { withTimezone: true }),
+    awayUntil: timestamp("away_until", { withTimezone: true }),
+    awayMessage: text("away_message").notNull().default(""),
+    /** A colleague's name patients may contact meanwhile; empty for none. */
+    awayColleague: text("away_colleague").notNull().default(""),
     ...timestamps,
   },
   (t) => [
     index("doctor_profiles_specialty_idx").on(t.specialty),
+    check("doctor_profiles_reply_days", sql`${t.replyDays} between 1 and ${sql.raw(String(LIMITS.replyDaysMax))}`),
+    check(
+      "doctor_profiles_reply_window_days",
+      sql`${t.replyWindowDays} between 1 and ${sql.raw(String(LIMITS.replyWindowDaysMax))}`,
+    ),
+    check(
+      "doctor_profiles_away_period",
+      sql`(${t.awayFrom} is null and ${t.awayUntil} is null) or (${t.awayFrom} < ${t.awayUntil})`,
+    ),
+    check(
+      "doctor_profiles_away_message_length",
+      sql`char_length(${t.awayMessage}) <= ${sql.raw(String(LIMITS.awayMessageMax))}`,
+    ),
+    check(
+      "doctor_profiles_away_colleague_length",
+      sql`char_length(${t.awayColleague}) <= ${sql.raw(String(LIMITS.nameMax))}`,
+    ),
     check(
       "doctor_profiles_specialty_length",
       sql`char_length(${t.specialty}) between 1 and ${sql.raw(String(LIMITS.specialtyMax))}`,
@@ -168,6 +202,10 @@ export const chatRooms = pgTable(
     /** Highest sequence number handed out in this room; bumped under the row lock. */
     lastSeq: integer("last_seq").notNull().default(0),
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set by the doctor's "Reopen": open until then even past the reply window (lib/chat/window.ts). */
+    reopenedUntil: timestamp("reopened_until", { withTimezone: true }),
+    /** The doctor's away period (its start) whose automatic reply this room has had: one per period. */
+    awayRepliedFor: timestamp("away_replied_for", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

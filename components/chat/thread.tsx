@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat/json";
 import type { AttachmentLimits } from "@/lib/shared/attachments";
 import { deliveryState, pollCursor, type DeliveryState } from "@/lib/client/thread-merge";
+import { ExpectationNotice, WindowClosedNotice, type ThreadCare } from "./care-notices";
 import { Composer } from "./composer";
 import { MessageItem } from "./message-item";
 import { useAttachmentUploads } from "./use-attachment-uploads";
@@ -26,6 +27,7 @@ export function Thread({
   timeZone,
   initial,
   limits,
+  care,
 }: {
   roomId: string;
   meId: string;
@@ -35,6 +37,7 @@ export function Thread({
   timeZone: string;
   initial: ThreadData;
   limits: AttachmentLimits;
+  care: ThreadCare;
 }) {
   const uploads = useAttachmentUploads(roomId, limits);
   const [dragging, setDragging] = useState(false);
@@ -67,6 +70,7 @@ export function Thread({
 
   const [openedAtSeq] = useState(newestSeq);
   const latestIncoming = data.messages.findLast((m) => m.senderId !== meId && m.seq > openedAtSeq);
+  const sentHere = pending.length > 0 || data.messages.some((m) => m.senderId === meId && m.seq > openedAtSeq);
 
   const stateOf = (m: ChatMessageJson): DeliveryState | null =>
     m.senderId === meId ? deliveryState(m, data.otherReadSeq) : null;
@@ -185,11 +189,16 @@ export function Thread({
         </div>
       ) : null}
       <div className="border-t border-slate-200 bg-white px-3 py-3 sm:px-4">
+        {open ? <ExpectationNotice care={care} /> : null}
         <p className="mb-2 text-xs text-slate-700">
           <strong>Not for emergencies.</strong> In an emergency, call your local emergency number.
+          {/* Said again once the patient has sent something here (as MyChart does). */}
+          {care.viewer === "patient" && sentHere ? <> Sent. {care.replyLine}</> : null}
         </p>
         {open ? (
           <Composer onSend={sendNew} uploads={uploads} />
+        ) : care.closedBy === "window" ? (
+          <WindowClosedNotice care={care} roomId={roomId} />
         ) : (
           <p role="status" className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-800">
             This appointment was cancelled, so the conversation is closed. You can still read it.

@@ -22,6 +22,8 @@ import { publishInTransaction } from "@/lib/live/hub";
 import { enqueueAppointmentEmail, enqueueReminders } from "@/lib/notify/appointments";
 import { findBookableDoctor } from "@/lib/doctors/directory";
 import { slotRefusal } from "@/lib/shared/slots";
+import { awayAt, awayNoticeText } from "@/lib/shared/care";
+import { doctorName } from "@/lib/shared/display-name";
 
 export const SLOT_GONE_NOTE = "That time is no longer available";
 
@@ -60,6 +62,12 @@ async function storeRequest(input: Parameters<typeof requestAppointment>[0]): Pr
       if (!doctor) throw new DomainError("not_found", "That doctor was not found or is not taking appointments.");
       const refusal = slotRefusal(input.startsAt, doctor.hours, doctor.timeZone, now);
       if (refusal) throw new DomainError("invalid", refusal, { startsAt: [refusal] });
+      // A doctor away on that day takes no requests for it; the refusal says why and until when.
+      const away = awayAt(doctor.away, input.startsAt);
+      if (away) {
+        const notice = awayNoticeText(doctorName(doctor.name), away, doctor.timeZone);
+        throw new DomainError("conflict", notice, { startsAt: [notice] });
+      }
       await lockSlot(tx, input.doctorId, input.startsAt);
       await refuseUnverifiedOrFlooding(tx, input.patientId, input.doctorId, now);
       const [taken] = await tx

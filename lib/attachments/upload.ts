@@ -4,6 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { attachments } from "@/db/schema";
 import { roomForMember } from "@/lib/chat/rooms";
+import { windowClosedText } from "@/lib/shared/care";
 import { DomainError, notFoundError } from "@/lib/errors";
 import { enforce } from "@/lib/rate-limit";
 import { ACCEPTED_TYPES, formatBytes, nameForType, sanitiseFileName } from "@/lib/shared/attachments";
@@ -86,7 +87,12 @@ export async function uploadAttachment(input: {
   const room = await roomForMember({ roomId: input.roomId, userId: input.userId });
   if (!room) throw notFoundError("That conversation");
   if (!room.open)
-    throw new DomainError("conflict", "This conversation is closed because the appointment was cancelled.");
+    throw new DomainError(
+      "conflict",
+      room.closedBy === "window"
+        ? windowClosedText(room.closesAt, room.doctor.timeZone)
+        : "This conversation is closed because the appointment was cancelled.",
+    );
   await enforce(uploadRule(), input.userId, "You are uploading files too quickly.");
 
   const limits = attachmentLimits();

@@ -19,8 +19,11 @@ const t = setupTestDatabase();
 const db = () => t.handle.db;
 
 const ZONE = "Europe/London";
-/** Wednesday 14 January 2026, 12:00 in London. Appointment calls get this as their clock. */
-const NOW = new Date("2026-01-14T12:00:00Z");
+/**
+ * Wednesday 14 January 2032, 12:00 in London. Appointment calls get this as their clock; it lies ahead
+ * of the real one so the rooms made here are within their reply window (sending reads the real clock).
+ */
+const NOW = new Date("2032-01-14T12:00:00Z");
 const TODAY = localDateOf(NOW, ZONE);
 /** The instant of `hh:mm` London time, `days` calendar days after NOW's date. */
 function at(days: number, time: string): Date {
@@ -1036,9 +1039,12 @@ describe("roomForMember", () => {
       appointmentStartsAt: room.startsAt,
       appointmentStatus: "accepted",
       open: true,
+      closedBy: null,
+      closesAt: new Date(room.startsAt.getTime() + 14 * 86_400_000),
       lastSeq: 4,
       myReadSeq: 3,
       other: { id: doctor, name: "Dr Ward", role: "doctor", specialty: "Paediatrics", readSeq: 1 },
+      doctor: { id: doctor, name: "Dr Ward", timeZone: ZONE, replyDays: 2, replyWindowDays: 14, awayNow: null },
     });
     expect(await roomForMember({ roomId: room.roomId, userId: doctor })).toMatchObject({
       myReadSeq: 1,

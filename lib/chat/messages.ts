@@ -13,7 +13,9 @@ import { FILES_MISSING, checkFileCount, filesTooLarge } from "@/lib/attachments/
 import { attachmentLimits } from "@/lib/attachments/limits";
 import { toAttachmentJson, withAttachments, type AttachmentJson } from "@/lib/attachments/views";
 import type { MessageKind } from "@/lib/shared/model";
+import { windowClosedText } from "@/lib/shared/care";
 import { me, them } from "./aliases";
+import { sendAwayReply } from "./away-reply";
 import { unreadAfter } from "./member-state";
 import { OPEN_ROOM_STATUSES, requireMember } from "./rooms";
 
@@ -148,6 +150,8 @@ export async function sendMessage(input: {
         "conflict",
         "This conversation is closed because the appointment was cancelled. You can still read it.",
       );
+    case "window_closed":
+      throw new DomainError("conflict", windowClosedText(new Date(row.closes_at!), row.time_zone ?? "UTC"));
     case "files_missing":
       throw new DomainError("conflict", FILES_MISSING);
     case "files_too_large":
@@ -163,6 +167,10 @@ export async function sendMessage(input: {
         createdAt: new Date(row.created_at!),
         attachments: (row.files ?? []).map(toAttachmentJson),
       };
+      // The doctor is away and this room has not had its automatic reply for the period: only
+      // then a second, short transaction, which claims the reply once (lib/chat/away-reply.ts).
+      if (row.outcome === "created" && row.away_reply_due)
+        await sendAwayReply({ roomId: input.roomId, doctorId: row.doctor_id!, periodKey: new Date(row.away_key!) });
       return { message, created: row.outcome === "created" };
     }
   }
@@ -174,6 +182,7 @@ interface SendRow {
     | "not_found"
     | "reused_id"
     | "closed"
+    | "window_closed"
     | "files_missing"
     | "files_too_large"
     | "existing"
@@ -187,6 +196,15 @@ interface SendRow {
   files_bytes: string | number | null;
   /** The message's files (carebridge_message_files, named as attachmentColumns). */
   files: Parameters<typeof toAttachmentJson>[0][] | null;
+  /** When the room's reply window ends (lib/shared/care.ts closesAtOf). */
+  closes_at: Date | string | null;
+  /** The patient wrote while the doctor is away and the room has not had the automatic reply. */
+  away_reply_due: boolean | null;
+  /** The away period's start, which names the period the reply is for. */
+  away_key: Date | string | null;
+  doctor_id: string | null;
+  /** The doctor's zone, in which the closing time is told. */
+  time_zone: string | null;
 }
 
 /** Stands for the recipient in the job's data and key; the database function puts their id there. */

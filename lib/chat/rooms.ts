@@ -1,10 +1,17 @@
 import "server-only";
 import { and, eq, ne } from "drizzle-orm";
 import { getDb } from "@/db";
-import { appointments, chatRooms, doctorProfiles, roomMembers } from "@/db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { appointments, chatRooms, doctorProfiles, roomMembers, users } from "@/db/schema";
+import { careOf, type CareSettings } from "@/lib/doctors/care";
 import { notFoundError } from "@/lib/errors";
+import { awayAt, closesAtOf, type AwayPeriod } from "@/lib/shared/care";
 import type { AppointmentStatus, Role } from "@/lib/shared/model";
 import { me, otherUser, them } from "./aliases";
+
+/** The profile and name of the room's doctor, whichever member reads. */
+const roomDoctor = alias(doctorProfiles, "room_doctor");
+const roomDoctorUser = alias(users, "room_doctor_user");
 
 /** Statuses whose room stays open for new messages; a cancelled or declined one is read-only. */
 export const OPEN_ROOM_STATUSES: AppointmentStatus[] = ["accepted", "completed"];
@@ -18,7 +25,21 @@ export interface RoomView {
   appointmentId: string;
   appointmentStartsAt: Date;
   appointmentStatus: AppointmentStatus;
+  /** Accepting messages: the appointment is not cancelled and the reply window has not passed. */
   open: boolean;
+  /** Why it is read-only: the appointment was cancelled or declined, or its reply window passed. */
+  closedBy: "status" | "window" | null;
+  /** When the reply window ends (or ended): see lib/chat/window.ts. */
+  closesAt: Date;
+  /** The room's doctor and what they promise: reply time, and their away period if it is now. */
+  doctor: {
+    id: string;
+    name: string;
+    timeZone: string;
+    replyDays: number;
+    replyWindowDays: number;
+    awayNow: AwayPeriod | null;
+  };
   lastSeq: number;
   myReadSeq: number;
   other: { id: string; name: string; role: Role; specialty: string | null; readSeq: number };
@@ -28,13 +49,17 @@ export interface RoomView {
  * The room as one of its two members sees it, or null for anyone else (admins included) and for
  * an unknown id: callers answer not-found either way.
  */
-export async function roomForMember(input: { roomId: string; userId: string }): Promise<RoomView | null> {
+export async function roomForMember(
+  input: { roomId: string; userId: string },
+  now: Date = new Date(),
+): Promise<RoomView | null> {
   const [row] = await getDb()
     .select({
       id: chatRooms.id,
       appointmentId: chatRooms.appointmentId,
       appointmentStartsAt: appointments.startsAt,
       appointmentStatus: appointments.status,
+      reopenedUntil: chatRooms.reopenedUntil,
       lastSeq: chatRooms.lastSeq,
       myReadSeq: me.lastReadSeq,
       other: {
@@ -44,6 +69,17 @@ export async function roomForMember(input: { roomId: string; userId: string }): 
         specialty: doctorProfiles.specialty,
         readSeq: them.lastReadSeq,
       },
+      doctor: {
+        id: roomDoctorUser.id,
+        name: roomDoctorUser.name,
+        timeZone: roomDoctor.timeZone,
+        replyDays: roomDoctor.replyDays,
+        replyWindowDays: roomDoctor.replyWindowDays,
+        awayFrom: roomDoctor.awayFrom,
+        awayUntil: roomDoctor.awayUntil,
+        awayMessage: roomDoctor.awayMessage,
+        awayColleague: roomDoctor.awayColleague,
+      },
     })
     .from(me)
     .innerJoin(chatRooms, eq(chatRooms.id, me.roomId))
@@ -51,9 +87,33 @@ export async function roomForMember(input: { roomId: string; userId: string }): 
     .innerJoin(them, and(eq(them.roomId, me.roomId), ne(them.userId, me.userId)))
     .innerJoin(otherUser, eq(otherUser.id, them.userId))
     .leftJoin(doctorProfiles, eq(doctorProfiles.userId, them.userId))
+    .innerJoin(roomDoctorUser, eq(roomDoctorUser.id, appointments.doctorId))
+    .innerJoin(roomDoctor, eq(roomDoctor.userId, appointments.doctorId))
     .where(and(eq(me.roomId, input.roomId), eq(me.userId, input.userId)))
     .limit(1);
-  return row ? { ...row, open: roomIsOpen(row.appointmentStatus) } : null;
+  if (!row) return null;
+  const { reopenedUntil, doctor, ...rest } = row;
+  const care: CareSettings = careOf(doctor);
+  const closesAt = closesAtOf({
+    startsAt: row.appointmentStartsAt,
+    replyWindowDays: care.replyWindowDays,
+    reopenedUntil,
+  });
+  const closedBy = !roomIsOpen(row.appointmentStatus) ? "status" : closesAt <= now ? "window" : null;
+  return {
+    ...rest,
+    open: closedBy === null,
+    closedBy,
+    closesAt,
+    doctor: {
+      id: doctor.id,
+      name: doctor.name,
+      timeZone: doctor.timeZone,
+      replyDays: care.replyDays,
+      replyWindowDays: care.replyWindowDays,
+      awayNow: awayAt(care.away, now),
+    },
+  };
 }
 
 export async function requireMember(roomId: string, userId: string): Promise<void> {

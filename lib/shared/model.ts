@@ -28,4 +28,13 @@ export const LIMITS = {
   reasonMax: 500,
   noteMax: 500,
   messageMax: 2000,
+  awayMessageMax: 300,
+  replyDaysMax: 10,
+  replyWindowDaysMax: 90,
 } as const;
+
+/**
+ * What a doctor promises patients by default (lib/doctors/care.ts): an answer within this many
+ * business days, and a conversation that stays open this many days after the appointment's time.
+ */
+export const CARE_DEFAULTS = { replyDays: 2, replyWindowDays: 14 } as const;

@@ -9,7 +9,8 @@ import { toMessageJson } from "@/lib/chat/json";
 import { formatDateTime } from "@/lib/shared/format";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 import { loadRoom } from "./load-room";
-import { displayName } from "@/lib/shared/display-name";
+import { displayName, doctorName } from "@/lib/shared/display-name";
+import { awayNoticeText, replyTimeLine } from "@/lib/shared/care";
 
 export const metadata: Metadata = { title: "Conversation" };
 
@@ -58,6 +59,17 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
         myReadSeq={room.myReadSeq}
         timeZone={tz}
         limits={clientLimits()}
+        care={{
+          viewer: user.role === "doctor" ? "doctor" : "patient",
+          doctorId: room.doctor.id,
+          replyLine: replyTimeLine(doctorName(room.doctor.name), room.doctor.replyDays),
+          awayNotice: room.doctor.awayNow
+            ? awayNoticeText(doctorName(room.doctor.name), room.doctor.awayNow, room.doctor.timeZone)
+            : null,
+          closedBy: room.closedBy,
+          closesAt: formatDateTime(room.closesAt, tz),
+          reopenDays: room.doctor.replyWindowDays,
+        }}
         initial={{
           messages: page.messages.map(toMessageJson),
           hasEarlier: page.hasEarlier,

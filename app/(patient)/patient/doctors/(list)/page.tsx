@@ -7,6 +7,7 @@ import { listDoctors, listSpecialties } from "@/lib/doctors/directory";
 import { requireRole } from "@/lib/auth/gate";
 import { directoryFilterSchema } from "@/lib/schemas/appointments";
 import { doctorName } from "@/lib/shared/display-name";
+import { DoctorCareLine } from "@/components/appointments/doctor-care-line";
 
 export const metadata: Metadata = { title: "Find a doctor" };
 
@@ -22,6 +23,7 @@ export default async function DoctorDirectory({
     listSpecialties(),
   ]);
   const filtered = Boolean(filter.specialty || filter.q);
+  const now = new Date();
   return (
     <>
       <PageHeader
@@ -89,6 +91,7 @@ export default async function DoctorDirectory({
               <h2 className="text-lg font-semibold text-slate-900">{doctorName(d.name)}</h2>
               <p className="text-sm font-medium text-brand-800">{d.specialty}</p>
               {d.bio ? <p className="text-sm text-slate-700">{d.bio}</p> : null}
+              <DoctorCareLine doctor={d} now={now} />
               <div className="mt-auto pt-2">
                 <Link href={`/patient/doctors/${d.id}`} className={buttonClasses("primary", "sm")}>
                   Request an appointment<span className="sr-only"> with {doctorName(d.name)}</span>

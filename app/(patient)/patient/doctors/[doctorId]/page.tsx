@@ -12,6 +12,7 @@ import { addDays, zonedToUtc } from "@/lib/shared/time";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
 import { loadDoctor } from "./load-doctor";
 import { doctorName } from "@/lib/shared/display-name";
+import { DoctorCareLine } from "@/components/appointments/doctor-care-line";
 
 export const metadata: Metadata = { title: "Request an appointment" };
 
@@ -57,6 +58,9 @@ export default async function DoctorPage({
           </Link>
         }
       />
+      <div className="mb-6">
+        <DoctorCareLine doctor={doctor} now={now} />
+      </div>
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[2fr_3fr]">
         <Card title="Choose a day">
           <nav aria-label="Days">
