@@ -7,6 +7,7 @@ import {
   attachments,
   auditEvents,
   chatRooms,
+  doctorProfiles,
   fileBlobs,
   fileChunks,
   roomMembers,
@@ -33,6 +34,8 @@ async function makeUser(role: "patient" | "doctor" | "admin", name: string): Pro
     .insert(users)
     .values({ name, email: `${role}-${++serial}-${crypto.randomUUID()}@example.test`, passwordHash: "x", role })
     .returning({ id: users.id });
+  // Every doctor account has a profile (the room reads its doctor's reply window and away period).
+  if (role === "doctor") await db().insert(doctorProfiles).values({ userId: row!.id, specialty: "Dermatology" });
   return row!.id;
 }
 
