@@ -149,6 +149,10 @@ const newTally = (): Tally => ({
   requests: 0,
 });
 
+/** An error with its cause (fetch's "fetch failed" says why only there). */
+const describe = (error: unknown): string =>
+  error instanceof Error && error.cause ? `${String(error)} (${String(error.cause)})` : String(error);
+
 function noteError(tally: Tally, kind: "send" | "other", what: string) {
   if (kind === "send") tally.sendErrors++;
   else tally.otherErrors++;
@@ -200,7 +204,7 @@ function threadClient(origin: string, person: Person, roomId: string, tally: Tal
         if (!response.ok) throw new Error(`thread fetch answered ${response.status}`);
         answer = (await response.json()) as typeof answer;
       } catch (error) {
-        noteError(tally, "other", String(error));
+        noteError(tally, "other", describe(error));
         return;
       }
       take(answer.messages, performance.now());
@@ -219,7 +223,7 @@ function threadClient(origin: string, person: Person, roomId: string, tally: Tal
       if (!result.ok) throw new Error(`mark read refused: ${result.message}`);
     } catch (error) {
       lastMarked = Math.min(lastMarked, seq - 1);
-      noteError(tally, "other", String(error));
+      noteError(tally, "other", describe(error));
     }
   };
 
@@ -294,7 +298,7 @@ async function send(
     tally.sendMs.push(performance.now() - started);
     await sender?.sent(message);
   } catch (error) {
-    noteError(tally, "send", String(error));
+    noteError(tally, "send", describe(error));
   }
 }
 
