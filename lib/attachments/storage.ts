@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { fileBlobs, fileChunks } from "@/db/schema";
 
@@ -60,26 +60,46 @@ export const postgresStorage: BlobStorage = {
 
   async get(key) {
     const db = getDb();
-    const [blob] = await db
-      .select({ size: fileBlobs.size })
-      .from(fileBlobs)
-      .where(and(eq(fileBlobs.key, key), eq(fileBlobs.complete, true)));
-    if (!blob) return null;
+    // The size comes with the first chunks, in one round trip (a thumbnail is one chunk): a file
+    // opens with one query instead of two.
+    const readFrom = (from: number, withSize: boolean) =>
+      db
+        .select({
+          n: fileChunks.n,
+          data: fileChunks.data,
+          size: withSize
+            ? sql<
+                number | null
+              >`(select ${fileBlobs.size} from ${fileBlobs} where ${fileBlobs.key} = ${key} and ${fileBlobs.complete})`
+            : sql<null>`null`,
+        })
+        .from(fileChunks)
+        .where(and(eq(fileChunks.key, key), gte(fileChunks.n, from)))
+        .orderBy(asc(fileChunks.n))
+        .limit(READ_BATCH);
+    let first = await readFrom(0, true);
+    let size: number | null;
+    if (first.length > 0) size = first[0]!.size === null ? null : Number(first[0]!.size);
+    else {
+      // No chunk: an empty file, or none at all.
+      const [blob] = await db
+        .select({ size: fileBlobs.size })
+        .from(fileBlobs)
+        .where(and(eq(fileBlobs.key, key), eq(fileBlobs.complete, true)));
+      size = blob ? blob.size : null;
+    }
+    if (size === null) return null;
     let next = 0;
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        const rows = await db
-          .select({ n: fileChunks.n, data: fileChunks.data })
-          .from(fileChunks)
-          .where(and(eq(fileChunks.key, key), gte(fileChunks.n, next)))
-          .orderBy(asc(fileChunks.n))
-          .limit(READ_BATCH);
+        const rows = first.length > 0 ? first : await readFrom(next, false);
+        first = [];
         for (const row of rows) controller.enqueue(new Uint8Array(row.data));
         next += rows.length;
         if (rows.length < READ_BATCH) controller.close();
       },
     });
-    return { size: blob.size, stream };
+    return { size, stream };
   },
 
   async delete(keys) {
