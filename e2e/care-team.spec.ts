@@ -52,6 +52,8 @@ async function newDoctor(browser: Browser, name: string, specialty: string): Pro
 test("a doctor's away notice shows before the patient writes, and the first message gets one automatic reply", async ({
   browser,
 }) => {
+  // A long journey (an admin makes the doctor, a patient registers and books): room on a busy machine.
+  test.setTimeout(240_000);
   const doctorName = `Avery Away ${suffix()}`;
   const specialty = `Away Care ${suffix()}`;
   const patientName = `Waiting Patient ${suffix()}`;

@@ -413,6 +413,9 @@ describe("createDoctor", () => {
       specialty: "Neurology",
       bio: "Headaches and migraines.",
       timeZone: "America/New_York",
+      // What patients are told to expect: the defaults, and no away period.
+      replyDays: 2,
+      away: null,
     });
     expect((await listDoctors({ specialty: "Neurology" })).map((d) => d.id)).toContain(id);
 

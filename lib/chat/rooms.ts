@@ -6,7 +6,7 @@ import { appointments, chatRooms, doctorProfiles, roomMembers, users } from "@/d
 import { careOf, type CareSettings } from "@/lib/doctors/care";
 import { notFoundError } from "@/lib/errors";
 import { awayAt, closesAtOf, type AwayPeriod } from "@/lib/shared/care";
-import type { AppointmentStatus, Role } from "@/lib/shared/model";
+import { CARE_DEFAULTS, type AppointmentStatus, type Role } from "@/lib/shared/model";
 import { me, otherUser, them } from "./aliases";
 
 /** The profile and name of the room's doctor, whichever member reads. */
@@ -69,9 +69,9 @@ export async function roomForMember(
         specialty: doctorProfiles.specialty,
         readSeq: them.lastReadSeq,
       },
-      doctor: {
-        id: roomDoctorUser.id,
-        name: roomDoctorUser.name,
+      doctor: { id: roomDoctorUser.id, name: roomDoctorUser.name },
+      // Every doctor the product makes has a profile; a bare account gets the defaults.
+      doctorProfile: {
         timeZone: roomDoctor.timeZone,
         replyDays: roomDoctor.replyDays,
         replyWindowDays: roomDoctor.replyWindowDays,
@@ -88,12 +88,20 @@ export async function roomForMember(
     .innerJoin(otherUser, eq(otherUser.id, them.userId))
     .leftJoin(doctorProfiles, eq(doctorProfiles.userId, them.userId))
     .innerJoin(roomDoctorUser, eq(roomDoctorUser.id, appointments.doctorId))
-    .innerJoin(roomDoctor, eq(roomDoctor.userId, appointments.doctorId))
+    .leftJoin(roomDoctor, eq(roomDoctor.userId, appointments.doctorId))
     .where(and(eq(me.roomId, input.roomId), eq(me.userId, input.userId)))
     .limit(1);
   if (!row) return null;
-  const { reopenedUntil, doctor, ...rest } = row;
-  const care: CareSettings = careOf(doctor);
+  const { reopenedUntil, doctor, doctorProfile, ...rest } = row;
+  const profile = doctorProfile ?? {
+    timeZone: "UTC",
+    ...CARE_DEFAULTS,
+    awayFrom: null,
+    awayUntil: null,
+    awayMessage: "",
+    awayColleague: "",
+  };
+  const care: CareSettings = careOf(profile);
   const closesAt = closesAtOf({
     startsAt: row.appointmentStartsAt,
     replyWindowDays: care.replyWindowDays,
@@ -108,7 +116,7 @@ export async function roomForMember(
     doctor: {
       id: doctor.id,
       name: doctor.name,
-      timeZone: doctor.timeZone,
+      timeZone: profile.timeZone,
       replyDays: care.replyDays,
       replyWindowDays: care.replyWindowDays,
       awayNow: awayAt(care.away, now),
