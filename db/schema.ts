@@ -157,6 +157,40 @@ export const appointments = pgTable(
   ],
 );
 
+export const RESCHEDULE_STATUSES = ["pending", "accepted", "declined", "withdrawn"] as const;
+export type RescheduleStatus = (typeof RESCHEDULE_STATUSES)[number];
+
+/**
+ * A proposed new time for an accepted appointment, made by one of its two people and answered by
+ * the other. At most one is pending per appointment; accepting one moves the appointment.
+ */
+export const rescheduleProposals = pgTable(
+  "reschedule_proposals",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .references(() => appointments.id),
+    proposerId: uuid("proposer_id")
+      .notNull()
+      .references(() => users.id),
+    /** The appointment's time when the proposal was made, for "Moved from … to …". */
+    fromStartsAt: timestamp("from_starts_at", { withTimezone: true }).notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    status: text("status", { enum: RESCHEDULE_STATUSES }).notNull().default("pending"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("reschedule_proposals_one_pending_key")
+      .on(t.appointmentId)
+      .where(sql`${t.status} = 'pending'`),
+    index("reschedule_proposals_appointment_idx").on(t.appointmentId, t.createdAt),
+    check("reschedule_proposals_status_check", sql`${t.status} in (${inList(RESCHEDULE_STATUSES)})`),
+    check("reschedule_proposals_moves", sql`${t.startsAt} <> ${t.fromStartsAt}`),
+  ],
+);
+
 export const chatRooms = pgTable(
   "chat_rooms",
   {
