@@ -15,7 +15,8 @@ import { partyOf, type Party } from "@/lib/shared/appointment-rules";
 import { doctorName } from "@/lib/shared/display-name";
 import { formatDateTime } from "@/lib/shared/format";
 import { slotRefusal, slotsOfDay } from "@/lib/shared/slots";
-import { localDateOf } from "@/lib/shared/time";
+import { localDateOf, type LocalDate } from "@/lib/shared/time";
+import { freeSlots } from "@/lib/doctors/free-slots";
 import { declineOthersForSlot, lockSlot, type Tx } from "./requests";
 
 /**
@@ -336,4 +337,38 @@ export async function pendingProposalsFor(userId: string, now: Date = new Date()
     mine: r.proposerId === userId,
     otherName: r.patientId === userId ? doctorName(r.doctorName) : r.patientName,
   }));
+}
+
+/** The free slots of one day of the doctor's, for either person of an accepted appointment to propose. */
+export async function rescheduleSlots(input: {
+  actorId: string;
+  appointmentId: string;
+  date: LocalDate;
+  now?: Date;
+}): Promise<Date[]> {
+  const [appointment] = await getDb()
+    .select({ doctorId: appointments.doctorId, startsAt: appointments.startsAt })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.id, input.appointmentId),
+        or(eq(appointments.patientId, input.actorId), eq(appointments.doctorId, input.actorId)),
+        sql`${appointments.status} = 'accepted'`,
+      ),
+    )
+    .limit(1);
+  if (!appointment) throw notFoundError("That appointment");
+  const slots = await freeSlots({ doctorId: appointment.doctorId, date: input.date, now: input.now });
+  return slots.filter((s) => s.getTime() !== appointment.startsAt.getTime());
+}
+
+/** A proposal as the browser receives it (dates as ISO strings). */
+export function toProposalJson(p: PendingProposalView) {
+  return {
+    id: p.id,
+    fromStartsAt: p.fromStartsAt.toISOString(),
+    startsAt: p.startsAt.toISOString(),
+    mine: p.mine,
+    otherName: p.otherName,
+  };
 }
