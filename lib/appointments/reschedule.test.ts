@@ -14,6 +14,7 @@ import { setupTestDatabase } from "@/test/db";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
 import { addDays, localDateOf, zonedToUtc } from "@/lib/shared/time";
+import { appointmentCalendarFor } from "./calendar";
 import { requestAppointment, SLOT_GONE_NOTE, transitionAppointment } from "./requests";
 import {
   answerProposal,
@@ -137,6 +138,15 @@ describe("rescheduling an accepted appointment", () => {
       expect.arrayContaining(["appointment.move_proposed", "appointment.moved"]),
     );
     expect(await pendingProposalsFor(doctor, NOW)).toEqual([]);
+    // "Add to calendar" reads the current time: the file follows the move, for both and no one else.
+    for (const userId of [patient, doctor]) {
+      const ics = await appointmentCalendarFor({ userId, appointmentId: id });
+      expect(ics).toContain("DTSTART:20260120T113000Z");
+      expect(ics).toContain(`UID:${id}@carebridge`);
+      expect(ics).not.toContain("Cough");
+    }
+    const stranger = await makeUser("patient", "Stranger");
+    expect((await domainError(appointmentCalendarFor({ userId: stranger, appointmentId: id }))).code).toBe("not_found");
     // The old slot is free again: another patient may request it.
     const other = await makeUser("patient", "Other");
     await expect(
