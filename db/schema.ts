@@ -17,7 +17,14 @@ import {
   uuid,
   customType,
 } from "drizzle-orm/pg-core";
-import { APPOINTMENT_STATUSES, LIMITS, MESSAGE_KINDS, ROLES, type MessageKind } from "../lib/shared/model";
+import {
+  APPOINTMENT_STATUSES,
+  LIMITS,
+  MESSAGE_KINDS,
+  ROLES,
+  SEARCH_LANGUAGES,
+  type MessageKind,
+} from "../lib/shared/model";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -260,6 +267,10 @@ export const messages = pgTable(
     primaryKey({ columns: [t.roomId, t.seq] }),
     uniqueIndex("messages_room_sender_client_key").on(t.roomId, t.senderId, t.clientId),
     index("messages_created_idx").on(t.createdAt),
+    // Message search (lib/chat/search.ts): one full-text index per configuration it may use.
+    ...SEARCH_LANGUAGES.map((language) =>
+      index(`messages_body_${language}_search_idx`).using("gin", sql`to_tsvector('${sql.raw(language)}', ${t.body})`),
+    ),
     // Only a member of the room may have written into it.
     foreignKey({
       name: "messages_member_fk",
@@ -270,6 +281,30 @@ export const messages = pgTable(
     check("messages_kind", sql`${t.kind} in (${inList(MESSAGE_KINDS)})`),
     // Empty only for a message of files alone (lib/attachments checks it has some).
     check("messages_body_length", sql`char_length(${t.body}) between 0 and ${sql.raw(String(LIMITS.messageMax))}`),
+  ],
+);
+
+/**
+ * What a member has typed into a room and not sent, kept so it follows them to another device.
+ * Removed by a trigger when they send a message into that room (db/migrations/0015_care_workflow.sql).
+ */
+export const drafts = pgTable(
+  "drafts",
+  {
+    roomId: uuid("room_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    body: text("body").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.userId] }),
+    index("drafts_user_idx").on(t.userId),
+    foreignKey({
+      name: "drafts_member_fk",
+      columns: [t.roomId, t.userId],
+      foreignColumns: [roomMembers.roomId, roomMembers.userId],
+    }).onDelete("cascade"),
+    check("drafts_body_length", sql`char_length(${t.body}) between 1 and ${sql.raw(String(LIMITS.messageMax))}`),
   ],
 );
 

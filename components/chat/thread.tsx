@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { sendMessageAction } from "@/app/chat/actions";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat/json";
@@ -26,6 +26,7 @@ export function Thread({
   timeZone,
   initial,
   limits,
+  focusSeq,
 }: {
   roomId: string;
   meId: string;
@@ -35,6 +36,8 @@ export function Thread({
   timeZone: string;
   initial: ThreadData;
   limits: AttachmentLimits;
+  /** Opened from a search result: this message is scrolled into view and marked. */
+  focusSeq?: number;
 }) {
   const uploads = useAttachmentUploads(roomId, limits);
   const [dragging, setDragging] = useState(false);
@@ -64,6 +67,7 @@ export function Thread({
     pending.length,
   );
   const loadEarlier = () => keepPositionWhile(earlier.load);
+  useFocusMessage(scroller, focusSeq, initial.messages);
 
   const [openedAtSeq] = useState(newestSeq);
   const latestIncoming = data.messages.findLast((m) => m.senderId !== meId && m.seq > openedAtSeq);
@@ -191,4 +195,23 @@ export function Thread({
       </div>
     </div>
   );
+}
+
+/** Scrolls a search result's message into view once, and marks it until the reader moves on. */
+function useFocusMessage(
+  scroller: React.RefObject<HTMLDivElement | null>,
+  focusSeq: number | undefined,
+  initialMessages: ChatMessageJson[],
+) {
+  useEffect(() => {
+    if (focusSeq === undefined) return;
+    const index = initialMessages.findIndex((m) => m.seq === focusSeq);
+    const item = scroller.current?.querySelector("[role=log] ol")?.children[index] as HTMLElement | undefined;
+    if (index < 0 || !item) return;
+    item.scrollIntoView({ block: "center" });
+    item.dataset.found = "true";
+    item.classList.add("rounded-lg", "ring-2", "ring-amber-400", "ring-offset-2");
+    // Run once, on the page as the server sent it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 }

@@ -73,3 +73,11 @@ export const threadQuerySchema = z
     (q) => q.after === undefined || q.before === undefined,
     "Ask for messages after or before a point, not both.",
   );
+
+/** The search box's text from the URL: control characters removed, trimmed, bounded; else none. */
+export const messageSearchSchema = z
+  .string()
+  .transform((s) => stripControl(s).trim())
+  .pipe(z.string().min(1).max(200))
+  .optional()
+  .catch(undefined);

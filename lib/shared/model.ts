@@ -29,3 +29,10 @@ export const LIMITS = {
   noteMax: 500,
   messageMax: 2000,
 } as const;
+
+/**
+ * The PostgreSQL text-search configurations message search may use (SEARCH_LANGUAGE); each has its
+ * GIN expression index on messages.body, so whichever is chosen is served by an index.
+ */
+export const SEARCH_LANGUAGES = ["simple", "english"] as const;
+export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];

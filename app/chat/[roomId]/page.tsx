@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { z } from "zod";
 import Link from "next/link";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { Thread } from "@/components/chat/thread";
@@ -18,10 +19,20 @@ function clientLimits() {
   return { maxFiles, maxFileBytes, maxMessageBytes };
 }
 
-export default async function RoomPage({ params }: { params: Promise<{ roomId: string }> }) {
+/** `?at=<seq>`: opened from a search result, at that message; anything else is ignored. */
+const atSchema = z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined);
+
+export default async function RoomPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ roomId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { user, room } = await loadRoom((await params).roomId);
+  const at = atSchema.parse((await searchParams).at);
   const [page, tz] = await Promise.all([
-    threadPage({ roomId: room.id, userId: user.id }),
+    threadPage({ roomId: room.id, userId: user.id, aroundSeq: at }),
     viewerTimeZone(),
     // Who read which conversation, and when: each time the thread is served.
     recordAudit({ actorId: user.id, action: "chat.thread_opened", targetType: "room", targetId: room.id }),
@@ -50,7 +61,8 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
         </Link>
       </div>
       <Thread
-        key={room.id}
+        key={`${room.id}:${at ?? ""}`}
+        focusSeq={at}
         roomId={room.id}
         meId={user.id}
         otherName={otherName}
