@@ -9,6 +9,7 @@ import {
   attachments,
   auditEvents,
   chatRooms,
+  drafts,
   messages,
   notificationSettings,
   rescheduleProposals,
@@ -610,6 +611,22 @@ const ACTIONS: ActionRow[] = [
         call: (fn) => fn({ appointmentId: room.appointmentId, date: "2032-01-06" } as never),
         async allowed(result) {
           expect(result).toMatchObject({ ok: true, data: expect.any(Array) });
+        },
+      };
+    },
+  },
+  {
+    file: "chat/actions.ts",
+    name: "saveDraftAction",
+    rule: (c) => access("action", c, ["patient", "doctor"], ["patient", "doctor"]),
+    async cell(caller) {
+      const { roomId } = await makeRoom(db(), people.patient.id, people.doctor.id);
+      return {
+        call: (fn) => fn({ roomId, body: "Half a thought" } as never),
+        async allowed(result) {
+          expect(result).toMatchObject({ ok: true, data: { saved: true } });
+          const [row] = await db().select().from(drafts).where(eq(drafts.roomId, roomId));
+          expect(row).toMatchObject({ userId: callerId(caller), body: "Half a thought" });
         },
       };
     },

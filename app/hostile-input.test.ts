@@ -1278,6 +1278,53 @@ async function storedMessage(clientId: string): Promise<string | undefined> {
     });
 }
 
+// ---- saveDraftAction
+
+{
+  const saveDraft = action("chat/actions.ts", "saveDraftAction");
+  for (const [label, roomId] of BAD_IDS) {
+    add({
+      target: "saveDraftAction",
+      label: `a room id that is ${label}`,
+      caller: "patient",
+      run: () => actionAnswer(() => saveDraft(raw({ roomId, body: "Draft" }))),
+      refused: "That conversation was not found.",
+    });
+  }
+  add({
+    target: "saveDraftAction",
+    label: "another couple's room",
+    caller: "patient",
+    run: () => actionAnswer(() => saveDraft({ roomId: strangersRoom.roomId, body: "Draft" })),
+    refused: "That conversation was not found.",
+  });
+  for (const [label, body] of [
+    ["a draft over the message limit", "x".repeat(2001)],
+    ["a 1 MB draft", MB],
+  ] as const) {
+    add({
+      target: "saveDraftAction",
+      label,
+      caller: "patient",
+      run: () => actionAnswer(() => saveDraft({ roomId: room.roomId, body })),
+      refused: "A message has at most 2000 characters.",
+    });
+  }
+  for (const [label, body] of [
+    ["a number draft", 42],
+    ["an object draft", { $ne: "" }],
+    ["a missing draft", undefined],
+  ] as const) {
+    add({
+      target: "saveDraftAction",
+      label,
+      caller: "patient",
+      run: () => actionAnswer(() => saveDraft(raw({ roomId: room.roomId, body }))),
+      refused: "Write the draft as plain text.",
+    });
+  }
+}
+
 // ---- route handlers
 
 {

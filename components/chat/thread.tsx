@@ -1,7 +1,7 @@
 "use client";
 
-import { useEffect, useState } from "react";
-import { sendMessageAction } from "@/app/chat/actions";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { saveDraftAction, sendMessageAction } from "@/app/chat/actions";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat/json";
 import type { AttachmentLimits } from "@/lib/shared/attachments";
@@ -27,6 +27,7 @@ export function Thread({
   initial,
   limits,
   focusSeq,
+  draft = "",
 }: {
   roomId: string;
   meId: string;
@@ -38,6 +39,8 @@ export function Thread({
   limits: AttachmentLimits;
   /** Opened from a search result: this message is scrolled into view and marked. */
   focusSeq?: number;
+  /** The member's unsent draft of this room, saved on the server. */
+  draft?: string;
 }) {
   const uploads = useAttachmentUploads(roomId, limits);
   const [dragging, setDragging] = useState(false);
@@ -68,6 +71,7 @@ export function Thread({
   );
   const loadEarlier = () => keepPositionWhile(earlier.load);
   useFocusMessage(scroller, focusSeq, initial.messages);
+  const saveDraftSoon = useDraftSaver(roomId);
 
   const [openedAtSeq] = useState(newestSeq);
   const latestIncoming = data.messages.findLast((m) => m.senderId !== meId && m.seq > openedAtSeq);
@@ -186,7 +190,7 @@ export function Thread({
           <strong>Not for emergencies.</strong> In an emergency, call your local emergency number.
         </p>
         {open ? (
-          <Composer onSend={sendNew} uploads={uploads} />
+          <Composer onSend={sendNew} uploads={uploads} initialText={draft} onTextChange={saveDraftSoon} />
         ) : (
           <p role="status" className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-800">
             This appointment was cancelled, so the conversation is closed. You can still read it.
@@ -214,4 +218,37 @@ function useFocusMessage(
     // Run once, on the page as the server sent it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+}
+
+const DRAFT_SAVE_MS = 1000;
+
+/** Saves the composer's text as the room's draft a second after typing stops (and when the tab hides). */
+function useDraftSaver(roomId: string): (text: string) => void {
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef<string | null>(null);
+  const flush = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    if (latest.current === null) return;
+    const body = latest.current;
+    latest.current = null;
+    // A failed save is not worth interrupting the writer for: the next keystroke tries again.
+    void saveDraftAction({ roomId, body }).catch(() => {});
+  }, [roomId]);
+  useEffect(() => {
+    const onHide = () => document.visibilityState === "hidden" && flush();
+    document.addEventListener("visibilitychange", onHide);
+    return () => {
+      document.removeEventListener("visibilitychange", onHide);
+      flush();
+    };
+  }, [flush]);
+  return useCallback(
+    (text: string) => {
+      latest.current = text;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(flush, DRAFT_SAVE_MS);
+    },
+    [flush],
+  );
 }

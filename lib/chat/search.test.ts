@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { chatRooms, drafts, messages, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { makeRoom } from "@/test/matrix/world";
+import { draftOf, saveDraft } from "./drafts";
 import { sendMessage, threadPage } from "./messages";
 import { MARK_END, MARK_START, searchMessages, toPrefixQuery } from "./search";
 
@@ -101,5 +102,21 @@ describe("message search", () => {
     await send(roomId, patient, "The whole thought.");
     const left = await db().select().from(drafts).where(eq(drafts.roomId, roomId));
     expect(left.map((d) => d.userId)).toEqual([doctor]);
+  });
+
+  it("a draft is saved per room and person, read back on another device, removed when emptied; strangers refused", async () => {
+    const [patient, doctor, stranger] = await Promise.all([
+      makeUser("patient", "P"),
+      makeUser("doctor", "D"),
+      makeUser("patient", "S"),
+    ]);
+    const { roomId } = await makeRoom(db(), patient, doctor);
+    expect(await saveDraft({ roomId, userId: patient, body: "Is it normal that" })).toEqual({ saved: true });
+    expect(await saveDraft({ roomId, userId: patient, body: "Is it normal that my" })).toEqual({ saved: true });
+    expect(await draftOf(roomId, patient)).toBe("Is it normal that my");
+    expect(await draftOf(roomId, doctor)).toBe("");
+    await expect(saveDraft({ roomId, userId: stranger, body: "x" })).rejects.toMatchObject({ code: "not_found" });
+    expect(await saveDraft({ roomId, userId: patient, body: "   " })).toEqual({ saved: false });
+    expect(await draftOf(roomId, patient)).toBe("");
   });
 });

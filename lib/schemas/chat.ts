@@ -81,3 +81,15 @@ export const messageSearchSchema = z
   .pipe(z.string().min(1).max(200))
   .optional()
   .catch(undefined);
+
+/** A draft as typed: control characters removed (line breaks kept), at most a message's length; may be empty. */
+export const saveDraftSchema = z.object(
+  {
+    roomId: idSchema("conversation"),
+    body: z
+      .string({ error: "Write the draft as plain text." })
+      .transform(stripControl)
+      .pipe(z.string().max(LIMITS.messageMax, `A message has at most ${LIMITS.messageMax} characters.`)),
+  },
+  REQUEST_SHAPE,
+);

@@ -6,6 +6,7 @@ import { Thread } from "@/components/chat/thread";
 import { attachmentLimits } from "@/lib/attachments/limits";
 import { recordAudit } from "@/lib/audit";
 import { threadPage } from "@/lib/chat/messages";
+import { draftOf } from "@/lib/chat/drafts";
 import { toMessageJson } from "@/lib/chat/json";
 import { formatDateTime } from "@/lib/shared/format";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
@@ -31,9 +32,10 @@ export default async function RoomPage({
 }) {
   const { user, room } = await loadRoom((await params).roomId);
   const at = atSchema.parse((await searchParams).at);
-  const [page, tz] = await Promise.all([
+  const [page, tz, draft] = await Promise.all([
     threadPage({ roomId: room.id, userId: user.id, aroundSeq: at }),
     viewerTimeZone(),
+    draftOf(room.id, user.id),
     // Who read which conversation, and when: each time the thread is served.
     recordAudit({ actorId: user.id, action: "chat.thread_opened", targetType: "room", targetId: room.id }),
   ]);
@@ -63,6 +65,7 @@ export default async function RoomPage({
       <Thread
         key={`${room.id}:${at ?? ""}`}
         focusSeq={at}
+        draft={draft}
         roomId={room.id}
         meId={user.id}
         otherName={otherName}
