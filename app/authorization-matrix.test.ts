@@ -10,13 +10,16 @@ import {
   auditEvents,
   chatRooms,
   doctorProfiles,
+  drafts,
   messages,
   notificationSettings,
+  rescheduleProposals,
   roomMembers,
   users,
 } from "@/db/schema";
 import { uploadAttachment } from "@/lib/attachments/upload";
 import { sendMessage } from "@/lib/chat/messages";
+import { OWN_PROPOSAL } from "@/lib/appointments/reschedule";
 import { issueToken } from "@/lib/auth/account-tokens";
 import { unsubscribeToken } from "@/lib/mail/unsubscribe";
 import { notificationSettingsOf } from "@/lib/notify/settings";
@@ -33,6 +36,7 @@ import {
   CALLERS,
   DEMO_PASSWORD,
   freeSlotPool,
+  freshInstant,
   loadPeople,
   makeAppointment,
   makeRoom,
@@ -370,6 +374,23 @@ const ROUTES: RouteRow[] = [
       expect(await response.text()).toBe("The instructions.");
     },
   },
+  // "Add to calendar": the two people of an accepted appointment only; everyone else not-found.
+  {
+    file: "api/appointments/[appointmentId]/calendar/route.ts",
+    method: "GET",
+    rule: roomMember,
+    request: () => ({
+      url: `/api/appointments/${room.appointmentId}/calendar`,
+      params: { appointmentId: room.appointmentId },
+    }),
+    async allowed(response) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+      expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="appointment.ics"/);
+      expect(response.headers.get("cache-control")).toBe("private, no-store");
+      expect(await response.text()).toContain(`UID:${room.appointmentId}@carebridge`);
+    },
+  },
   // Live updates are for patients and doctors; an admin has no rooms to hear about.
   {
     file: "api/events/route.ts",
@@ -461,6 +482,7 @@ const statusOf = async (id: string) =>
   (await db().select({ status: appointments.status }).from(appointments).where(eq(appointments.id, id)))[0]?.status;
 const callerId = (caller: Caller) => userOf(people, caller)!.id;
 let slotIndex = 0;
+let proposalIndex = 0;
 
 const appointmentTransition =
   (
@@ -523,6 +545,92 @@ const ACTIONS: ActionRow[] = [
     variant: "complete a past appointment",
     rule: (c) => access("action", c, ["patient", "doctor"], ["doctor"]),
     cell: appointmentTransition("complete", "accepted", "past"),
+  },
+  {
+    file: "appointment-actions.ts",
+    name: "proposeRescheduleAction",
+    rule: (c) => access("action", c, ["patient", "doctor"], ["patient", "doctor"]),
+    async cell(caller) {
+      const appointmentId = await makeAppointment(db(), {
+        patientId: people.patient.id,
+        doctorId: people.doctor.id,
+        status: "accepted",
+      });
+      // From the far end of the pool (requests take theirs from the start): a free slot of the doctor's.
+      const startsAt = slots[slots.length - 1 - proposalIndex++]!;
+      return {
+        call: (fn) => fn({ appointmentId, startsAt: startsAt.toISOString() } as never),
+        async allowed(result) {
+          expect(result).toMatchObject({ ok: true, data: { id: expect.any(String) } });
+          const [row] = await db()
+            .select()
+            .from(rescheduleProposals)
+            .where(eq(rescheduleProposals.appointmentId, appointmentId));
+          expect(row).toMatchObject({ proposerId: callerId(caller), status: "pending" });
+          expect(row!.startsAt.getTime()).toBe(startsAt.getTime());
+        },
+      };
+    },
+  },
+  {
+    file: "appointment-actions.ts",
+    name: "answerProposalAction",
+    variant: "accept the patient's proposal",
+    // The doctor answers; the patient who proposed it is refused (their own), anyone else not-found.
+    rule: (c) => {
+      const outcome = access("action", c, ["patient", "doctor"], ["patient", "doctor"]);
+      return outcome === "allowed" && ownerOf(c) === "patient" ? `refused: ${OWN_PROPOSAL}` : outcome;
+    },
+    async cell() {
+      const appointmentId = await makeAppointment(db(), {
+        patientId: people.patient.id,
+        doctorId: people.doctor.id,
+        status: "accepted",
+      });
+      const [from] = await db().select().from(appointments).where(eq(appointments.id, appointmentId));
+      const to = freshInstant();
+      const [proposal] = await db()
+        .insert(rescheduleProposals)
+        .values({ appointmentId, proposerId: people.patient.id, fromStartsAt: from!.startsAt, startsAt: to })
+        .returning({ id: rescheduleProposals.id });
+      return {
+        call: (fn) => fn({ proposalId: proposal!.id, answer: "accept" } as never),
+        async allowed(result) {
+          expect(result).toMatchObject({ ok: true, data: { status: "accepted" } });
+          const [moved] = await db().select().from(appointments).where(eq(appointments.id, appointmentId));
+          expect(moved!.startsAt.getTime()).toBe(to.getTime());
+        },
+      };
+    },
+  },
+  {
+    file: "appointment-actions.ts",
+    name: "rescheduleSlotsAction",
+    rule: (c) => access("action", c, ["patient", "doctor"], ["patient", "doctor"]),
+    async cell() {
+      return {
+        call: (fn) => fn({ appointmentId: room.appointmentId, date: "2032-01-06" } as never),
+        async allowed(result) {
+          expect(result).toMatchObject({ ok: true, data: expect.any(Array) });
+        },
+      };
+    },
+  },
+  {
+    file: "chat/actions.ts",
+    name: "saveDraftAction",
+    rule: (c) => access("action", c, ["patient", "doctor"], ["patient", "doctor"]),
+    async cell(caller) {
+      const { roomId } = await makeRoom(db(), people.patient.id, people.doctor.id);
+      return {
+        call: (fn) => fn({ roomId, body: "Half a thought" } as never),
+        async allowed(result) {
+          expect(result).toMatchObject({ ok: true, data: { saved: true } });
+          const [row] = await db().select().from(drafts).where(eq(drafts.roomId, roomId));
+          expect(row).toMatchObject({ userId: callerId(caller), body: "Half a thought" });
+        },
+      };
+    },
   },
   {
     file: "chat/actions.ts",

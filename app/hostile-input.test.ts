@@ -1283,6 +1283,177 @@ for (const caller of ["patient", "doctor"] as const) {
   });
 }
 
+// ---- rescheduling and "Add to calendar"
+
+{
+  const propose = action("appointment-actions.ts", "proposeRescheduleAction");
+  const answerProposal = action("appointment-actions.ts", "answerProposalAction");
+  const slotsOf = action("appointment-actions.ts", "rescheduleSlotsAction");
+  const acceptedOne = () =>
+    makeAppointment(db(), { patientId: people.patient.id, doctorId: people.doctor.id, status: "accepted" });
+  for (const [label, appointmentId] of BAD_IDS) {
+    add({
+      target: "proposeRescheduleAction",
+      label: `an appointment id that is ${label}`,
+      caller: "patient",
+      run: () => actionAnswer(() => propose(raw({ appointmentId, startsAt: "2032-01-06T10:00:00Z" }))),
+      refused: "That appointment was not found.",
+    });
+    add({
+      target: "answerProposalAction",
+      label: `a proposal id that is ${label}`,
+      caller: "doctor",
+      run: () => actionAnswer(() => answerProposal(raw({ proposalId: appointmentId, answer: "accept" }))),
+      refused: "That proposal was not found.",
+    });
+    add({
+      target: "rescheduleSlotsAction",
+      label: `an appointment id that is ${label}`,
+      caller: "patient",
+      run: () => actionAnswer(() => slotsOf(raw({ appointmentId, date: "2032-01-06" }))),
+      refused: "That appointment was not found.",
+    });
+  }
+  for (const [label, startsAt] of [
+    ["a time that is not a date", "tomorrow at ten"],
+    ["a time without a zone", "2032-01-06T10:00:00"],
+    ["a 1 MB time", MB],
+    ["a number time", 1_900_000_000_000],
+    ["an object time", { $gt: "" }],
+    ["a missing time", undefined],
+  ] as const) {
+    add({
+      target: "proposeRescheduleAction",
+      label,
+      caller: "patient",
+      setup: acceptedOne,
+      run: (appointmentId) => actionAnswer(() => propose(raw({ appointmentId, startsAt }))),
+      refused: "Choose a time from the list.",
+    });
+  }
+  add({
+    target: "proposeRescheduleAction",
+    label: "a time off the doctor's slots, by the patient",
+    caller: "patient",
+    setup: acceptedOne,
+    run: (appointmentId) =>
+      actionAnswer(() =>
+        propose({ appointmentId, startsAt: new Date(slots[0]!.getTime() + 10 * 60_000).toISOString() }),
+      ),
+    refused: /^That time is not one of the doctor's appointment slots/,
+  });
+  add({
+    target: "proposeRescheduleAction",
+    label: "another couple's appointment",
+    caller: "doctor",
+    run: () =>
+      actionAnswer(() => propose({ appointmentId: strangersRoom.appointmentId, startsAt: slots[0]!.toISOString() })),
+    refused: "That appointment was not found.",
+  });
+  for (const [label, answer] of [
+    ["an unknown answer", "approve"],
+    ["an answer in capitals", "ACCEPT"],
+    ["__proto__ as the answer", "__proto__"],
+    ["an array answer", ["accept"]],
+    ["a missing answer", undefined],
+  ] as const) {
+    add({
+      target: "answerProposalAction",
+      label,
+      caller: "doctor",
+      run: () => actionAnswer(() => answerProposal(raw({ proposalId: crypto.randomUUID(), answer }))),
+      refused: "That answer is not available.",
+    });
+  }
+  for (const [label, date] of [
+    ["a date that is not a date", "next week"],
+    ["a 1 MB date", MB],
+    ["a date with SQL", "2032-01-06'; --"],
+    ["an impossible date", "2032-02-31"],
+  ] as const) {
+    add({
+      target: "rescheduleSlotsAction",
+      label,
+      caller: "patient",
+      setup: acceptedOne,
+      run: (appointmentId) => actionAnswer(() => slotsOf(raw({ appointmentId, date }))),
+      refused: "Choose a day.",
+    });
+  }
+
+  const calendar = "api/appointments/[appointmentId]/calendar/route.ts";
+  const fetchCalendar = (id: string) =>
+    handlerAnswer(calendar, "GET", `/api/appointments/${encodeURIComponent(id)}/calendar`, {
+      params: { appointmentId: id },
+    });
+  for (const [label, id] of BAD_IDS.filter(([, v]) => typeof v === "string")) {
+    add({
+      target: "GET /api/appointments/:appointmentId/calendar",
+      label: `an appointment id that is ${label}`,
+      caller: "patient",
+      run: () => fetchCalendar(id as string),
+      refused: "That appointment was not found.",
+      status: /unknown UUID/.test(label) ? 404 : 400,
+    });
+  }
+  for (const caller of ["patient", "doctor", "admin"] as const)
+    add({
+      target: "GET /api/appointments/:appointmentId/calendar",
+      label: "another couple's appointment",
+      caller,
+      run: () => fetchCalendar(strangersRoom.appointmentId),
+      refused: /^That (appointment|item) was not found\.$/,
+      status: 404,
+    });
+}
+
+// ---- saveDraftAction
+
+{
+  const saveDraft = action("chat/actions.ts", "saveDraftAction");
+  for (const [label, roomId] of BAD_IDS) {
+    add({
+      target: "saveDraftAction",
+      label: `a room id that is ${label}`,
+      caller: "patient",
+      run: () => actionAnswer(() => saveDraft(raw({ roomId, body: "Draft" }))),
+      refused: "That conversation was not found.",
+    });
+  }
+  add({
+    target: "saveDraftAction",
+    label: "another couple's room",
+    caller: "patient",
+    run: () => actionAnswer(() => saveDraft({ roomId: strangersRoom.roomId, body: "Draft" })),
+    refused: "That conversation was not found.",
+  });
+  for (const [label, body] of [
+    ["a draft over the message limit", "x".repeat(2001)],
+    ["a 1 MB draft", MB],
+  ] as const) {
+    add({
+      target: "saveDraftAction",
+      label,
+      caller: "patient",
+      run: () => actionAnswer(() => saveDraft({ roomId: room.roomId, body })),
+      refused: "A message has at most 2000 characters.",
+    });
+  }
+  for (const [label, body] of [
+    ["a number draft", 42],
+    ["an object draft", { $ne: "" }],
+    ["a missing draft", undefined],
+  ] as const) {
+    add({
+      target: "saveDraftAction",
+      label,
+      caller: "patient",
+      run: () => actionAnswer(() => saveDraft(raw({ roomId: room.roomId, body }))),
+      refused: "Write the draft as plain text.",
+    });
+  }
+}
+
 // ---- route handlers
 
 {

@@ -19,6 +19,8 @@ import { listConversations, recentMessages, unreadTotal } from "@/lib/chat/lists
 import { roomForMember } from "@/lib/chat/rooms";
 import { conversationCursorSchema } from "@/lib/schemas/conversations";
 import { findSessionUser } from "@/lib/auth/sessions";
+import { searchMessages } from "@/lib/chat/search";
+import { pendingProposalsFor } from "@/lib/appointments/reschedule";
 
 export interface ProductQuery {
   name: string;
@@ -71,6 +73,18 @@ export async function productQueries(people: QueryPeople, busyLabel = "many room
         run: () => threadPage({ roomId, userId, beforeSeq: Math.max(1, lastSeq - 5) }),
       },
       { name: "poll after N", who, run: () => messagesAfter({ roomId, userId, afterSeq: lastSeq }) },
+      {
+        name: "thread page around N",
+        who,
+        run: () => threadPage({ roomId, userId, aroundSeq: Math.max(1, lastSeq - 100) }),
+      },
+      // A search as it is typed: two words, the last a prefix (the data set's bodies name the room's number).
+      {
+        name: "message search",
+        who,
+        run: () => searchMessages({ userId, text: `message ${Math.max(1, lastSeq - 3)} of ro` }),
+      },
+      { name: "pending reschedule proposals", who, run: () => pendingProposalsFor(userId) },
     );
   }
   queries.push(

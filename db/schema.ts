@@ -23,6 +23,7 @@ import {
   LIMITS,
   MESSAGE_KINDS,
   ROLES,
+  SEARCH_LANGUAGES,
   type MessageKind,
 } from "../lib/shared/model";
 
@@ -191,6 +192,40 @@ export const appointments = pgTable(
   ],
 );
 
+export const RESCHEDULE_STATUSES = ["pending", "accepted", "declined", "withdrawn"] as const;
+export type RescheduleStatus = (typeof RESCHEDULE_STATUSES)[number];
+
+/**
+ * A proposed new time for an accepted appointment, made by one of its two people and answered by
+ * the other. At most one is pending per appointment; accepting one moves the appointment.
+ */
+export const rescheduleProposals = pgTable(
+  "reschedule_proposals",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    appointmentId: uuid("appointment_id")
+      .notNull()
+      .references(() => appointments.id),
+    proposerId: uuid("proposer_id")
+      .notNull()
+      .references(() => users.id),
+    /** The appointment's time when the proposal was made, for "Moved from … to …". */
+    fromStartsAt: timestamp("from_starts_at", { withTimezone: true }).notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    status: text("status", { enum: RESCHEDULE_STATUSES }).notNull().default("pending"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("reschedule_proposals_one_pending_key")
+      .on(t.appointmentId)
+      .where(sql`${t.status} = 'pending'`),
+    index("reschedule_proposals_appointment_idx").on(t.appointmentId, t.createdAt),
+    check("reschedule_proposals_status_check", sql`${t.status} in (${inList(RESCHEDULE_STATUSES)})`),
+    check("reschedule_proposals_moves", sql`${t.startsAt} <> ${t.fromStartsAt}`),
+  ],
+);
+
 export const chatRooms = pgTable(
   "chat_rooms",
   {
@@ -264,6 +299,10 @@ export const messages = pgTable(
     primaryKey({ columns: [t.roomId, t.seq] }),
     uniqueIndex("messages_room_sender_client_key").on(t.roomId, t.senderId, t.clientId),
     index("messages_created_idx").on(t.createdAt),
+    // Message search (lib/chat/search.ts): one full-text index per configuration it may use.
+    ...SEARCH_LANGUAGES.map((language) =>
+      index(`messages_body_${language}_search_idx`).using("gin", sql`to_tsvector('${sql.raw(language)}', ${t.body})`),
+    ),
     // Only a member of the room may have written into it.
     foreignKey({
       name: "messages_member_fk",
@@ -274,6 +313,30 @@ export const messages = pgTable(
     check("messages_kind", sql`${t.kind} in (${inList(MESSAGE_KINDS)})`),
     // Empty only for a message of files alone (lib/attachments checks it has some).
     check("messages_body_length", sql`char_length(${t.body}) between 0 and ${sql.raw(String(LIMITS.messageMax))}`),
+  ],
+);
+
+/**
+ * What a member has typed into a room and not sent, kept so it follows them to another device.
+ * Removed by a trigger when they send a message into that room (db/migrations/0015_care_workflow.sql).
+ */
+export const drafts = pgTable(
+  "drafts",
+  {
+    roomId: uuid("room_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    body: text("body").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.userId] }),
+    index("drafts_user_idx").on(t.userId),
+    foreignKey({
+      name: "drafts_member_fk",
+      columns: [t.roomId, t.userId],
+      foreignColumns: [roomMembers.roomId, roomMembers.userId],
+    }).onDelete("cascade"),
+    check("drafts_body_length", sql`char_length(${t.body}) between 1 and ${sql.raw(String(LIMITS.messageMax))}`),
   ],
 );
 

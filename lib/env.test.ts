@@ -39,6 +39,7 @@ describe("readEnv", () => {
       NOTIFY_COOLDOWN_MINUTES: 60,
       JOB_WORKERS: 1,
       JOB_SUPERVISE_SECONDS: 15,
+      SEARCH_LANGUAGE: "simple",
       ATTACHMENT_MAX_FILES: 5,
       ATTACHMENT_MAX_FILE_MB: 10,
       ATTACHMENT_MAX_MESSAGE_MB: 25,
@@ -188,5 +189,13 @@ describe("authSecret", () => {
       expect(secret).toMatch(/^[A-Za-z0-9+/]{44}$/);
       expect(fs.readFileSync(file, "utf8")).toBe(secret);
     }
+  });
+});
+
+describe("SEARCH_LANGUAGE", () => {
+  it("is one of the configurations with an index, else a clear error", () => {
+    expect(readEnv({ SEARCH_LANGUAGE: "english" }).SEARCH_LANGUAGE).toBe("english");
+    expect(() => readEnv({ SEARCH_LANGUAGE: "klingon" })).toThrow(/SEARCH_LANGUAGE must be one of simple, english/);
+    expect(() => readEnv({ SEARCH_LANGUAGE: "simple'; drop table messages; --" })).toThrow(/SEARCH_LANGUAGE/);
   });
 });

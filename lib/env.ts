@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { SEARCH_LANGUAGES } from "./shared/model";
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -76,6 +77,10 @@ const envSchema = z.object({
    */
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   /** Attachments: files a message, MB a file, MB a message, MB a person may keep, uploads a minute. */
+  /** The text-search configuration of message search: one of a fixed list, each with its index. */
+  SEARCH_LANGUAGE: z
+    .enum(SEARCH_LANGUAGES, { error: `SEARCH_LANGUAGE must be one of ${SEARCH_LANGUAGES.join(", ")}` })
+    .default("simple"),
   ATTACHMENT_MAX_FILES: z.coerce.number().int().min(1).max(20).default(5),
   ATTACHMENT_MAX_FILE_MB: z.coerce.number().int().min(1).max(100).default(10),
   ATTACHMENT_MAX_MESSAGE_MB: z.coerce.number().int().min(1).max(500).default(25),

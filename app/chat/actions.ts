@@ -4,7 +4,8 @@ import type { z } from "zod";
 import { markRead, sendMessage } from "@/lib/chat/messages";
 import { toMessageJson, type ChatMessageJson } from "@/lib/chat/json";
 import { runAction } from "@/lib/http/action";
-import { markReadSchema, sendMessageSchema } from "@/lib/schemas/chat";
+import { saveDraft } from "@/lib/chat/drafts";
+import { markReadSchema, saveDraftSchema, sendMessageSchema } from "@/lib/schemas/chat";
 import type { ActionResult } from "@/lib/schemas/form";
 
 const MEMBERS = ["patient", "doctor"] as const;
@@ -29,5 +30,17 @@ export async function markReadAction(
     schema: markReadSchema,
     input,
     run: (user, data) => markRead({ roomId: data.roomId, userId: user.id, seq: data.seq }),
+  });
+}
+
+/** Saves what the member has typed and not sent (debounced by the composer); empty text removes it. */
+export async function saveDraftAction(
+  input: z.input<typeof saveDraftSchema>,
+): Promise<ActionResult<{ saved: boolean }>> {
+  return runAction({
+    roles: MEMBERS,
+    schema: saveDraftSchema,
+    input,
+    run: (user, data) => saveDraft({ roomId: data.roomId, userId: user.id, body: data.body }),
   });
 }

@@ -4,6 +4,7 @@ import type { AppointmentView } from "@/lib/appointments/lists";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AppointmentActions } from "./appointment-actions";
 import { AppointmentCard } from "./appointment-card";
+import { RescheduleButton } from "./reschedule-button";
 import { doctorName } from "@/lib/shared/display-name";
 
 /** A list of appointments with the actions the viewer may take on each. */
@@ -37,6 +38,9 @@ export function AppointmentList({
           userId,
           now,
         );
+        const otherName = viewer === "patient" ? doctorName(a.doctor.name) : a.patient.name;
+        // An accepted appointment still ahead can be added to a calendar and moved.
+        const movable = a.status === "accepted" && a.startsAt.getTime() > now.getTime();
         return (
           <AppointmentCard
             key={a.id}
@@ -45,14 +49,28 @@ export function AppointmentList({
             timeZone={timeZone}
             expired={a.status === "requested" && a.startsAt.getTime() <= now.getTime()}
             actions={
-              available.length > 0 ? (
-                <AppointmentActions
-                  appointmentId={a.id}
-                  available={available}
-                  viewer={viewer}
-                  otherName={viewer === "patient" ? doctorName(a.doctor.name) : a.patient.name}
-                />
-              ) : null
+              <>
+                {movable ? (
+                  <>
+                    <a
+                      href={`/api/appointments/${a.id}/calendar`}
+                      download
+                      className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-brand-800 hover:bg-slate-100"
+                    >
+                      Add to calendar<span className="sr-only"> ({otherName})</span>
+                    </a>
+                    <RescheduleButton appointmentId={a.id} timeZone={timeZone} otherName={otherName} />
+                  </>
+                ) : null}
+                {available.length > 0 ? (
+                  <AppointmentActions
+                    appointmentId={a.id}
+                    available={available}
+                    viewer={viewer}
+                    otherName={otherName}
+                  />
+                ) : null}
+              </>
             }
           />
         );

@@ -18,11 +18,21 @@ const MAX = LIMITS.messageMax;
 export function Composer({
   onSend,
   uploads,
+  initialText = "",
+  onTextChange,
 }: {
   onSend: (body: string, attachments: AttachmentJson[]) => void;
   uploads: AttachmentUploads;
+  /** The draft saved on the server (from this or another device). */
+  initialText?: string;
+  /** Each change of the text, to save the draft. */
+  onTextChange?: (text: string) => void;
 }) {
-  const [text, setText] = useState("");
+  const [text, setTextState] = useState(initialText);
+  const setText = (value: string) => {
+    setTextState(value);
+    onTextChange?.(value);
+  };
   const id = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const cameraInput = useRef<HTMLInputElement>(null);

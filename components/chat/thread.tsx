@@ -1,7 +1,7 @@
 "use client";
 
-import { useState } from "react";
-import { sendMessageAction } from "@/app/chat/actions";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { saveDraftAction, sendMessageAction } from "@/app/chat/actions";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat/json";
 import type { AttachmentLimits } from "@/lib/shared/attachments";
@@ -28,6 +28,8 @@ export function Thread({
   initial,
   limits,
   care,
+  focusSeq,
+  draft = "",
 }: {
   roomId: string;
   meId: string;
@@ -38,6 +40,10 @@ export function Thread({
   initial: ThreadData;
   limits: AttachmentLimits;
   care: ThreadCare;
+  /** Opened from a search result: this message is scrolled into view and marked. */
+  focusSeq?: number;
+  /** The member's unsent draft of this room, saved on the server. */
+  draft?: string;
 }) {
   const uploads = useAttachmentUploads(roomId, limits);
   const [dragging, setDragging] = useState(false);
@@ -67,6 +73,8 @@ export function Thread({
     pending.length,
   );
   const loadEarlier = () => keepPositionWhile(earlier.load);
+  useFocusMessage(scroller, focusSeq, initial.messages);
+  const saveDraftSoon = useDraftSaver(roomId);
 
   const [openedAtSeq] = useState(newestSeq);
   const latestIncoming = data.messages.findLast((m) => m.senderId !== meId && m.seq > openedAtSeq);
@@ -196,7 +204,7 @@ export function Thread({
           {care.viewer === "patient" && sentHere ? <> Sent. {care.replyLine}</> : null}
         </p>
         {open ? (
-          <Composer onSend={sendNew} uploads={uploads} />
+          <Composer onSend={sendNew} uploads={uploads} initialText={draft} onTextChange={saveDraftSoon} />
         ) : care.closedBy === "window" ? (
           <WindowClosedNotice care={care} roomId={roomId} />
         ) : (
@@ -206,5 +214,57 @@ export function Thread({
         )}
       </div>
     </div>
+  );
+}
+
+/** Scrolls a search result's message into view once, and marks it until the reader moves on. */
+function useFocusMessage(
+  scroller: React.RefObject<HTMLDivElement | null>,
+  focusSeq: number | undefined,
+  initialMessages: ChatMessageJson[],
+) {
+  useEffect(() => {
+    if (focusSeq === undefined) return;
+    const index = initialMessages.findIndex((m) => m.seq === focusSeq);
+    const item = scroller.current?.querySelector("[role=log] ol")?.children[index] as HTMLElement | undefined;
+    if (index < 0 || !item) return;
+    item.scrollIntoView({ block: "center" });
+    item.dataset.found = "true";
+    item.classList.add("rounded-lg", "ring-2", "ring-amber-400", "ring-offset-2");
+    // Run once, on the page as the server sent it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+}
+
+const DRAFT_SAVE_MS = 1000;
+
+/** Saves the composer's text as the room's draft a second after typing stops (and when the tab hides). */
+function useDraftSaver(roomId: string): (text: string) => void {
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef<string | null>(null);
+  const flush = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    if (latest.current === null) return;
+    const body = latest.current;
+    latest.current = null;
+    // A failed save is not worth interrupting the writer for: the next keystroke tries again.
+    void saveDraftAction({ roomId, body }).catch(() => {});
+  }, [roomId]);
+  useEffect(() => {
+    const onHide = () => document.visibilityState === "hidden" && flush();
+    document.addEventListener("visibilitychange", onHide);
+    return () => {
+      document.removeEventListener("visibilitychange", onHide);
+      flush();
+    };
+  }, [flush]);
+  return useCallback(
+    (text: string) => {
+      latest.current = text;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(flush, DRAFT_SAVE_MS);
+    },
+    [flush],
   );
 }

@@ -27,7 +27,7 @@ import { doctorName } from "@/lib/shared/display-name";
 
 export const SLOT_GONE_NOTE = "That time is no longer available";
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 /**
  * Serialises everything that decides one doctor's slot (accepting it, requesting it) for the rest
@@ -35,7 +35,7 @@ type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
  * on the other's row through the unique index), and a request could slip past an accept's
  * auto-decline.
  */
-async function lockSlot(tx: Tx, doctorId: string, startsAt: Date): Promise<void> {
+export async function lockSlot(tx: Tx, doctorId: string, startsAt: Date): Promise<void> {
   await tx.execute(
     sql`select pg_advisory_xact_lock(hashtextextended(${`slot:${doctorId}:${startsAt.toISOString()}`}, 0))`,
   );
@@ -191,7 +191,7 @@ export async function transitionAppointment(input: {
   return applyTransition(input);
 }
 
-interface StatusChange {
+export interface StatusChange {
   id: string;
   patientId: string;
   doctorId: string;
@@ -203,7 +203,8 @@ async function applyTransition(input: Parameters<typeof transitionAppointment>[0
   try {
     return await getDb().transaction(async (tx) => {
       if (input.action === "accept") {
-        // Doctor and start time never change, so reading them unlocked to pick the lock is safe.
+        // A request's doctor and start time never change (only accepted appointments move, see
+        // reschedule.ts), so reading them unlocked to pick the lock is safe.
         const [slot] = await tx
           .select({ doctorId: appointments.doctorId, startsAt: appointments.startsAt })
           .from(appointments)
@@ -326,7 +327,7 @@ async function openRoom(tx: Tx, appointment: { id: string; patientId: string; do
   return room.id;
 }
 
-async function declineOthersForSlot(
+export async function declineOthersForSlot(
   tx: Tx,
   appointment: { id: string; doctorId: string; startsAt: Date },
   actorId: string,

@@ -50,10 +50,17 @@ export async function threadPage(input: {
   roomId: string;
   userId: string;
   beforeSeq?: number;
+  /**
+   * Opens the thread at this message (a search result): the page ends up to half a page after it,
+   * so it sits in the middle; the poll then brings what came after, "Load earlier" what came before.
+   */
+  aroundSeq?: number;
   limit?: number;
 }): Promise<{ messages: ChatMessage[]; hasEarlier: boolean }> {
   await requireMember(input.roomId, input.userId);
   const limit = Math.min(input.limit ?? PAGE_SIZE, PAGE_SIZE);
+  if (input.aroundSeq !== undefined && input.beforeSeq === undefined)
+    return threadPage({ ...input, aroundSeq: undefined, beforeSeq: input.aroundSeq + Math.floor(limit / 2) + 1 });
   const rows = await getDb()
     .select(messageColumns)
     .from(messages)

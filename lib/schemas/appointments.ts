@@ -103,3 +103,27 @@ export const workingHoursSchema = z.object(
   },
   REQUEST_SHAPE,
 );
+
+export const proposeRescheduleSchema = z.object(
+  {
+    appointmentId: idSchema("appointment"),
+    startsAt: z.iso.datetime({ offset: true, error: "Choose a time from the list." }).transform((s) => new Date(s)),
+  },
+  REQUEST_SHAPE,
+);
+
+export const answerProposalSchema = z.object(
+  {
+    proposalId: idSchema("proposal"),
+    answer: z.enum(["accept", "decline", "withdraw"], { error: "That answer is not available." }),
+  },
+  REQUEST_SHAPE,
+);
+
+export const rescheduleSlotsSchema = z.object(
+  {
+    appointmentId: idSchema("appointment"),
+    date: z.string({ error: "Choose a day." }).regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a day."),
+  },
+  REQUEST_SHAPE,
+);

@@ -73,3 +73,23 @@ export const threadQuerySchema = z
     (q) => q.after === undefined || q.before === undefined,
     "Ask for messages after or before a point, not both.",
   );
+
+/** The search box's text from the URL: control characters removed, trimmed, bounded; else none. */
+export const messageSearchSchema = z
+  .string()
+  .transform((s) => stripControl(s).trim())
+  .pipe(z.string().min(1).max(200))
+  .optional()
+  .catch(undefined);
+
+/** A draft as typed: control characters removed (line breaks kept), at most a message's length; may be empty. */
+export const saveDraftSchema = z.object(
+  {
+    roomId: idSchema("conversation"),
+    body: z
+      .string({ error: "Write the draft as plain text." })
+      .transform(stripControl)
+      .pipe(z.string().max(LIMITS.messageMax, `A message has at most ${LIMITS.messageMax} characters.`)),
+  },
+  REQUEST_SHAPE,
+);

@@ -38,3 +38,10 @@ export const LIMITS = {
  * business days, and a conversation that stays open this many days after the appointment's time.
  */
 export const CARE_DEFAULTS = { replyDays: 2, replyWindowDays: 14 } as const;
+
+/**
+ * The PostgreSQL text-search configurations message search may use (SEARCH_LANGUAGE); each has its
+ * GIN expression index on messages.body, so whichever is chosen is served by an index.
+ */
+export const SEARCH_LANGUAGES = ["simple", "english"] as const;
+export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];

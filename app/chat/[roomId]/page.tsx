@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+import { z } from "zod";
 import Link from "next/link";
 import { StatusBadge } from "@/components/appointments/status-badge";
 import { Thread } from "@/components/chat/thread";
 import { attachmentLimits } from "@/lib/attachments/limits";
 import { recordAudit } from "@/lib/audit";
 import { threadPage } from "@/lib/chat/messages";
+import { draftOf } from "@/lib/chat/drafts";
 import { toMessageJson } from "@/lib/chat/json";
 import { formatDateTime } from "@/lib/shared/format";
 import { viewerTimeZone } from "@/lib/http/viewer-time-zone";
@@ -19,11 +21,22 @@ function clientLimits() {
   return { maxFiles, maxFileBytes, maxMessageBytes };
 }
 
-export default async function RoomPage({ params }: { params: Promise<{ roomId: string }> }) {
+/** `?at=<seq>`: opened from a search result, at that message; anything else is ignored. */
+const atSchema = z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined);
+
+export default async function RoomPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ roomId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { user, room } = await loadRoom((await params).roomId);
-  const [page, tz] = await Promise.all([
-    threadPage({ roomId: room.id, userId: user.id }),
+  const at = atSchema.parse((await searchParams).at);
+  const [page, tz, draft] = await Promise.all([
+    threadPage({ roomId: room.id, userId: user.id, aroundSeq: at }),
     viewerTimeZone(),
+    draftOf(room.id, user.id),
     // Who read which conversation, and when: each time the thread is served.
     recordAudit({ actorId: user.id, action: "chat.thread_opened", targetType: "room", targetId: room.id }),
   ]);
@@ -51,7 +64,9 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
         </Link>
       </div>
       <Thread
-        key={room.id}
+        key={`${room.id}:${at ?? ""}`}
+        focusSeq={at}
+        draft={draft}
         roomId={room.id}
         meId={user.id}
         otherName={otherName}

@@ -3,6 +3,8 @@ import { AppointmentList } from "@/components/appointments/appointment-list";
 import { RecentMessagesPanel } from "@/components/dashboard/recent-messages-panel";
 import { UnreadTotalCard } from "@/components/dashboard/unread-total-card";
 import { Card } from "@/components/ui/card";
+import { PendingProposals } from "@/components/appointments/pending-proposals";
+import { pendingProposalsFor, toProposalJson } from "@/lib/appointments/reschedule";
 import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { doctorAcceptedAppointments, doctorPendingRequests } from "@/lib/appointments/lists";
@@ -17,12 +19,13 @@ export const metadata: Metadata = { title: "Home" };
 
 export default async function DoctorHome() {
   const user = await requireRole("doctor");
-  const [pending, { upcoming }, recent, unread, tz] = await Promise.all([
+  const [pending, { upcoming }, recent, unread, tz, proposals] = await Promise.all([
     doctorPendingRequests(user.id, { limit: 5 }),
     doctorAcceptedAppointments(user.id),
     recentMessages(user.id),
     unreadTotal(user.id),
     viewerTimeZone(),
+    pendingProposalsFor(user.id),
   ]);
   const now = new Date();
   const today = localDateOf(now, tz);
@@ -45,6 +48,11 @@ export default async function DoctorHome() {
           <RecentMessagesPanel initial={recent.map(toRecentJson)} timeZone={tz} fromLabel="from your patients" />
         </div>
         <div className="flex flex-col gap-6 lg:col-span-2 lg:col-start-1 lg:row-start-1">
+          {proposals.length > 0 ? (
+            <Card title="Proposed new times">
+              <PendingProposals proposals={proposals.map(toProposalJson)} timeZone={tz} />
+            </Card>
+          ) : null}
           <Card
             title={`Pending requests (${pending.total})`}
             action={<SeeAllLink href="/doctor/requests">All requests</SeeAllLink>}

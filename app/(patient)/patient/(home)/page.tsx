@@ -5,6 +5,8 @@ import { RecentMessagesPanel } from "@/components/dashboard/recent-messages-pane
 import { UnreadTotalCard } from "@/components/dashboard/unread-total-card";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { PendingProposals } from "@/components/appointments/pending-proposals";
+import { pendingProposalsFor, toProposalJson } from "@/lib/appointments/reschedule";
 import { SeeAllLink } from "@/components/ui/see-all-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { patientAppointments } from "@/lib/appointments/lists";
@@ -19,11 +21,12 @@ export const metadata: Metadata = { title: "Home" };
 
 export default async function PatientHome() {
   const user = await requireRole("patient");
-  const [{ upcoming }, recent, unread, tz, verified] = await Promise.all([
+  const [{ upcoming }, recent, unread, tz, proposals, verified] = await Promise.all([
     patientAppointments(user.id),
     recentMessages(user.id),
     unreadTotal(user.id),
     viewerTimeZone(),
+    pendingProposalsFor(user.id),
     emailIsVerified(user.id),
   ]);
   const accepted = upcoming.filter((a) => a.status === "accepted");
@@ -47,6 +50,11 @@ export default async function PatientHome() {
           <RecentMessagesPanel initial={recent.map(toRecentJson)} timeZone={tz} fromLabel="from your doctors" />
         </div>
         <div className="flex flex-col gap-6 lg:col-span-2 lg:col-start-1 lg:row-start-1">
+          {proposals.length > 0 ? (
+            <Card title="Proposed new times">
+              <PendingProposals proposals={proposals.map(toProposalJson)} timeZone={tz} />
+            </Card>
+          ) : null}
           <Card title="Waiting for a doctor">
             <AppointmentList
               appointments={waiting}

@@ -1,0 +1,122 @@
+import crypto from "node:crypto";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { chatRooms, drafts, messages, users } from "@/db/schema";
+import { setupTestDatabase } from "@/test/db";
+import { makeRoom } from "@/test/matrix/world";
+import { draftOf, saveDraft } from "./drafts";
+import { sendMessage, threadPage } from "./messages";
+import { MARK_END, MARK_START, searchMessages, toPrefixQuery } from "./search";
+
+const t = setupTestDatabase();
+const db = () => t.handle.db;
+
+async function makeUser(role: "patient" | "doctor" | "admin", name: string): Promise<string> {
+  const [row] = await db()
+    .insert(users)
+    .values({
+      name,
+      email: `${role}-${crypto.randomBytes(6).toString("hex")}@example.test`,
+      passwordHash: "x",
+      role,
+    })
+    .returning({ id: users.id });
+  return row!.id;
+}
+
+const send = (roomId: string, senderId: string, body: string) =>
+  sendMessage({ roomId, senderId, clientId: crypto.randomUUID(), body });
+
+describe("message search", () => {
+  it("finds words in the person's own rooms only, the last word as a prefix, newest first, marked", async () => {
+    const [patient, doctor, other, admin] = await Promise.all([
+      makeUser("patient", "Pat Jones"),
+      makeUser("doctor", "Emily Davis"),
+      makeUser("patient", "Someone Else"),
+      makeUser("admin", "Admin"),
+    ]);
+    const ours = await makeRoom(db(), patient, doctor);
+    const theirs = await makeRoom(db(), other, doctor);
+    await send(ours.roomId, doctor, "Take the amoxicillin twice a day with food.");
+    await send(ours.roomId, patient, "Thank you, doctor.");
+    await send(theirs.roomId, doctor, "Amoxicillin is not right for you.");
+
+    const mine = await searchMessages({ userId: patient, text: "amoxi" });
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ roomId: ours.roomId, seq: 3, otherName: "Dr Emily Davis" });
+    expect(mine[0]!.excerpt).toContain(`${MARK_START}amoxicillin${MARK_END}`);
+    // Both words required, the last a prefix.
+    expect(await searchMessages({ userId: patient, text: "twice fo" })).toHaveLength(1);
+    expect(await searchMessages({ userId: patient, text: "twice pizza" })).toHaveLength(0);
+    // The doctor finds both rooms, newest first, each named by the other person.
+    const doctors = await searchMessages({ userId: doctor, text: "Amoxicillin" });
+    expect(doctors.map((h) => h.otherName)).toEqual(["Someone Else", "Pat Jones"]);
+    // The other patient and an admin never see this room's words.
+    expect((await searchMessages({ userId: other, text: "twice" })).length).toBe(0);
+    expect(await searchMessages({ userId: admin, text: "amoxicillin" })).toEqual([]);
+  });
+
+  it("turns anything typed into a safe query: operators and punctuation are separators", async () => {
+    expect(toPrefixQuery("blood pres")).toBe("blood & pres:*");
+    expect(toPrefixQuery("a & b | !c <-> d:*")).toBe("a & b & c & d:*");
+    expect(toPrefixQuery("'); drop table messages; --")).toBe("drop & table & messages:*");
+    expect(toPrefixQuery("  ... ")).toBeNull();
+    const patient = await makeUser("patient", "P");
+    for (const text of ["&", "!!!", "x".repeat(5000), "a:*:*", "\\", "(((", "ünïcödé wörds"])
+      await expect(searchMessages({ userId: patient, text })).resolves.toEqual([]);
+  });
+
+  it("opens a thread around a message: it sits in the middle of the page", async () => {
+    const [patient, doctor] = await Promise.all([makeUser("patient", "P"), makeUser("doctor", "D")]);
+    const { roomId } = await makeRoom(db(), patient, doctor);
+    // Written straight in (the send's rate limit is not what this is about).
+    await db()
+      .insert(messages)
+      .values(
+        Array.from({ length: 120 }, (_, i) => ({
+          roomId,
+          seq: i + 3,
+          senderId: i % 2 ? doctor : patient,
+          clientId: crypto.randomUUID(),
+          body: `line ${i}`,
+        })),
+      );
+    await db().update(chatRooms).set({ lastSeq: 122 }).where(eq(chatRooms.id, roomId));
+    const page = await threadPage({ roomId, userId: patient, aroundSeq: 40 });
+    const seqs = page.messages.map((m) => m.seq);
+    expect(seqs).toContain(40);
+    expect(seqs[0]).toBe(16);
+    expect(seqs.at(-1)).toBe(65);
+    expect(page.hasEarlier).toBe(true);
+  });
+
+  it("sending clears the sender's draft of that room (a trigger, inside the send)", async () => {
+    const [patient, doctor] = await Promise.all([makeUser("patient", "P"), makeUser("doctor", "D")]);
+    const { roomId } = await makeRoom(db(), patient, doctor);
+    await db()
+      .insert(drafts)
+      .values([
+        { roomId, userId: patient, body: "Half a thought" },
+        { roomId, userId: doctor, body: "The doctor's own draft" },
+      ]);
+    await send(roomId, patient, "The whole thought.");
+    const left = await db().select().from(drafts).where(eq(drafts.roomId, roomId));
+    expect(left.map((d) => d.userId)).toEqual([doctor]);
+  });
+
+  it("a draft is saved per room and person, read back on another device, removed when emptied; strangers refused", async () => {
+    const [patient, doctor, stranger] = await Promise.all([
+      makeUser("patient", "P"),
+      makeUser("doctor", "D"),
+      makeUser("patient", "S"),
+    ]);
+    const { roomId } = await makeRoom(db(), patient, doctor);
+    expect(await saveDraft({ roomId, userId: patient, body: "Is it normal that" })).toEqual({ saved: true });
+    expect(await saveDraft({ roomId, userId: patient, body: "Is it normal that my" })).toEqual({ saved: true });
+    expect(await draftOf(roomId, patient)).toBe("Is it normal that my");
+    expect(await draftOf(roomId, doctor)).toBe("");
+    await expect(saveDraft({ roomId, userId: stranger, body: "x" })).rejects.toMatchObject({ code: "not_found" });
+    expect(await saveDraft({ roomId, userId: patient, body: "   " })).toEqual({ saved: false });
+    expect(await draftOf(roomId, patient)).toBe("");
+  });
+});
