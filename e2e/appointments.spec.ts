@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./support/a11y";
-import { newPatient, requestAppointment, signedIn } from "./support/people";
+import { newDoctor, newPatient, requestAppointment, signedIn } from "./support/people";
 
 const suffix = () => Math.random().toString(36).slice(2, 7);
 
@@ -99,7 +99,11 @@ test("a patient cancels a request after confirming, and Escape keeps it", async 
 });
 
 test("a doctor's working hours are saved and shape the times patients see", async ({ browser }) => {
-  const doctor = await signedIn(browser, "sarah.patel@carebridge.test", /\/doctor$/);
+  // A doctor of their own: a Saturday added to a demo doctor would shift the days other journeys book.
+  test.setTimeout(240_000);
+  const doctorName = `Sam Saturday ${suffix()}`;
+  const specialty = `Weekend Care ${suffix()}`;
+  const doctor = await newDoctor(browser, doctorName, specialty);
   await doctor.goto("/doctor/settings");
   await expectAccessible(doctor);
   await doctor.getByLabel("Saturday", { exact: true }).check();
@@ -111,9 +115,9 @@ test("a doctor's working hours are saved and shape the times patients see", asyn
   await expect(doctor.getByLabel("Saturday", { exact: true })).toBeChecked();
   await expect(doctor.getByLabel("Saturday end")).toHaveValue("12:00");
 
-  const patient = await newPatient(browser, `Sam Saturday ${suffix()}`);
-  await patient.goto("/patient/doctors");
-  await patient.getByRole("link", { name: "Request an appointment with Dr Sarah Patel" }).click();
+  const patient = await newPatient(browser, `Sam Patient ${suffix()}`);
+  await patient.goto(`/patient/doctors?specialty=${encodeURIComponent(specialty)}`);
+  await patient.getByRole("link", { name: `Request an appointment with Dr ${doctorName}` }).click();
   const saturday = patient.getByRole("navigation", { name: "Days" }).getByRole("link", { name: /^Sat/ }).nth(1);
   await saturday.click();
   await expect(patient.getByRole("radio")).toHaveCount(4);

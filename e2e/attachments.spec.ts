@@ -47,7 +47,7 @@ test("a patient sends a photo: preview and progress, then the doctor sees it liv
   // Two people signed up and an appointment accepted before the photo: slow on a busy machine.
   test.setTimeout(240_000);
   const patientName = `Photo Patient ${suffix()}`;
-  const { patient, doctor } = await acceptedPair(browser, SARAH, patientName, { day: 6, slot: 5 });
+  const { patient, doctor } = await acceptedPair(browser, SARAH, patientName, { day: 5, slot: 1 });
 
   // Chosen with the attach button's file input; held in flight so its progress can be seen.
   const release = await holdUploads(patient);

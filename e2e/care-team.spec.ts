@@ -1,7 +1,6 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible, visit } from "./support/a11y";
-import { signIn, uniqueEmail } from "./support/auth";
-import { newPatient, requestAppointment, signedIn } from "./support/people";
+import { newDoctor, newPatient, requestAppointment, signedIn } from "./support/people";
 
 const suffix = () => Math.random().toString(36).slice(2, 7);
 const PHONE = { width: 360, height: 760 };
@@ -21,32 +20,6 @@ function londonDate(days: number): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(
     new Date(Date.now() + days * 86_400_000),
   );
-}
-
-/**
- * A doctor of their own (so their away period touches no other journey), made by the admin, with
- * the password changed, signed in.
- */
-async function newDoctor(browser: Browser, name: string, specialty: string): Promise<Page> {
-  const admin = await signedIn(browser, "admin@carebridge.test", /\/admin$/);
-  const email = uniqueEmail("doctor");
-  await admin.goto("/admin/users/new");
-  await admin.getByLabel("Full name").fill(name);
-  await admin.getByLabel("Email").fill(email);
-  await admin.getByLabel("Specialty").fill(specialty);
-  await admin.getByLabel("Temporary password").fill("Temp-pass-4821");
-  await admin.getByRole("button", { name: "Create doctor account" }).click();
-  await expect(admin).toHaveURL(/\/admin\/users\?created=/);
-  await admin.context().close();
-
-  const doctor = await (await browser.newContext()).newPage();
-  await signIn(doctor, email, "Temp-pass-4821");
-  await doctor.getByLabel("Current password").fill("Temp-pass-4821");
-  await doctor.getByLabel("New password", { exact: true }).fill("my-own-password-77");
-  await doctor.getByLabel("Repeat the new password").fill("my-own-password-77");
-  await doctor.getByRole("button", { name: "Change password" }).click();
-  await expect(doctor).toHaveURL(/\/doctor\?passwordChanged=1$/);
-  return doctor;
 }
 
 test("a doctor's away notice shows before the patient writes, and the first message gets one automatic reply", async ({

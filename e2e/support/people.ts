@@ -98,3 +98,29 @@ export async function acceptedPair(
   await doctorPage.goto(roomPath);
   return { patient, doctor: doctorPage, roomPath };
 }
+
+/**
+ * A doctor of their own (so changes to their hours or away period touch no other journey), made by
+ * the admin, with the password changed, signed in, in its own browser context.
+ */
+export async function newDoctor(browser: Browser, name: string, specialty: string): Promise<Page> {
+  const admin = await signedIn(browser, "admin@carebridge.test", /\/admin$/);
+  const email = uniqueEmail("doctor");
+  await admin.goto("/admin/users/new");
+  await admin.getByLabel("Full name").fill(name);
+  await admin.getByLabel("Email").fill(email);
+  await admin.getByLabel("Specialty").fill(specialty);
+  await admin.getByLabel("Temporary password").fill("Temp-pass-4821");
+  await admin.getByRole("button", { name: "Create doctor account" }).click();
+  await expect(admin).toHaveURL(/\/admin\/users\?created=/);
+  await admin.context().close();
+
+  const doctor = await (await browser.newContext()).newPage();
+  await signIn(doctor, email, "Temp-pass-4821");
+  await doctor.getByLabel("Current password").fill("Temp-pass-4821");
+  await doctor.getByLabel("New password", { exact: true }).fill("my-own-password-77");
+  await doctor.getByLabel("Repeat the new password").fill("my-own-password-77");
+  await doctor.getByRole("button", { name: "Change password" }).click();
+  await expect(doctor).toHaveURL(/\/doctor\?passwordChanged=1$/);
+  return doctor;
+}
