@@ -330,6 +330,17 @@ const ROUTES: RouteRow[] = [
       expect(row).toMatchObject({ seq: message.seq, senderId: callerId(caller), body: "Sent through the API." });
     },
   },
+  // Typing reaches only the room's other member; everyone else gets not-found, as for the room.
+  {
+    file: "api/rooms/[roomId]/typing/route.ts",
+    method: "POST",
+    rule: roomMember,
+    request: () => ({ url: `/api/rooms/${room.roomId}/typing`, params: { roomId: room.roomId } }),
+    async allowed(response) {
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ sent: true });
+    },
+  },
   // One-click unsubscribe (RFC 8058): a mail program posts it without cookies; the signed token
   // alone names the account and the one setting, so every caller gets the same answer.
   {

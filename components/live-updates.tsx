@@ -11,6 +11,7 @@ import {
   showNewMessageNotification,
 } from "@/lib/client/browser-notifications";
 import { fetchJson } from "@/lib/client/fetch-json";
+import { clearTyping, noteTyping } from "@/lib/client/typing";
 import { applyOwnRead, invalidateCounters, keys } from "@/lib/client/query-keys";
 import type { ThreadData } from "@/components/chat/use-thread-query";
 import { displayName } from "@/lib/shared/display-name";
@@ -76,7 +77,13 @@ export function LiveUpdates({ meId }: { meId: string }) {
             for (const key of [keys.conversations(), keys.recentMessages()])
               void queryClient.invalidateQueries({ queryKey: key });
           }
-          if (event.from !== meId) void notifyIfAway(event.roomId, event.seq, (path) => router.push(path));
+          if (event.from !== meId) {
+            clearTyping(event.roomId);
+            void notifyIfAway(event.roomId, event.seq, (path) => router.push(path));
+          }
+          break;
+        case "typing":
+          if (event.userId !== meId) noteTyping(event.roomId);
           break;
         case "read":
           if (event.userId !== meId) {
@@ -89,6 +96,7 @@ export function LiveUpdates({ meId }: { meId: string }) {
           else counters();
           break;
         case "appointment":
+        case "room":
           void queryClient.invalidateQueries({ queryKey: keys.conversations() });
           router.refresh();
           break;

@@ -115,10 +115,9 @@ test("a conversation past its reply window is read-only, offers a new appointmen
   try {
     const patient = await signedIn(browser, "henry.wilson@carebridge.test", /\/patient$/);
     await patient.goto("/chat");
-    await patient
-      .getByRole("link", { name: /James Okafor/ })
-      .first()
-      .click();
+    const listed = patient.getByRole("link", { name: /James Okafor/ }).first();
+    await expect(listed).toContainText("Closed");
+    await listed.click();
     await expect(patient).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
     const roomPath = new URL(patient.url()).pathname;
     await expect(patient.getByText(/This conversation closed on .+\. You can still read it\./)).toBeVisible();
@@ -136,8 +135,9 @@ test("a conversation past its reply window is read-only, offers a new appointmen
     await expect(box(doctor)).toBeVisible();
     await expect(thread(doctor).getByText(/Dr James Okafor reopened this conversation until/)).toBeVisible();
 
-    await patient.reload();
-    await expect(thread(patient).getByText(/Dr James Okafor reopened this conversation until/)).toBeVisible();
+    // The patient's open page follows without a reload: the notice, then the composer.
+    await expect(thread(patient).getByText(/Dr James Okafor reopened this conversation until/)).toBeVisible(POLL);
+    await expect(box(patient)).toBeVisible();
     await send(patient, "Thank you for reopening.");
     await expect(thread(doctor).getByText("Thank you for reopening.")).toBeVisible(POLL);
     await expect(rebook).toHaveCount(0);

@@ -130,6 +130,9 @@ test("a draft typed on one device appears on another of the same person, and sen
 
   const second = await (await browser.newContext()).newPage();
   await signIn(second, email, PATIENT_PASSWORD, /\/patient$/);
+  // The conversation list marks the room with a draft.
+  await second.goto("/chat");
+  await expect(second.locator(`a[href="${roomPath}"]`)).toContainText("Draft ·");
   await second.goto(roomPath);
   await expect(box(second)).toHaveValue("Is it normal that the rash");
   await expectAccessible(second);
@@ -138,4 +141,7 @@ test("a draft typed on one device appears on another of the same person, and sen
   await expect(thread(second).getByText("Is it normal that the rash")).toBeVisible();
   await patient.reload();
   await expect(box(patient)).toHaveValue("");
+  await second.goto("/chat");
+  await expect(second.locator(`a[href="${roomPath}"]`)).toContainText("Is it normal that the rash");
+  await expect(second.locator(`a[href="${roomPath}"]`)).not.toContainText("Draft ·");
 });

@@ -36,6 +36,9 @@ test("a patient and a doctor exchange messages both ways without reloading, and 
   await expect(mine).toContainText("Read", POLL);
 
   await box(doctor).fill("Of course.");
+  // The live stream says the doctor is typing (never stored), and their message ends it.
+  const typing = patient.getByRole("status").filter({ hasText: "Dr Michael Chen is typing…" });
+  await expect(typing).toBeVisible();
   await box(doctor).press("Shift+Enter");
   await box(doctor).pressSequentially("What is it?");
   await box(doctor).press("Enter");
@@ -44,6 +47,7 @@ test("a patient and a doctor exchange messages both ways without reloading, and 
     "Of course.\nWhat is it?",
     POLL,
   );
+  await expect(typing).toHaveCount(0);
   await expectAccessible(doctor);
 });
 

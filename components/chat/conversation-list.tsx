@@ -141,8 +141,12 @@ export function ConversationList({
                   </div>
                   <p className="text-xs text-slate-600">
                     Appointment {formatInstant(c.appointmentStartsAt, "date", timeZone)}
+                    {c.closed ? (
+                      <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700">Closed</span>
+                    ) : null}
                   </p>
                   <p className={`mt-1 truncate text-sm ${c.unread > 0 ? "text-slate-900" : "text-slate-600"}`}>
+                    {c.hasDraft ? <span className="font-semibold text-amber-800">Draft · </span> : null}
                     {preview}
                   </p>
                 </div>

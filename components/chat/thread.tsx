@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { saveDraftAction, sendMessageAction } from "@/app/chat/actions";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat/json";
@@ -14,6 +14,8 @@ import { useFollowScroll } from "./use-follow-scroll";
 import { usePendingMessages } from "./use-pending-messages";
 import { useReadCursor } from "./use-read-cursor";
 import { useThreadQuery, type ThreadData } from "./use-thread-query";
+import { useOtherTyping } from "./use-other-typing";
+import { typingSender } from "@/lib/client/typing";
 
 export type { ThreadData };
 
@@ -75,6 +77,8 @@ export function Thread({
   const loadEarlier = () => keepPositionWhile(earlier.load);
   useFocusMessage(scroller, focusSeq, initial.messages);
   const saveDraftSoon = useDraftSaver(roomId);
+  const signalTyping = useMemo(() => typingSender(roomId), [roomId]);
+  const otherTyping = useOtherTyping(roomId);
 
   const [openedAtSeq] = useState(newestSeq);
   const latestIncoming = data.messages.findLast((m) => m.senderId !== meId && m.seq > openedAtSeq);
@@ -197,6 +201,10 @@ export function Thread({
         </div>
       ) : null}
       <div className="border-t border-slate-200 bg-white px-3 py-3 sm:px-4">
+        {/* Read out once per burst: the text stays the same while the signals keep it alive. */}
+        <p role="status" className="mb-1 min-h-4 text-xs text-slate-600 italic">
+          {open && otherTyping ? `${otherName} is typing…` : ""}
+        </p>
         {open ? <ExpectationNotice care={care} /> : null}
         <p className="mb-2 text-xs text-slate-700">
           <strong>Not for emergencies.</strong> In an emergency, call your local emergency number.
@@ -204,7 +212,15 @@ export function Thread({
           {care.viewer === "patient" && sentHere ? <> Sent. {care.replyLine}</> : null}
         </p>
         {open ? (
-          <Composer onSend={sendNew} uploads={uploads} initialText={draft} onTextChange={saveDraftSoon} />
+          <Composer
+            onSend={sendNew}
+            uploads={uploads}
+            initialText={draft}
+            onTextChange={(text) => {
+              saveDraftSoon(text);
+              signalTyping(text);
+            }}
+          />
         ) : care.closedBy === "window" ? (
           <WindowClosedNotice care={care} roomId={roomId} />
         ) : (

@@ -5,6 +5,7 @@ import { appointments, auditEvents, doctorProfiles, messages, roomMembers, users
 import { requestAppointment } from "@/lib/appointments/requests";
 import { careSettingsOf, saveCareSettingsForm } from "@/lib/doctors/care";
 import { findBookableDoctor, listDoctors } from "@/lib/doctors/directory";
+import { freeSlots } from "@/lib/doctors/free-slots";
 import { DomainError } from "@/lib/errors";
 import { careSettingsSchema } from "@/lib/schemas/care";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
@@ -14,6 +15,9 @@ import { makeRoom } from "@/test/matrix/world";
 import { sendMessage, threadPage } from "./messages";
 import { roomForMember } from "./rooms";
 import { reopenRoom } from "./window";
+import { listConversations } from "./lists";
+import { liveHub } from "@/lib/live/hub";
+import type { LiveEvent } from "@/lib/live/events";
 
 const t = setupTestDatabase();
 const db = () => t.handle.db;
@@ -180,6 +184,12 @@ describe("the away notice's automatic reply", () => {
       "Dr Emily Davis is away and back on Monday, 19 January 2032. At a conference. Meanwhile you can contact Dr Sam Lee.",
     );
     expect(await db().select().from(appointments).where(eq(appointments.doctorId, doctor))).toHaveLength(0);
+    // Nor are the away days offered: the first free time after is on the day they are back.
+    expect(await freeSlots({ doctorId: doctor, date: addDays(today, 1), now })).toEqual([]);
+    expect(await freeSlots({ doctorId: doctor, date: addDays(today, 2), now })).toEqual([]);
+    expect((await freeSlots({ doctorId: doctor, date: addDays(today, 5), now }))[0]).toEqual(
+      zonedToUtc(addDays(today, 5), 9 * 60, ZONE),
+    );
     await requestAppointment({
       patientId: patient,
       doctorId: doctor,
@@ -231,9 +241,18 @@ describe("the reply window", () => {
     for (const stranger of [patient, other])
       expect((await refusal(reopenRoom({ roomId: room.roomId, doctorId: stranger }))).httpStatus).toBe(404);
     expect((await roomForMember({ roomId: room.roomId, userId: patient }))!.open).toBe(false);
+    const listedClosed = async (userId: string) =>
+      (await listConversations({ userId })).conversations.find((c) => c.roomId === room.roomId)?.closed;
+    expect([await listedClosed(patient), await listedClosed(doctor)]).toEqual([true, true]);
+    const heard: LiveEvent[] = [];
+    const off = await liveHub().subscribe(patient, (event) => heard.push(event));
 
     const before = Date.now();
     const { reopenedUntil } = await reopenRoom({ roomId: room.roomId, doctorId: doctor });
+    // The patient's open pages learn that the room takes messages again.
+    await expect.poll(() => heard.some((e) => e.type === "room" && e.roomId === room.roomId)).toBe(true);
+    off();
+    expect([await listedClosed(patient), await listedClosed(doctor)]).toEqual([false, false]);
     expect(reopenedUntil.getTime()).toBeGreaterThanOrEqual(before + 14 * DAY - 1000);
     expect(await roomForMember({ roomId: room.roomId, userId: patient })).toMatchObject({
       open: true,

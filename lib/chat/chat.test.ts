@@ -949,6 +949,8 @@ describe("listConversations", () => {
       other: { id: cardio, name: "Dr Heart", role: "doctor", specialty: "Cardiology" },
       last: { body: "Reply from cardio\nwith two lines", createdAt: lastA.message.createdAt, senderId: cardio },
       unread: 1,
+      closed: false,
+      hasDraft: false,
     });
     expect(list[1]).toMatchObject({
       roomId: b.roomId,

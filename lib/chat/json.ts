@@ -35,6 +35,8 @@ export interface ConversationJson {
   other: { id: string; name: string; role: string; specialty: string | null };
   last: { body: string; createdAt: string; senderId: string } | null;
   unread: number;
+  closed: boolean;
+  hasDraft: boolean;
 }
 
 export function toConversationJson(c: ConversationSummary): ConversationJson {
@@ -46,6 +48,8 @@ export function toConversationJson(c: ConversationSummary): ConversationJson {
     other: c.other,
     last: c.last ? { body: c.last.body, createdAt: c.last.createdAt.toISOString(), senderId: c.last.senderId } : null,
     unread: c.unread,
+    closed: c.closed,
+    hasDraft: c.hasDraft,
   };
 }
 

@@ -3,7 +3,10 @@ import { summaryOf } from "@/lib/attachments/views";
 import { and, desc, eq, ne, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Database } from "@/db";
 import { preparedQuery } from "@/db/prepared-statements";
-import { appointments, chatRooms, doctorProfiles, messages, roomMembers } from "@/db/schema";
+import { appointments, chatRooms, doctorProfiles, drafts, messages, roomMembers } from "@/db/schema";
+import { closesAtOf } from "@/lib/shared/care";
+import { CARE_DEFAULTS } from "@/lib/shared/model";
+import { closedByOf } from "./rooms";
 import { formatConversationCursor, type ConversationCursor } from "@/lib/schemas/conversations";
 import type { AppointmentStatus, Role } from "@/lib/shared/model";
 import { me, otherUser, them } from "./aliases";
@@ -18,6 +21,10 @@ export interface ConversationSummary {
   other: { id: string; name: string; role: Role; specialty: string | null };
   last: { body: string; createdAt: Date; senderId: string } | null;
   unread: number;
+  /** Read-only now: its appointment was cancelled or declined, or its reply window passed. */
+  closed: boolean;
+  /** The user has typed something here and not sent it (lib/chat/drafts.ts). */
+  hasDraft: boolean;
 }
 
 export const CONVERSATIONS_PAGE_SIZE = 20;
@@ -37,11 +44,13 @@ export async function listConversations(input: {
   userId: string;
   before?: ConversationCursor;
   limit?: number;
+  now?: Date;
 }): Promise<{
   conversations: ConversationSummary[];
   nextCursor: string | null;
 }> {
   const limit = Math.max(1, Math.min(input.limit ?? CONVERSATIONS_PAGE_SIZE, CONVERSATIONS_PAGE_SIZE));
+  const now = input.now ?? new Date();
   const rows = input.before
     ? await conversationsBeforeQuery().execute({
         userId: input.userId,
@@ -53,8 +62,20 @@ export async function listConversations(input: {
   const page = rows.slice(0, limit);
   const end = page.at(-1);
   return {
-    conversations: page.map(({ lastBody, lastCreatedAt, lastSenderId, activityMicros: _, ...row }) => ({
+    conversations: page.map(({ lastBody, lastCreatedAt, lastSenderId, activityMicros: _, room, ...row }) => ({
       ...row,
+      appointmentStartsAt: room.startsAt,
+      appointmentStatus: room.status,
+      closed:
+        closedByOf(
+          room.status,
+          closesAtOf({
+            startsAt: room.startsAt,
+            replyWindowDays: room.replyWindowDays ?? CARE_DEFAULTS.replyWindowDays,
+            reopenedUntil: room.reopenedUntil,
+          }),
+          now,
+        ) !== null,
       last:
         lastBody !== null && lastCreatedAt !== null && lastSenderId !== null
           ? { body: lastBody, createdAt: lastCreatedAt, senderId: lastSenderId }
@@ -70,7 +91,16 @@ export async function listConversations(input: {
 /** The conversation list's query: the first page, or (`paged`) the page below a cursor. */
 function conversationPageQuery(db: Database, paged: boolean) {
   const room = db
-    .select({ startsAt: appointments.startsAt, status: appointments.status })
+    .select({
+      startsAt: appointments.startsAt,
+      status: appointments.status,
+      reopenedUntil: chatRooms.reopenedUntil,
+      replyWindowDays: sql<
+        number | null
+      >`(select ${doctorProfiles.replyWindowDays} from ${doctorProfiles} where ${doctorProfiles.userId} = ${appointments.doctorId})`.as(
+        "reply_window_days",
+      ),
+    })
     .from(chatRooms)
     .innerJoin(appointments, eq(appointments.id, chatRooms.appointmentId))
     .where(eq(chatRooms.id, me.roomId))
@@ -114,8 +144,13 @@ function conversationPageQuery(db: Database, paged: boolean) {
       roomId: me.roomId,
       lastActivityAt: me.lastActivityAt,
       activityMicros: microsOf(me.lastActivityAt),
-      appointmentStartsAt: room.startsAt,
-      appointmentStatus: room.status,
+      room: {
+        startsAt: room.startsAt,
+        status: room.status,
+        reopenedUntil: room.reopenedUntil,
+        replyWindowDays: room.replyWindowDays,
+      },
+      hasDraft: sql<boolean>`exists (select 1 from ${drafts} where ${drafts.roomId} = ${me.roomId} and ${drafts.userId} = ${me.userId})`,
       other: { id: other.id, name: other.name, role: other.role, specialty: other.specialty },
       lastBody: last.body,
       lastCreatedAt: last.createdAt,

@@ -20,6 +20,11 @@ export function roomIsOpen(status: AppointmentStatus): boolean {
   return OPEN_ROOM_STATUSES.includes(status);
 }
 
+/** Why a room is read-only at `now`, or null while it takes messages. */
+export function closedByOf(status: AppointmentStatus, closesAt: Date, now: Date): "status" | "window" | null {
+  return !roomIsOpen(status) ? "status" : closesAt <= now ? "window" : null;
+}
+
 export interface RoomView {
   id: string;
   appointmentId: string;
@@ -107,7 +112,7 @@ export async function roomForMember(
     replyWindowDays: care.replyWindowDays,
     reopenedUntil,
   });
-  const closedBy = !roomIsOpen(row.appointmentStatus) ? "status" : closesAt <= now ? "window" : null;
+  const closedBy = closedByOf(row.appointmentStatus, closesAt, now);
   return {
     ...rest,
     open: closedBy === null,

@@ -5,6 +5,7 @@ import { chatRooms, drafts, messages, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { makeRoom } from "@/test/matrix/world";
 import { draftOf, saveDraft } from "./drafts";
+import { listConversations } from "./lists";
 import { sendMessage, threadPage } from "./messages";
 import { MARK_END, MARK_START, searchMessages, toPrefixQuery } from "./search";
 
@@ -99,9 +100,14 @@ describe("message search", () => {
         { roomId, userId: patient, body: "Half a thought" },
         { roomId, userId: doctor, body: "The doctor's own draft" },
       ]);
+    const marked = async (userId: string) =>
+      (await listConversations({ userId })).conversations.find((c) => c.roomId === roomId)?.hasDraft;
+    expect([await marked(patient), await marked(doctor)]).toEqual([true, true]);
     await send(roomId, patient, "The whole thought.");
     const left = await db().select().from(drafts).where(eq(drafts.roomId, roomId));
     expect(left.map((d) => d.userId)).toEqual([doctor]);
+    // The conversation list marks the room for the doctor only now.
+    expect([await marked(patient), await marked(doctor)]).toEqual([false, true]);
   });
 
   it("a draft is saved per room and person, read back on another device, removed when emptied; strangers refused", async () => {

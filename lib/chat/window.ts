@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { DomainError, notFoundError } from "@/lib/errors";
 import { formatDateTime } from "@/lib/shared/format";
 import { doctorName } from "@/lib/shared/display-name";
+import { publishInTransaction } from "@/lib/live/hub";
 import { postNotice } from "./notices";
 import { OPEN_ROOM_STATUSES } from "./rooms";
 
@@ -23,9 +24,15 @@ export const CANNOT_REOPEN_CANCELLED =
  */
 export async function reopenRoom(input: { roomId: string; doctorId: string }): Promise<{ reopenedUntil: Date }> {
   return getDb().transaction(async (tx) => {
-    const [room] = rowsOf<{ status: string; window_days: number; time_zone: string; name: string }>(
+    const [room] = rowsOf<{
+      status: string;
+      patient_id: string;
+      window_days: number;
+      time_zone: string;
+      name: string;
+    }>(
       await tx.execute(sql`
-        select a.status, p.reply_window_days as window_days, p.time_zone, u.name
+        select a.status, a.patient_id, p.reply_window_days as window_days, p.time_zone, u.name
         from chat_rooms c
         join appointments a on a.id = c.appointment_id
         join doctor_profiles p on p.user_id = a.doctor_id
@@ -49,6 +56,8 @@ export async function reopenRoom(input: { roomId: string; doctorId: string }): P
       kind: "system",
       body: `${doctorName(room.name)} reopened this conversation until ${formatDateTime(reopenedUntil, room.time_zone)}.`,
     });
+    // Both members' open pages show the composer again without a reload.
+    await publishInTransaction(tx, [room.patient_id, input.doctorId], { type: "room", roomId: input.roomId });
     await recordAudit(
       {
         actorId: input.doctorId,

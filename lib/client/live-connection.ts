@@ -28,6 +28,10 @@ export function parseEvent(data: string): LiveEvent | null {
       return isId(e.roomId) && isId(e.userId) && isSeq(e.seq)
         ? { type: "read", roomId: e.roomId, userId: e.userId, seq: e.seq }
         : null;
+    case "room":
+      return isId(e.roomId) ? { type: "room", roomId: e.roomId } : null;
+    case "typing":
+      return isId(e.roomId) && isId(e.userId) ? { type: "typing", roomId: e.roomId, userId: e.userId } : null;
     case "appointment":
       return isId(e.appointmentId) && typeof e.status === "string"
         ? ({ type: "appointment", appointmentId: e.appointmentId, status: e.status } as LiveEvent)

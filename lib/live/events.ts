@@ -25,6 +25,10 @@ export const liveEventSchema = z.discriminatedUnion("type", [
     /** For the reader only: their unread total after it. */
     unread: z.number().int().nonnegative().optional(),
   }),
+  /** The other member of one of the user's rooms is typing (never stored; lib/chat/typing.ts). */
+  z.object({ type: z.literal("typing"), roomId: z.uuid(), userId: z.uuid() }),
+  /** One of the user's rooms opened again for messages (its doctor reopened it). */
+  z.object({ type: z.literal("room"), roomId: z.uuid() }),
   /** One of the user's appointments changed status. */
   z.object({ type: z.literal("appointment"), appointmentId: z.uuid(), status: z.enum(APPOINTMENT_STATUSES) }),
   /** A session ended: the one signed out (`sessionId`), or all of the user's (deactivated). */

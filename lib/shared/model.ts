@@ -45,3 +45,9 @@ export const CARE_DEFAULTS = { replyDays: 2, replyWindowDays: 14 } as const;
  */
 export const SEARCH_LANGUAGES = ["simple", "english"] as const;
 export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];
+
+/**
+ * The typing indicator: a member's typing reaches the other member at most once per `throttleMs`,
+ * and the indicator goes away `expireMs` after the last one (so a closed tab never leaves it on).
+ */
+export const TYPING = { throttleMs: 3_000, expireMs: 6_000 } as const;

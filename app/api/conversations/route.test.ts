@@ -111,6 +111,8 @@ describe("GET /api/conversations", () => {
     expect(Object.keys(page1.conversations[0]!).sort()).toEqual([
       "appointmentStartsAt",
       "appointmentStatus",
+      "closed",
+      "hasDraft",
       "last",
       "lastActivityAt",
       "other",
