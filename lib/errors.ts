@@ -1,3 +1,4 @@
+import "server-only";
 import { pgError } from "@/db/errors";
 
 /** An expected failure of a domain rule, with the message a person may read. */
@@ -38,5 +39,14 @@ export const notFoundError = (what = "That item") => new DomainError("not_found"
 export function describeError(error: unknown): string {
   const { code, constraint } = pgError(error);
   const name = error instanceof Error ? error.name : typeof error;
-  return [name, code && `sqlstate ${code}`, constraint && `constraint ${constraint}`].filter(Boolean).join(" ");
+  // A mail server's reply code (nodemailer's responseCode) says why an email failed, and holds nothing of it.
+  const smtp = (error as { responseCode?: unknown } | null)?.responseCode;
+  return [
+    name,
+    code && `sqlstate ${code}`,
+    constraint && `constraint ${constraint}`,
+    typeof smtp === "number" && `smtp ${smtp}`,
+  ]
+    .filter(Boolean)
+    .join(" ");
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { adminCancelAppointmentAction } from "@/app/(admin)/admin/actions";
+import { LIMITS } from "@/lib/shared/model";
 import { ConfirmButton } from "./confirm-button";
 
 export function CancelAppointmentButton({ appointmentId, label }: { appointmentId: string; label: string }) {
@@ -13,7 +14,7 @@ export function CancelAppointmentButton({ appointmentId, label }: { appointmentI
       confirmLabel="Cancel appointment"
       done="Appointment cancelled."
       danger
-      reason={{ label: "Reason", max: 500 }}
+      reason={{ label: "Reason", max: LIMITS.noteMax }}
       run={(reason) => adminCancelAppointmentAction({ appointmentId, reason })}
     />
   );

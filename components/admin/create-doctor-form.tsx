@@ -52,7 +52,7 @@ export function CreateDoctorForm({ timeZones }: { timeZones: string[] }) {
         type="text"
         autoComplete="off"
         required
-        hint="At least 10 characters, mixing letters with digits or symbols. Share it with the doctor privately."
+        hint={`At least ${LIMITS.passwordMin} characters, mixing letters with digits or symbols. Share it with the doctor privately.`}
         errors={errors?.temporaryPassword}
       />
       <SubmitButton pendingText="Creating…">Create doctor account</SubmitButton>

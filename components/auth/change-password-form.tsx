@@ -5,6 +5,7 @@ import { changePasswordAction, type ChangePasswordState } from "@/app/account/ac
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { LIMITS } from "@/lib/shared/model";
 
 export function ChangePasswordForm() {
   const [state, action] = useActionState<ChangePasswordState, FormData>(changePasswordAction, null);
@@ -26,7 +27,7 @@ export function ChangePasswordForm() {
         type="password"
         autoComplete="new-password"
         required
-        hint="At least 10 characters."
+        hint={`At least ${LIMITS.passwordMin} characters.`}
         errors={errors?.newPassword}
       />
       <Field

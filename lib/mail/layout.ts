@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The one frame of every email: the product's name and colours, readable in dark mode, no remote
  * images, no trackers. Everything interpolated is escaped here.

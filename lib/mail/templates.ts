@@ -1,3 +1,4 @@
+import "server-only";
 import { renderFrame, type EmailFrame } from "./layout";
 
 /**

@@ -7,6 +7,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { APPOINTMENT_STATUSES } from "@/lib/shared/model";
+import { transitionRefusal } from "@/lib/shared/appointment-rules";
 import { listAppointments, listDoctorsForFilter } from "@/lib/appointments/admin";
 import { requireRole } from "@/lib/auth/gate";
 import { formatDateTime, zoneLabel } from "@/lib/shared/format";
@@ -104,7 +105,7 @@ export default async function AdminAppointments({
               </td>
               <td className="max-w-xs truncate px-4 py-2 text-slate-700">{a.decisionNote ?? ""}</td>
               <td className="px-4 py-2 text-right">
-                {a.status === "requested" || a.status === "accepted" ? (
+                {transitionRefusal("cancel", a.status) === null ? (
                   <CancelAppointmentButton
                     appointmentId={a.id}
                     label={`${a.patientName} with ${doctorName(a.doctorName)}, ${formatDateTime(a.startsAt, tz)}`}
