@@ -1283,6 +1283,111 @@ for (const caller of ["patient", "doctor"] as const) {
   });
 }
 
+// ---- account recovery: forgot password, reset, verify, and an admin ending a user's sessions
+
+{
+  const forgot = action("(auth)/actions.ts", "forgotPasswordAction");
+  const reset = action("(auth)/actions.ts", "resetPasswordAction");
+  const verify = action("(auth)/actions.ts", "verifyEmailAction");
+  const endSessions = action("(admin)/admin/actions.ts", "endUserSessionsAction");
+  const INCOMPLETE_LINK = "This link is not complete. Open it again from the email.";
+  const EXPIRED_LINK = "This link has expired or was already used. Ask for a new one.";
+  /** Well formed (43 base64url characters) but never issued. */
+  const UNKNOWN_TOKEN = "A".repeat(43);
+  const BAD_TOKENS: [string, string | Blob][] = [
+    ["a 1 MB token", MB],
+    ["SQL in the token", "'; drop table users; --"],
+    ["a token one character short", "A".repeat(42)],
+    ["a token with a NUL", `${"A".repeat(42)}\u0000`],
+    ["a token with a path", "../../../../etc/passwd"],
+    ["a token that is a file", new Blob(["A".repeat(43)])],
+  ];
+
+  for (const [label, email] of [
+    ["a 1 MB email", MB],
+    ["SQL in the email", "x'; drop table users; --"],
+    ["HTML as the email", "<img src=x onerror=alert(1)>"],
+    ["an email that is a file", new Blob(["a@b.c"])],
+    ["an empty email", ""],
+  ] as const) {
+    add({
+      target: "forgotPasswordAction",
+      label,
+      caller: "anonymous",
+      run: () => actionAnswer(() => forgot(null, form({ email }))),
+      refused: "Check the highlighted fields.",
+    });
+  }
+  add({
+    target: "forgotPasswordAction",
+    label: "an address without an account: the same answer as a known one",
+    caller: "anonymous",
+    run: () => actionAnswer(() => forgot(null, form({ email: "Nobody-Here@Example.test" }))),
+    accepted: async (answer) =>
+      expect(answer).toEqual({ kind: "action", ok: true, data: { email: "nobody-here@example.test" } }),
+  });
+
+  for (const [label, token] of BAD_TOKENS) {
+    add({
+      target: "resetPasswordAction",
+      label,
+      caller: "anonymous",
+      run: () =>
+        actionAnswer(() =>
+          reset(null, form({ token, newPassword: "Reset-pass-8812", confirmPassword: "Reset-pass-8812" })),
+        ),
+      refused: "Check the highlighted fields.",
+    });
+    add({
+      target: "verifyEmailAction",
+      label,
+      caller: "anonymous",
+      run: () => actionAnswer(() => verify(null, form({ token }))),
+      refused: INCOMPLETE_LINK,
+    });
+  }
+  for (const [label, fields] of [
+    ["a 1 MB new password", { newPassword: MB, confirmPassword: MB }],
+    ["passwords that differ", { newPassword: "Reset-pass-8812", confirmPassword: "Reset-pass-8813" }],
+    ["a new password that is a file", { newPassword: new Blob(["Reset-pass-8812"]), confirmPassword: "x" }],
+  ] as const) {
+    add({
+      target: "resetPasswordAction",
+      label,
+      caller: "anonymous",
+      run: () => actionAnswer(() => reset(null, form({ token: UNKNOWN_TOKEN, ...fields }))),
+      refused: "Check the highlighted fields.",
+    });
+  }
+  add({
+    target: "resetPasswordAction",
+    label: "a well-formed token that was never issued",
+    caller: "anonymous",
+    run: () =>
+      actionAnswer(() =>
+        reset(null, form({ token: UNKNOWN_TOKEN, newPassword: "Reset-pass-8812", confirmPassword: "Reset-pass-8812" })),
+      ),
+    refused: EXPIRED_LINK,
+  });
+  add({
+    target: "verifyEmailAction",
+    label: "a well-formed token that was never issued",
+    caller: "anonymous",
+    run: () => actionAnswer(() => verify(null, form({ token: UNKNOWN_TOKEN }))),
+    refused: EXPIRED_LINK,
+  });
+
+  for (const [label, userId] of BAD_IDS) {
+    add({
+      target: "endUserSessionsAction",
+      label: `a user id that is ${label}`,
+      caller: "admin",
+      run: () => actionAnswer(() => endSessions(raw({ userId }))),
+      refused: "That user was not found.",
+    });
+  }
+}
+
 // ---- rescheduling and "Add to calendar"
 
 {
@@ -1474,6 +1579,28 @@ for (const caller of ["patient", "doctor"] as const) {
       status: /unknown UUID/.test(label) ? 404 : 400,
     });
   }
+  const typing = (roomId: string) => () =>
+    handlerAnswer("api/rooms/[roomId]/typing/route.ts", "POST", `/api/rooms/${encodeURIComponent(roomId)}/typing`, {
+      params: { roomId },
+    });
+  for (const [label, roomId] of BAD_IDS.filter(([, v]) => typeof v === "string")) {
+    add({
+      target: "POST /api/rooms/:roomId/typing",
+      label: `a room id that is ${label}`,
+      caller: "patient",
+      run: typing(roomId as string),
+      refused: "That conversation was not found.",
+      status: /unknown UUID/.test(label) ? 404 : 400,
+    });
+  }
+  add({
+    target: "POST /api/rooms/:roomId/typing",
+    label: "another couple's room",
+    caller: "patient",
+    run: () => typing(strangersRoom.roomId)(),
+    refused: "That conversation was not found.",
+    status: 404,
+  });
   add({
     target: "GET /api/rooms/:roomId/messages",
     label: "another couple's room",
