@@ -1,10 +1,14 @@
 import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect, vi } from "vitest";
 import type { Database } from "@/db";
 import { rowsOf } from "@/db/rows";
 import { appointments, chatRooms, roomMembers, users } from "@/db/schema";
 import type { QueueName } from "@/lib/jobs/queue";
+import { startJobWorkers } from "@/lib/jobs/workers";
+import { startSmtpServer } from "./smtp";
+
+type SmtpListener = Awaited<ReturnType<typeof startSmtpServer>>;
 
 /** Helpers for tests of emails and jobs: people, rooms, and pg-boss's job table read as it is. */
 
@@ -80,4 +84,30 @@ export async function settled(db: Database, queue: QueueName, key?: string, ms =
     )
     .toBe(0);
   return jobs;
+}
+
+/**
+ * For a test file about emails: a real SMTP listener (test/smtp.ts) that SMTP_URL points at, links
+ * to a fixed APP_URL, unread emails due at once, and this process working on the job queues.
+ */
+export function mailWithWorkers(env: Record<string, string> = {}) {
+  const mail = {
+    smtp: undefined as unknown as SmtpListener,
+    /** What the listener received for one address. */
+    to: (address: string) => mail.smtp.received.filter((e) => e.envelopeTo.includes(address)),
+  };
+  beforeAll(async () => {
+    mail.smtp = await startSmtpServer();
+    vi.stubEnv("SMTP_URL", mail.smtp.url);
+    vi.stubEnv("AUTH_SECRET", "n".repeat(40));
+    vi.stubEnv("APP_URL", "https://portal.example.test");
+    vi.stubEnv("NOTIFY_UNREAD_AFTER_MINUTES", "0");
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    await startJobWorkers();
+  });
+  afterAll(async () => {
+    await mail.smtp.close();
+    vi.unstubAllEnvs();
+  });
+  return mail;
 }

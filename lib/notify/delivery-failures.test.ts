@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { emailDeliveryOverview } from "@/lib/admin/email-delivery";
 import { sendMessage } from "@/lib/chat/messages";
 import { jobQueue, QUEUES } from "@/lib/jobs/queue";
-import { startJobWorkers } from "@/lib/jobs/workers";
 import { setupTestDatabase } from "@/test/db";
-import { jobsOf, pair, settled } from "@/test/notify";
-import { startSmtpServer } from "@/test/smtp";
+import { jobsOf, mailWithWorkers, pair, settled } from "@/test/notify";
 import { unreadJobKey } from "./messages";
 
 /**
@@ -17,31 +15,22 @@ import { unreadJobKey } from "./messages";
 
 const t = setupTestDatabase();
 const db = () => t.handle.db;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+const mail = mailWithWorkers();
+const smtp = () => mail.smtp;
+const to = mail.to;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  vi.stubEnv("SMTP_URL", smtp.url);
-  vi.stubEnv("AUTH_SECRET", "f".repeat(40));
-  vi.stubEnv("APP_URL", "https://portal.example.test");
-  vi.stubEnv("NOTIFY_UNREAD_AFTER_MINUTES", "0");
-  await startJobWorkers();
   const boss = await jobQueue();
   await boss.updateQueue(QUEUES.unreadMessage, { retryLimit: 2, retryDelay: 1, retryBackoff: false });
 });
-afterAll(async () => {
-  await smtp.close();
-  vi.unstubAllEnvs();
-});
 
-const to = (address: string) => smtp.received.filter((e) => e.envelopeTo.includes(address));
 const send = (roomId: string, senderId: string) =>
   sendMessage({ roomId, senderId, clientId: crypto.randomUUID(), body: "Please call the clinic." });
 
 describe("a mail server that refuses", () => {
   it("once: the email is retried and arrives exactly once, and nothing is dead-lettered", async () => {
     const { patient, doctor, roomId } = await pair(db(), { patient: "Rhea Try", doctor: "Bea Busy" });
-    smtp.failNext(1);
+    smtp().failNext(1);
     await send(roomId, doctor.id);
     const jobs = await settled(db(), QUEUES.unreadMessage, unreadJobKey({ roomId, userId: patient.id }));
     expect(to(patient.email)).toHaveLength(1);
@@ -53,7 +42,7 @@ describe("a mail server that refuses", () => {
   it("every time: after its retries the email is dead-lettered, and the admin sees its type and recipient only", async () => {
     const { patient, doctor, roomId } = await pair(db(), { patient: "Dora Dead", doctor: "Lett Er" });
     const before = await emailDeliveryOverview();
-    smtp.failNext(1_000);
+    smtp().failNext(1_000);
     try {
       await send(roomId, doctor.id);
       await expect
@@ -63,7 +52,7 @@ describe("a mail server that refuses", () => {
         })
         .toContain(patient.email);
     } finally {
-      smtp.failNext(0);
+      smtp().failNext(0);
     }
     expect(to(patient.email)).toHaveLength(0);
     const [job] = await jobsOf(db(), QUEUES.unreadMessage, unreadJobKey({ roomId, userId: patient.id }));

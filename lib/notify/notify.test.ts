@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as unsubscribePost } from "@/app/api/unsubscribe/route";
 import { seedDemoData, DEMO_DOCTORS } from "@/db/seed";
 import { appointments, users } from "@/db/schema";
@@ -9,37 +9,23 @@ import { adminCancelAppointment } from "@/lib/appointments/admin";
 import { requestAppointment, transitionAppointment } from "@/lib/appointments/requests";
 import { markRead, sendMessage } from "@/lib/chat/messages";
 import { QUEUES } from "@/lib/jobs/queue";
-import { startJobWorkers } from "@/lib/jobs/workers";
 import { unsubscribeToken } from "@/lib/mail/unsubscribe";
 import { setupTestDatabase } from "@/test/db";
 import { freeSlotPool } from "@/test/matrix/world";
-import { jobsOf, pair, person, runNow, settled } from "@/test/notify";
-import { startSmtpServer, type ReceivedEmail } from "@/test/smtp";
+import { jobsOf, mailWithWorkers, pair, person, runNow, settled } from "@/test/notify";
+import type { ReceivedEmail } from "@/test/smtp";
 import { handleDigestTick, unreadJobKey } from "./messages";
 import { notificationSettingsOf, saveNotificationSettings } from "./settings";
 
 const t = setupTestDatabase();
 const db = () => t.handle.db;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+const mail = mailWithWorkers({ NOTIFY_COOLDOWN_MINUTES: "60" });
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  vi.stubEnv("SMTP_URL", smtp.url);
-  vi.stubEnv("AUTH_SECRET", "n".repeat(40));
-  vi.stubEnv("APP_URL", "https://portal.example.test");
-  vi.stubEnv("NOTIFY_UNREAD_AFTER_MINUTES", "0");
-  vi.stubEnv("NOTIFY_COOLDOWN_MINUTES", "60");
-  await startJobWorkers();
-});
-afterAll(async () => {
-  await smtp.close();
-  vi.unstubAllEnvs();
-});
 beforeEach(() => {
   vi.stubEnv("NOTIFY_UNREAD_AFTER_MINUTES", "0");
 });
 
-const to = (address: string) => smtp.received.filter((e) => e.envelopeTo.includes(address));
+const to = mail.to;
 const send = (roomId: string, senderId: string, body: string) =>
   sendMessage({ roomId, senderId, clientId: crypto.randomUUID(), body });
 async function onlyEmailTo(address: string): Promise<ReceivedEmail> {
