@@ -1,6 +1,9 @@
 import "server-only";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import type postgres from "postgres";
+import { databaseHandle, getDb } from "@/db";
 import { fileBlobs, fileChunks } from "@/db/schema";
 
 /**
@@ -21,25 +24,33 @@ const READ_BATCH = 4;
 
 /**
  * Chunked rows in their own tables (file_blobs, file_chunks), so no query of a thread or a list
- * reads file bytes. Memory per transfer is bounded by one chunk plus what the source hands over at
- * once; each chunk is its own statement, so a slow upload holds no transaction open.
+ * reads file bytes. Memory per transfer is bounded by one write (a chunk, four on PostgreSQL) plus
+ * what the source hands over at once; each write is its own statement, so a slow upload holds no
+ * transaction open.
  */
 export const postgresStorage: BlobStorage = {
   async put(key, source) {
     const db = getDb();
+    const writer = chunkWriter(key);
+    const batchBytes = CHUNK_BYTES * writer.chunksPerWrite;
     await db.insert(fileBlobs).values({ key });
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
     let n = 0;
     let size = 0;
     const flush = async (all: boolean) => {
-      while (pendingBytes >= CHUNK_BYTES || (all && pendingBytes > 0)) {
-        const joined = Buffer.concat(pending);
-        const take = Math.min(CHUNK_BYTES, joined.length);
-        await db.insert(fileChunks).values({ key, n: n++, data: joined.subarray(0, take) });
-        const rest = joined.subarray(take);
-        pending = rest.length ? [rest] : [];
-        pendingBytes = rest.length;
+      while (pendingBytes >= batchBytes || (all && pendingBytes > 0)) {
+        const chunks: Uint8Array[][] = [];
+        for (let left = Math.min(batchBytes, pendingBytes); left > 0;) {
+          const take = Math.min(CHUNK_BYTES, left);
+          const { head, rest } = split(pending, take);
+          chunks.push(head);
+          pending = rest;
+          pendingBytes -= take;
+          left -= take;
+        }
+        await writer.write(n, chunks);
+        n += chunks.length;
       }
     };
     try {
@@ -107,6 +118,87 @@ export const postgresStorage: BlobStorage = {
     await getDb().delete(fileBlobs).where(inArray(fileBlobs.key, keys));
   },
 };
+
+/** The first `take` bytes of `pieces` (as pieces, without copying) and what is left after them. */
+function split(pieces: Uint8Array[], take: number): { head: Uint8Array[]; rest: Uint8Array[] } {
+  const head: Uint8Array[] = [];
+  let left = take;
+  let i = 0;
+  for (; left > 0; i++) {
+    const piece = pieces[i]!;
+    if (piece.length <= left) {
+      head.push(piece);
+      left -= piece.length;
+    } else {
+      head.push(piece.subarray(0, left));
+      return { head, rest: [piece.subarray(left), ...pieces.slice(i + 1)] };
+    }
+  }
+  return { head, rest: pieces.slice(i) };
+}
+
+interface ChunkWriter {
+  /** Chunks written by one statement: the memory an upload holds between statements. */
+  chunksPerWrite: number;
+  /** Writes chunk rows `firstN`, `firstN + 1`, …, each given as the pieces that make it up. */
+  write(firstN: number, chunks: Uint8Array[][]): Promise<void>;
+}
+
+/**
+ * On PostgreSQL chunk rows go in by binary COPY. postgres.js sends a bytea parameter as hex text,
+ * so an INSERT allocates about nine times its chunk (copies, a hex string twice its size, the
+ * message built around it): garbage V8 collects late, which showed as 138 MB of resident growth for
+ * four concurrent 10 MB uploads. A COPY writes the bytes as they are (56 MB). Four chunks go in one
+ * COPY because postgres.js leaves Nagle's algorithm on and sends COPY's end as a write of its own,
+ * which waits for the delayed acknowledgement of the data (about 40 ms a statement); each COPY is
+ * its own statement, so a slow upload holds no connection between them.
+ */
+function chunkWriter(key: string): ChunkWriter {
+  const handle = databaseHandle();
+  if (handle.kind === "postgres" && handle.sql) return copyChunkWriter(handle.sql, key);
+  return {
+    chunksPerWrite: 1,
+    async write(firstN, chunks) {
+      for (const [i, pieces] of chunks.entries())
+        await getDb()
+          .insert(fileChunks)
+          .values({ key, n: firstN + i, data: Buffer.concat(pieces) });
+    },
+  };
+}
+
+/** PostgreSQL's binary COPY signature, flags and header extension length. */
+const COPY_HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
+/** A tuple's field count and its fields' lengths and fixed-size values: key (uuid), n (int4), data's length. */
+const TUPLE_FIXED = 2 + (4 + 16) + (4 + 4) + 4;
+
+function copyChunkWriter(client: postgres.Sql, key: string): ChunkWriter {
+  const keyBytes = Buffer.from(key.replace(/-/g, ""), "hex");
+  return {
+    chunksPerWrite: 4,
+    async write(firstN, chunks) {
+      const lengths = chunks.map((pieces) => pieces.reduce((sum, p) => sum + p.length, 0));
+      const total = lengths.reduce((sum, l) => sum + l + TUPLE_FIXED, COPY_HEADER.length + 2);
+      const out = Buffer.allocUnsafe(total);
+      let at = COPY_HEADER.copy(out, 0);
+      for (const [i, pieces] of chunks.entries()) {
+        at = out.writeInt16BE(3, at);
+        at = out.writeInt32BE(16, at);
+        at += keyBytes.copy(out, at);
+        at = out.writeInt32BE(4, at);
+        at = out.writeInt32BE(firstN + i, at);
+        at = out.writeInt32BE(lengths[i]!, at);
+        for (const piece of pieces) {
+          out.set(piece, at);
+          at += piece.length;
+        }
+      }
+      out.writeInt16BE(-1, at);
+      const writable = await client`copy file_chunks (key, n, data) from stdin with (format binary)`.writable();
+      await pipeline(Readable.from([out]), writable);
+    },
+  };
+}
 
 /** The storage this process uses. */
 export function blobStorage(): BlobStorage {
