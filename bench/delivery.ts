@@ -229,8 +229,10 @@ function threadClient(origin: string, person: Person, roomId: string, tally: Tal
 
   return {
     /** A "message" event for this room. */
-    async onMessage(): Promise<void> {
+    async onMessage(seq?: number): Promise<void> {
       if (mode === "browser") {
+        // components/live-updates.tsx: a thread that already holds the message fetches nothing.
+        if (seq !== undefined && held >= seq) return;
         // React Query's invalidate starts a fetch at once (cancelling one under way); the read
         // cursor's effect follows the render that shows what came.
         await fetchAfter();
@@ -254,10 +256,15 @@ function threadClient(origin: string, person: Person, roomId: string, tally: Tal
     },
     poll: fetchAfter,
     /** The sender merges its own message from the send's answer, then marks it read (browser). */
-    async sent(message: { seq: number; clientId: string }): Promise<void> {
+    async sent(message: { seq: number; clientId: string }, seenSeq: number): Promise<void> {
       take([message], performance.now());
-      if (mode === "browser") await markIfMoved();
+      if (mode !== "browser") return;
+      // components/chat/thread.tsx: sent right after all it had seen, the send moved the cursor.
+      if (message.seq === seenSeq + 1) lastMarked = Math.max(lastMarked, message.seq);
+      await markIfMoved();
     },
+    /** The end of the unbroken run held: what the thread tells a send it has seen. */
+    heldSeq: () => held,
   };
 }
 
@@ -274,6 +281,7 @@ async function send(
   tally.sentAt.set(clientId, started);
   tally.requests++;
   const body = `Benchmark message ${n}`;
+  const seenSeq = sender?.heldSeq() ?? 0;
   try {
     let message: { seq: number; clientId: string };
     if (mode === "browser") {
@@ -282,7 +290,7 @@ async function send(
         `/chat/${pair.roomId}`,
         actions.send,
         pair.patient.cookie,
-        { roomId: pair.roomId, clientId, body },
+        { roomId: pair.roomId, clientId, body, seenSeq },
       );
       if (!result.ok) throw new Error(`send refused: ${result.message}`);
       message = result.data;
@@ -296,7 +304,7 @@ async function send(
       message = ((await response.json()) as { message: { seq: number; clientId: string } }).message;
     }
     tally.sendMs.push(performance.now() - started);
-    await sender?.sent(message);
+    await sender?.sent(message, seenSeq);
   } catch (error) {
     noteError(tally, "send", describe(error));
   }
@@ -364,7 +372,7 @@ async function run(mode: Mode, a: AppServer, b: AppServer, pairs: Pair[], second
         openStream(
           b.origin,
           pair.doctor.cookie,
-          (e) => e.type === "message" && e.roomId === pair.roomId && void receiver.onMessage(),
+          (e) => e.type === "message" && e.roomId === pair.roomId && void receiver.onMessage(e.seq),
           abort.signal,
         ),
       ),
@@ -372,7 +380,7 @@ async function run(mode: Mode, a: AppServer, b: AppServer, pairs: Pair[], second
         openStream(
           a.origin,
           pair.patient.cookie,
-          (e) => sender && e.type === "message" && e.roomId === pair.roomId && void sender.onMessage(),
+          (e) => sender && e.type === "message" && e.roomId === pair.roomId && void sender.onMessage(e.seq),
           abort.signal,
         ),
       ),

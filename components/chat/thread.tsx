@@ -50,26 +50,31 @@ export function Thread({
   const uploads = useAttachmentUploads(roomId, limits);
   const [dragging, setDragging] = useState(false);
   const { data, isError, refetch, held, merge, earlier } = useThreadQuery(roomId, initial);
+  const markedUpTo = useReadCursor(roomId, pollCursor(data.messages), myReadSeq);
 
   const { pending, sendNew, retry, discard } = usePendingMessages({
     roomId,
     meId,
     confirmed: data.messages,
     send: async (message) => {
+      const seenSeq = pollCursor(held().messages);
       const result = await sendMessageAction({
         roomId,
         clientId: message.clientId,
         body: message.body,
         attachmentIds: message.attachments?.map((a) => a.id),
-        seenSeq: pollCursor(held().messages),
+        seenSeq,
       });
-      if (result.ok) merge([result.data]);
+      if (result.ok) {
+        merge([result.data]);
+        // Sent right after all it had seen: the send moved this member's cursor past it already.
+        if (result.data.seq === seenSeq + 1) markedUpTo(result.data.seq);
+      }
       return result.ok ? { ok: true } : { ok: false, message: result.message };
     },
   });
 
   const newestSeq = data.messages.at(-1)?.seq ?? 0;
-  useReadCursor(roomId, pollCursor(data.messages), myReadSeq);
   const { scroller, onScroll, scrollToBottom, showJump, keepPositionWhile } = useFollowScroll(
     newestSeq,
     pending.length,

@@ -1,16 +1,17 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { markReadAction } from "@/app/chat/actions";
 import { applyOwnRead } from "@/lib/client/query-keys";
 
 /**
  * Moves this member's read cursor to `readableSeq` (the end of the unbroken run on screen: a
  * message not fetched yet is not read) while the tab is visible, and once it is shown again; a
- * failed mark is tried again at the next chance.
+ * failed mark is tried again at the next chance. Returns `markedUpTo(seq)`, for a cursor the server
+ * already moved (a send from a thread that had seen everything before it moves the sender's).
  */
-export function useReadCursor(roomId: string, readableSeq: number, initialReadSeq: number): void {
+export function useReadCursor(roomId: string, readableSeq: number, initialReadSeq: number): (seq: number) => void {
   const queryClient = useQueryClient();
   const lastMarked = useRef(initialReadSeq);
   useEffect(() => {
@@ -30,4 +31,7 @@ export function useReadCursor(roomId: string, readableSeq: number, initialReadSe
     document.addEventListener("visibilitychange", mark);
     return () => document.removeEventListener("visibilitychange", mark);
   }, [readableSeq, roomId, queryClient]);
+  return useCallback((seq: number) => {
+    lastMarked.current = Math.max(lastMarked.current, seq);
+  }, []);
 }

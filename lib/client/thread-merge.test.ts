@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deliveryState, mergeMessages, pollCursor } from "./thread-merge";
+import { deliveryState, mergeMessages, pollCursor, threadHolds } from "./thread-merge";
 
 interface Msg {
   seq: number;
@@ -107,5 +107,19 @@ describe("deliveryState", () => {
   it("is sent while the other member's cursor is before the message", () => {
     expect(deliveryState(msg(5), 4)).toBe("sent");
     expect(deliveryState(msg(1), 0)).toBe("sent");
+  });
+});
+
+describe("threadHolds", () => {
+  const thread = (...seqs: number[]) => ({ messages: seqs.map((seq) => ({ seq })) });
+  it("is true for a message within the unbroken run held, so a live event for it fetches nothing", () => {
+    expect(threadHolds(thread(50, 51, 52), 52)).toBe(true);
+    expect(threadHolds(thread(50, 51, 52), 40)).toBe(true);
+  });
+  it("is false past the run, past a hole, for an empty thread, and for a thread not open", () => {
+    expect(threadHolds(thread(50, 51, 52), 53)).toBe(false);
+    expect(threadHolds(thread(50, 51, 53), 53)).toBe(false);
+    expect(threadHolds(thread(), 1)).toBe(false);
+    expect(threadHolds(undefined, 1)).toBe(false);
   });
 });

@@ -33,3 +33,8 @@ export type DeliveryState = "sending" | "sent" | "read" | "failed";
 export function deliveryState(message: SeqMessage, otherReadSeq: number): DeliveryState {
   return message.seq <= otherReadSeq ? "read" : "sent";
 }
+
+/** Whether a thread's copy already holds message `seq` in its unbroken run (nothing to fetch for it). */
+export function threadHolds(thread: { messages: readonly SeqMessage[] } | undefined, seq: number): boolean {
+  return thread !== undefined && pollCursor(thread.messages) >= seq;
+}
