@@ -1569,29 +1569,24 @@ for (const caller of ["patient", "doctor"] as const) {
       handlerAnswer(messages, "GET", `/api/rooms/${encodeURIComponent(roomId)}/messages${query}`, {
         params: { roomId },
       });
-  for (const [label, roomId] of BAD_IDS.filter(([, v]) => typeof v === "string")) {
-    add({
-      target: "GET /api/rooms/:roomId/messages",
-      label: `a room id that is ${label}`,
-      caller: "patient",
-      run: get(roomId as string),
-      refused: "That conversation was not found.",
-      status: /unknown UUID/.test(label) ? 404 : 400,
-    });
-  }
   const typing = (roomId: string) => () =>
     handlerAnswer("api/rooms/[roomId]/typing/route.ts", "POST", `/api/rooms/${encodeURIComponent(roomId)}/typing`, {
       params: { roomId },
     });
-  for (const [label, roomId] of BAD_IDS.filter(([, v]) => typeof v === "string")) {
-    add({
-      target: "POST /api/rooms/:roomId/typing",
-      label: `a room id that is ${label}`,
-      caller: "patient",
-      run: typing(roomId as string),
-      refused: "That conversation was not found.",
-      status: /unknown UUID/.test(label) ? 404 : 400,
-    });
+  for (const [target, door] of [
+    ["GET /api/rooms/:roomId/messages", get],
+    ["POST /api/rooms/:roomId/typing", typing],
+  ] as const) {
+    for (const [label, roomId] of BAD_IDS.filter(([, v]) => typeof v === "string")) {
+      add({
+        target,
+        label: `a room id that is ${label}`,
+        caller: "patient",
+        run: door(roomId as string),
+        refused: "That conversation was not found.",
+        status: /unknown UUID/.test(label) ? 404 : 400,
+      });
+    }
   }
   add({
     target: "POST /api/rooms/:roomId/typing",
