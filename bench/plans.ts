@@ -59,11 +59,16 @@ export async function explain(handle: DatabaseHandle, query: CapturedQuery): Pro
   return plan;
 }
 
-/** Every table scan in the plan, as "Seq Scan on messages" or "Index Only Scan on messages (messages_pkey)". */
+/**
+ * Every table and bitmap index scan in the plan, as "Seq Scan on messages", "Index Only Scan on
+ * messages (messages_pkey)" or "Bitmap Index Scan (messages_member_simple_search_idx)".
+ */
 export function scansOf(plan: PlanNode): string[] {
   const out: string[] = [];
   const walk = (node: PlanNode) => {
-    if (node["Relation Name"]) {
+    if (node["Node Type"] === "Bitmap Index Scan" && node["Index Name"]) {
+      out.push(`Bitmap Index Scan (${node["Index Name"]})`);
+    } else if (node["Relation Name"]) {
       out.push(
         `${node["Node Type"]} on ${node["Relation Name"]}${node["Index Name"] ? ` (${node["Index Name"]})` : ""}`,
       );

@@ -294,14 +294,21 @@ export const messages = pgTable(
     body: text("body").notNull(),
     kind: text("kind").$type<MessageKind>().notNull().default("message"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The room's two members, set on insert by a trigger (migration 0016): the search index's key of who may find it. */
+    memberIds: uuid("member_ids").array(),
   },
   (t) => [
     primaryKey({ columns: [t.roomId, t.seq] }),
     uniqueIndex("messages_room_sender_client_key").on(t.roomId, t.senderId, t.clientId),
     index("messages_created_idx").on(t.createdAt),
-    // Message search (lib/chat/search.ts): one full-text index per configuration it may use.
+    // Message search (lib/chat/search.ts): one full-text index per configuration it may use, keyed
+    // by the room's members too, so a person's search scans only their own messages.
     ...SEARCH_LANGUAGES.map((language) =>
-      index(`messages_body_${language}_search_idx`).using("gin", sql`to_tsvector('${sql.raw(language)}', ${t.body})`),
+      index(`messages_member_${language}_search_idx`).using(
+        "gin",
+        t.memberIds,
+        sql`to_tsvector('${sql.raw(language)}', ${t.body})`,
+      ),
     ),
     // Only a member of the room may have written into it.
     foreignKey({

@@ -86,6 +86,8 @@ describe("query plans of every product read", () => {
       "conversation list page 2": { uses: "room_members (room_members_user_activity_idx)" },
       "recent messages": { uses: "room_members (room_members_user_incoming_idx)" },
       "unread total": { uses: "on room_members", never: "on messages" },
+      // The person's own messages with the words, in one scan of the members-and-words index.
+      "message search": { uses: "Bitmap Index Scan (messages_member_simple_search_idx)" },
       // Counters kept on write: the overview counts no appointment, user or room one by one.
       "admin overview": { uses: "on message_hour_counts", never: "on appointments" },
     };

@@ -4,6 +4,9 @@ import { expect, type Page } from "@playwright/test";
 /** Fails on any serious or critical axe-core violation on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
   await page.waitForLoadState("domcontentloaded");
+  // After a client-side navigation (a server action's redirect) Next streams the new page's
+  // metadata in: wait for its title rather than judge the page between the two.
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
     .analyze();

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chatRooms, drafts, messages, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
 import { makeRoom } from "@/test/matrix/world";
@@ -124,5 +124,36 @@ describe("message search", () => {
     await expect(saveDraft({ roomId, userId: stranger, body: "x" })).rejects.toMatchObject({ code: "not_found" });
     expect(await saveDraft({ roomId, userId: patient, body: "   " })).toEqual({ saved: false });
     expect(await draftOf(roomId, patient)).toBe("");
+  });
+});
+
+describe("message search, the index of members and words", () => {
+  it("every message carries its room's two members, written by whoever inserts it (sends, lines no one typed, direct inserts)", async () => {
+    const [patient, doctor] = await Promise.all([makeUser("patient", "P"), makeUser("doctor", "D")]);
+    const { roomId } = await makeRoom(db(), patient, doctor);
+    await send(roomId, patient, "Sent through the send.");
+    await db()
+      .insert(messages)
+      .values({ roomId, seq: 1000, senderId: doctor, clientId: crypto.randomUUID(), body: "Written straight in." });
+    const rows = await db().select({ memberIds: messages.memberIds }).from(messages).where(eq(messages.roomId, roomId));
+    // makeRoom's opening lines, the send and the direct insert.
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) expect([...row.memberIds!].sort()).toEqual([patient, doctor].sort());
+  });
+
+  it("with English stemming, a stop word typed first or last leaves the other words to find", async () => {
+    vi.stubEnv("SEARCH_LANGUAGE", "english");
+    try {
+      const [patient, doctor] = await Promise.all([makeUser("patient", "P"), makeUser("doctor", "D")]);
+      const { roomId } = await makeRoom(db(), patient, doctor);
+      await send(roomId, doctor, "Keep taking the tablets with water.");
+      for (const text of ["the tabl", "tablets the", "taking tablets", "the", "water the and"]) {
+        const hits = await searchMessages({ userId: patient, text });
+        expect(hits.length, text).toBe(text === "the" ? 0 : 1);
+      }
+      expect(await searchMessages({ userId: doctor, text: "the pizza" })).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

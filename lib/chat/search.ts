@@ -8,8 +8,8 @@ import { displayName } from "@/lib/shared/display-name";
 /**
  * Message search: PostgreSQL full-text search over the caller's own rooms only (joined through
  * room_members, so an admin, who is a member of none, finds nothing), with the configuration of
- * SEARCH_LANGUAGE (each has its GIN expression index) and prefix matching on the last word, so
- * "blood pres" finds "blood pressure" while it is being typed. Newest first.
+ * SEARCH_LANGUAGE (each has its GIN index of the room's members and the words) and prefix matching
+ * on the last word, so "blood pres" finds "blood pressure" while it is being typed. Newest first.
  */
 
 export const SEARCH_LIMIT = 20;
@@ -28,25 +28,52 @@ export interface SearchHit {
 }
 
 /**
- * A tsquery from what the person typed: words of letters and digits only (anything else is a
- * separator, so no operator of the tsquery syntax gets through), all required, the last a prefix.
- * Null when nothing searchable is left.
+ * What the person typed as tsquery text: words of letters and digits only (anything else is a
+ * separator, so no operator of the tsquery syntax gets through), all required, the last a prefix
+ * ("blood pres" finds "blood pressure" while it is being typed). Null when nothing searchable is left.
  */
-export function toPrefixQuery(text: string): string | null {
+export function searchTerms(text: string): { words: string | null; prefix: string } | null {
   const words =
     text
       .normalize("NFC")
       .match(/[\p{L}\p{N}]+/gu)
       ?.slice(0, SEARCH_WORDS_MAX) ?? [];
   if (words.length === 0) return null;
-  return words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(" & ");
+  return { words: words.length > 1 ? words.slice(0, -1).join(" & ") : null, prefix: `${words.at(-1)}:*` };
 }
 
+/** The whole query as one tsquery text (the excerpt marks every word of it). */
+export function toPrefixQuery(text: string): string | null {
+  const terms = searchTerms(text);
+  if (!terms) return null;
+  return terms.words ? `${terms.words} & ${terms.prefix}` : terms.prefix;
+}
+
+/**
+ * The index (migration 0016) holds each message's words and its room's two members, so "my
+ * messages with these words" is one GIN scan that never touches another person's rows, however
+ * common the words. The last word's prefix is checked on those candidates rather than in the scan:
+ * a prefix match in GIN first collects every row of the whole table with that prefix ("ro" of
+ * "room": all of them). Typed alone, the prefix has to go to the index.
+ */
 export async function searchMessages(input: { userId: string; text: string }): Promise<SearchHit[]> {
-  const query = toPrefixQuery(input.text);
-  if (!query) return [];
-  // A literal from a fixed list (lib/env.ts), so the expression matches the index's exactly.
+  const terms = searchTerms(input.text);
+  if (!terms) return [];
   const config = sql.raw(`'${readEnv().SEARCH_LANGUAGE}'::regconfig`);
+  const db = getDb();
+  // What is left of each part after the configuration's dictionary (stop words vanish).
+  const [parsed] = rowsOf<{ words: string | null; prefix: string }>(
+    await db.execute(sql`
+      select ${terms.words === null ? sql`null` : sql`to_tsquery(${config}, ${terms.words})::text`} as words,
+             to_tsquery(${config}, ${terms.prefix})::text as prefix`),
+  );
+  const words = parsed?.words || null;
+  const prefix = parsed?.prefix || null;
+  const indexed = words ?? prefix;
+  if (!indexed) return [];
+  const checkedAfter = words && prefix ? prefix : null;
+  const everything = words && prefix ? sql`${words}::tsquery && ${prefix}::tsquery` : sql`${indexed}::tsquery`;
+
   const rows = rowsOf<{
     room_id: string;
     seq: number;
@@ -55,18 +82,25 @@ export async function searchMessages(input: { userId: string; text: string }): P
     other_role: "patient" | "doctor" | "admin";
     excerpt: string;
   }>(
-    await getDb().execute(sql`
-      with q as (select to_tsquery(${config}, ${query}) as q),
-      hits as (
+    await db.execute(sql`
+      with candidates as (
         select m.room_id, m.seq, m.created_at, m.body
         from messages m
         join room_members me on me.room_id = m.room_id and me.user_id = ${input.userId}::uuid
-        where to_tsvector(${config}, m.body) @@ (select q from q)
+        where m.member_ids @> array[${input.userId}::uuid]
+          and to_tsvector(${config}, m.body) @@ ${indexed}::tsquery
         order by m.created_at desc
+        offset 0
+      ),
+      hits as (
+        select c.room_id, c.seq, c.created_at, c.body
+        from candidates c
+        ${checkedAfter ? sql`where to_tsvector(${config}, c.body) @@ ${checkedAfter}::tsquery` : sql``}
+        order by c.created_at desc
         limit ${SEARCH_LIMIT}
       )
       select h.room_id, h.seq, h.created_at, u.name as other_name, u.role as other_role,
-        ts_headline(${config}, h.body, (select q from q),
+        ts_headline(${config}, h.body, ${everything},
           ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`}) as excerpt
       from hits h
       join room_members o on o.room_id = h.room_id and o.user_id <> ${input.userId}::uuid
