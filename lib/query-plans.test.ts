@@ -74,7 +74,11 @@ describe("query plans of every product read", () => {
       "conversation list page 2",
       "poll after N",
       "recent messages",
+      "room for member",
       "session user lookup",
+      "thread page around N",
+      "thread page before N",
+      "thread page of 50",
       "unread total",
     ]);
   }, 120_000);

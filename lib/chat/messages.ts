@@ -57,24 +57,40 @@ export async function threadPage(input: {
   aroundSeq?: number;
   limit?: number;
 }): Promise<{ messages: ChatMessage[]; hasEarlier: boolean }> {
-  await requireMember(input.roomId, input.userId);
   const limit = Math.min(input.limit ?? PAGE_SIZE, PAGE_SIZE);
-  if (input.aroundSeq !== undefined && input.beforeSeq === undefined)
-    return threadPage({ ...input, aroundSeq: undefined, beforeSeq: input.aroundSeq + Math.floor(limit / 2) + 1 });
-  const rows = await getDb()
+  const beforeSeq =
+    input.beforeSeq ?? (input.aroundSeq !== undefined ? input.aroundSeq + Math.floor(limit / 2) + 1 : NO_SEQ_LIMIT);
+  const rows = await threadPageQuery().execute({
+    roomId: input.roomId,
+    userId: input.userId,
+    beforeSeq,
+    limit: limit + 1,
+  });
+  // No row: not a member, or nothing before that point (only then is membership asked on its own).
+  if (rows.length === 0) await requireMember(input.roomId, input.userId);
+  const hasEarlier = rows.length > limit;
+  return { messages: await withAttachments(input.roomId, rows.slice(0, limit).reverse()), hasEarlier };
+}
+
+/** Above every sequence number (an int4): "before" it is the newest page. */
+const NO_SEQ_LIMIT = 2_147_483_647;
+
+// Membership is a condition of the same statement, so a page is one round trip before its files.
+const threadPageQuery = preparedQuery((db) =>
+  db
     .select(messageColumns)
     .from(messages)
     .where(
       and(
-        eq(messages.roomId, input.roomId),
-        input.beforeSeq === undefined ? undefined : lt(messages.seq, input.beforeSeq),
+        eq(messages.roomId, sql.placeholder("roomId")),
+        lt(messages.seq, sql.placeholder("beforeSeq")),
+        sql`exists (select 1 from ${roomMembers} where ${roomMembers.roomId} = ${sql.placeholder("roomId")} and ${roomMembers.userId} = ${sql.placeholder("userId")})`,
       ),
     )
     .orderBy(desc(messages.seq))
-    .limit(limit + 1);
-  const hasEarlier = rows.length > limit;
-  return { messages: await withAttachments(input.roomId, rows.slice(0, limit).reverse()), hasEarlier };
-}
+    .limit(sql.placeholder("limit"))
+    .prepare("thread_page"),
+);
 
 /** What the poll asks for: messages after the last sequence number the client holds. */
 export async function messagesAfter(input: {

@@ -1,6 +1,7 @@
 import "server-only";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { preparedQuery } from "@/db/prepared-statements";
 import { alias } from "drizzle-orm/pg-core";
 import { appointments, chatRooms, doctorProfiles, roomMembers, users } from "@/db/schema";
 import { careOf, type CareSettings } from "@/lib/doctors/care";
@@ -51,14 +52,11 @@ export interface RoomView {
 }
 
 /**
- * The room as one of its two members sees it, or null for anyone else (admins included) and for
- * an unknown id: callers answer not-found either way.
+ * A prepared statement (db/prepared-statements.ts): the query is nine key lookups, which run in
+ * about 0.2 ms, but planning its nine-way join took about 3 ms every time (bench: p95 7–10 ms).
  */
-export async function roomForMember(
-  input: { roomId: string; userId: string },
-  now: Date = new Date(),
-): Promise<RoomView | null> {
-  const [row] = await getDb()
+const roomForMemberQuery = preparedQuery((db) =>
+  db
     .select({
       id: chatRooms.id,
       appointmentId: chatRooms.appointmentId,
@@ -94,8 +92,20 @@ export async function roomForMember(
     .leftJoin(doctorProfiles, eq(doctorProfiles.userId, them.userId))
     .innerJoin(roomDoctorUser, eq(roomDoctorUser.id, appointments.doctorId))
     .leftJoin(roomDoctor, eq(roomDoctor.userId, appointments.doctorId))
-    .where(and(eq(me.roomId, input.roomId), eq(me.userId, input.userId)))
-    .limit(1);
+    .where(and(eq(me.roomId, sql.placeholder("roomId")), eq(me.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare("room_for_member"),
+);
+
+/**
+ * The room as one of its two members sees it, or null for anyone else (admins included) and for
+ * an unknown id: callers answer not-found either way.
+ */
+export async function roomForMember(
+  input: { roomId: string; userId: string },
+  now: Date = new Date(),
+): Promise<RoomView | null> {
+  const [row] = await roomForMemberQuery().execute(input);
   if (!row) return null;
   const { reopenedUntil, doctor, doctorProfile, ...rest } = row;
   const profile = doctorProfile ?? {
