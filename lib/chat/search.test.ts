@@ -8,6 +8,7 @@ import { draftOf, saveDraft } from "./drafts";
 import { listConversations } from "./lists";
 import { sendMessage, threadPage } from "./messages";
 import { MARK_END, MARK_START, searchMessages, toPrefixQuery } from "./search";
+import { forgetWordShares, wordShares } from "./search-words";
 
 const t = setupTestDatabase();
 const db = () => t.handle.db;
@@ -155,5 +156,44 @@ describe("message search, the index of members and words", () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it("words in most messages are checked on the person's candidates, not scanned, and find the same messages", async () => {
+    const [patient, doctor, other] = await Promise.all([
+      makeUser("patient", "P"),
+      makeUser("doctor", "D"),
+      makeUser("patient", "O"),
+    ]);
+    const mine = await makeRoom(db(), patient, doctor);
+    const theirs = await makeRoom(db(), other, doctor);
+    // "routine" and "check" end up in nearly every message of the table; "rash" in three.
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      roomId: i % 2 === 0 ? mine.roomId : theirs.roomId,
+      seq: 100 + i,
+      senderId: doctor,
+      clientId: crypto.randomUUID(),
+      body: i === 10 || i === 30 || i === 31 ? `Routine check ${i}: the rash is fading.` : `Routine check ${i}.`,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+    }));
+    await db().insert(messages).values(rows);
+    await t.handle.sql?.unsafe("analyze messages");
+    if (t.handle.pglite) await t.handle.pglite.exec("analyze messages");
+    forgetWordShares();
+    const shares = await wordShares("simple");
+    expect(shares.get("routine")).toBeGreaterThan(0.5);
+    expect(shares.get("rash") ?? 0).toBeLessThan(0.1);
+
+    // A common word with a rare one: only the patient's own rash messages (10 and 30), newest first.
+    const rash = await searchMessages({ userId: patient, text: "routine check rash" });
+    expect(rash.map((h) => h.seq)).toEqual([130, 110]);
+    expect(rash[0]!.excerpt).toContain(`${MARK_START}Routine${MARK_END}`);
+    expect(rash[0]!.excerpt).toContain(`${MARK_START}rash${MARK_END}`);
+    // Every word common: the newest twenty of the patient's own, each holding both words.
+    const common = await searchMessages({ userId: patient, text: "check routi" });
+    expect(common.map((h) => h.seq)).toEqual(Array.from({ length: 20 }, (_, i) => 498 - 2 * i));
+    // A common word with one in no message of the patient's finds nothing, however common the first.
+    expect(await searchMessages({ userId: patient, text: "routine fading 31" })).toEqual([]);
+    expect((await searchMessages({ userId: other, text: "routine fading 31" })).map((h) => h.seq)).toEqual([131]);
+    forgetWordShares();
   });
 });

@@ -4,10 +4,12 @@ import { getDb } from "@/db";
 import { rowsOf } from "@/db/rows";
 import { readEnv } from "@/lib/env";
 import { displayName } from "@/lib/shared/display-name";
+import { splitByShare, wordShares } from "./search-words";
 
 /**
- * Message search: PostgreSQL full-text search over the caller's own rooms only (joined through
- * room_members, so an admin, who is a member of none, finds nothing), with the configuration of
+ * Message search: PostgreSQL full-text search over the caller's own rooms only (messages whose
+ * room's members include the caller, and each hit joined to the caller's membership once more, so
+ * an admin, who is a member of none, finds nothing), with the configuration of
  * SEARCH_LANGUAGE (each has its GIN index of the room's members and the words) and prefix matching
  * on the last word, so "blood pres" finds "blood pressure" while it is being typed. Newest first.
  */
@@ -32,14 +34,15 @@ export interface SearchHit {
  * separator, so no operator of the tsquery syntax gets through), all required, the last a prefix
  * ("blood pres" finds "blood pressure" while it is being typed). Null when nothing searchable is left.
  */
-export function searchTerms(text: string): { words: string | null; prefix: string } | null {
+export function searchTerms(text: string): { words: string | null; wordList: string[]; prefix: string } | null {
   const words =
     text
       .normalize("NFC")
       .match(/[\p{L}\p{N}]+/gu)
       ?.slice(0, SEARCH_WORDS_MAX) ?? [];
   if (words.length === 0) return null;
-  return { words: words.length > 1 ? words.slice(0, -1).join(" & ") : null, prefix: `${words.at(-1)}:*` };
+  const wordList = words.slice(0, -1);
+  return { words: wordList.length > 0 ? wordList.join(" & ") : null, wordList, prefix: `${words.at(-1)}:*` };
 }
 
 /** The whole query as one tsquery text (the excerpt marks every word of it). */
@@ -54,25 +57,35 @@ export function toPrefixQuery(text: string): string | null {
  * messages with these words" is one GIN scan that never touches another person's rows, however
  * common the words. The last word's prefix is checked on those candidates rather than in the scan:
  * a prefix match in GIN first collects every row of the whole table with that prefix ("ro" of
- * "room": all of them). Typed alone, the prefix has to go to the index.
+ * "room": all of them). Typed alone, the prefix has to go to the index. So are words found in a
+ * large share of all messages (lib/chat/search-words.ts): each costs the scan its whole list.
  */
 export async function searchMessages(input: { userId: string; text: string }): Promise<SearchHit[]> {
   const terms = searchTerms(input.text);
   if (!terms) return [];
-  const config = sql.raw(`'${readEnv().SEARCH_LANGUAGE}'::regconfig`);
+  const language = readEnv().SEARCH_LANGUAGE;
+  const config = sql.raw(`'${language}'::regconfig`);
   const db = getDb();
-  // What is left of each part after the configuration's dictionary (stop words vanish).
-  const [parsed] = rowsOf<{ words: string | null; prefix: string }>(
+  // Each word as the configuration reads it (a stop word is left empty) with its lexeme, in order.
+  const [parsed] = rowsOf<{ words: string[]; lexemes: string[]; prefix: string }>(
     await db.execute(sql`
-      select ${terms.words === null ? sql`null` : sql`to_tsquery(${config}, ${terms.words})::text`} as words,
+      with w as (select word, i from unnest(string_to_array(${terms.wordList.join(" ")}, ' ')) with ordinality t(word, i))
+      select array(select to_tsquery(${config}, word)::text from w order by i) as words,
+             array(select coalesce((tsvector_to_array(to_tsvector(${config}, word)))[1], '') from w order by i) as lexemes,
              to_tsquery(${config}, ${terms.prefix})::text as prefix`),
   );
-  const words = parsed?.words || null;
   const prefix = parsed?.prefix || null;
+  const { indexed: indexedWords, checked: checkedWords } = splitByShare(
+    (parsed?.words ?? []).map((query, i) => ({ query, lexeme: parsed!.lexemes[i] ?? "" })).filter((w) => w.query),
+    await wordShares(language),
+  );
+  const words = indexedWords.length > 0 ? indexedWords.join(" & ") : null;
   const indexed = words ?? prefix;
   if (!indexed) return [];
-  const checkedAfter = words && prefix ? prefix : null;
-  const everything = words && prefix ? sql`${words}::tsquery && ${prefix}::tsquery` : sql`${indexed}::tsquery`;
+  const afterParts = [...checkedWords, ...(words && prefix ? [prefix] : [])];
+  const checkedAfter = afterParts.length > 0 ? afterParts.join(" & ") : null;
+  const everything = [indexed, ...afterParts].map((q) => sql`${q}::tsquery`);
+  const everythingQuery = sql.join(everything, sql` && `);
 
   const rows = rowsOf<{
     room_id: string;
@@ -86,7 +99,6 @@ export async function searchMessages(input: { userId: string; text: string }): P
       with candidates as (
         select m.room_id, m.seq, m.created_at, m.body
         from messages m
-        join room_members me on me.room_id = m.room_id and me.user_id = ${input.userId}::uuid
         where m.member_ids @> array[${input.userId}::uuid]
           and to_tsvector(${config}, m.body) @@ ${indexed}::tsquery
         order by m.created_at desc
@@ -100,9 +112,10 @@ export async function searchMessages(input: { userId: string; text: string }): P
         limit ${SEARCH_LIMIT}
       )
       select h.room_id, h.seq, h.created_at, u.name as other_name, u.role as other_role,
-        ts_headline(${config}, h.body, ${everything},
+        ts_headline(${config}, h.body, ${everythingQuery},
           ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`}) as excerpt
       from hits h
+      join room_members me on me.room_id = h.room_id and me.user_id = ${input.userId}::uuid
       join room_members o on o.room_id = h.room_id and o.user_id <> ${input.userId}::uuid
       join users u on u.id = o.user_id
       order by h.created_at desc`),
