@@ -1,5 +1,5 @@
 /**
- * The HTTP endpoints under load: a production server of this app (`next start`) on the bench
+ * The HTTP endpoints under load: a production server of this app (its server process, scripts/next-server.mjs) on the bench
  * database, 50 connections each signed in as a different user (session cookies minted with the
  * server's secret), 20 s per endpoint, the constant route first as the framework's ceiling.
  */
@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import autocannon from "autocannon";
+import { openLoop } from "./open-loop";
 import { openPostgres } from "@/db/client";
 import type { benchPeople, DatasetSize } from "./dataset";
 import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from "./cpu";
@@ -31,6 +32,8 @@ export interface LoadResult {
   cpuMsPerRequest: CpuSnapshot;
   /** Open loop: the requests per second offered (70 % of the constant route's saturation rate). */
   offeredRate?: number;
+  /** Open loop: how late the generator started requests, p99 (its own share of the latency). */
+  generatorLagP99Ms?: number;
   /** The machine's idle share during the run, and the warning when others used > 15 % of it. */
   machine: string;
   othersShare: number;
@@ -38,9 +41,6 @@ export interface LoadResult {
 
 /** The open-loop run offers this share of the constant route's saturated rate. */
 export const OPEN_LOOP_SHARE = 0.7;
-/** Connections for the open-loop run: enough that a slow answer never holds the next request back. */
-const OPEN_LOOP_CONNECTIONS = 200;
-
 const CONNECTIONS = 50;
 
 const ENDPOINTS: { key: string; name: string; path: (s: Session) => string; constant?: boolean }[] = [
@@ -77,7 +77,7 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.pid === undefined) return resolve();
     child.once("exit", () => resolve());
-    // The whole group: npm start runs next start as a child of its own.
+    // The whole group: npm start runs the server process as a child of its own.
     process.kill(-child.pid, "SIGTERM");
     setTimeout(() => child.exitCode === null && child.pid && process.kill(-child.pid, "SIGKILL"), 10_000).unref();
   });
@@ -130,17 +130,48 @@ async function load(
   all: Session[],
   seconds: number,
   constant = false,
-  /** Open loop at this many requests per second (autocannon corrects for coordinated omission). */
+  /** Open loop at this many requests per second (bench/open-loop.ts). */
   rate?: number,
 ): Promise<LoadResult> {
-  let next = 0;
   const before = cpuSnapshot(server.pid);
   const machineBefore = machineSnapshot();
+  const measured = rate
+    ? await openLoopRun(server.origin, pathFor, all, seconds, rate)
+    : await closedLoopRun(server.origin, pathFor, all, seconds);
+  const after = cpuSnapshot(server.pid);
+  const machine = machineLoad(machineBefore);
+  return {
+    offeredRate: rate,
+    machine: machine.line,
+    othersShare: machine.othersShare,
+    name,
+    path: pathFor(all[0]!),
+    constant,
+    processes: server.processes,
+    ...measured,
+    cpuMsPerRequest: cpuPerRequest(before, after, measured.total),
+  };
+}
+
+type Measured = Pick<
+  LoadResult,
+  "requestsPerSecond" | "p50Ms" | "p99Ms" | "non2xx" | "errors" | "statusCodes" | "generatorLagP99Ms"
+> & {
+  total: number;
+};
+
+/** Saturation: every connection sends its next request as soon as the last one answered. */
+async function closedLoopRun(
+  origin: string,
+  pathFor: (s: Session) => string,
+  all: Session[],
+  seconds: number,
+): Promise<Measured> {
+  let next = 0;
   const result = await autocannon({
-    url: server.origin,
-    connections: rate ? OPEN_LOOP_CONNECTIONS : CONNECTIONS,
+    url: origin,
+    connections: CONNECTIONS,
     duration: seconds,
-    ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}),
     // Each connection keeps one person (its context lives as long as the connection). Not
     // `setupClient` + `client.setRequest`: requests built that way cost the server ten times as much
     // (measured: 110 against 1 100 req/s on the constant route), which hid the app's own figures.
@@ -158,16 +189,8 @@ async function load(
       },
     ],
   });
-  const after = cpuSnapshot(server.pid);
-  const machine = machineLoad(machineBefore);
   return {
-    offeredRate: rate,
-    machine: machine.line,
-    othersShare: machine.othersShare,
-    name,
-    path: pathFor(all[0]!),
-    constant,
-    processes: server.processes,
+    total: result.requests.total,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -176,7 +199,35 @@ async function load(
     statusCodes: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
     ),
-    cpuMsPerRequest: cpuPerRequest(before, after, result.requests.total),
+  };
+}
+
+/** A constant offered rate (bench/open-loop.ts), each request as a person of the set in turn. */
+async function openLoopRun(
+  origin: string,
+  pathFor: (s: Session) => string,
+  all: Session[],
+  seconds: number,
+  rate: number,
+): Promise<Measured> {
+  const r = await openLoop({
+    origin,
+    rate,
+    seconds,
+    request: (i) => {
+      const session = all[i % all.length]!;
+      return { path: pathFor(session), headers: { cookie: session.cookie } };
+    },
+  });
+  return {
+    total: r.attempted,
+    requestsPerSecond: r.answeredPerSecond,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    non2xx: r.attempted - r.ok - r.errors,
+    errors: r.errors,
+    statusCodes: r.statusCodes,
+    generatorLagP99Ms: r.startLagP99Ms,
   };
 }
 
@@ -209,7 +260,7 @@ async function loadOneServer(input: {
   processes: number;
 }): Promise<LoadResult[]> {
   const { all, processes } = input;
-  // BENCH_SERVER_NODE_ARGS: Node flags for a one-process server (run as `next start`), e.g.
+  // BENCH_SERVER_NODE_ARGS: Node flags for a one-process server (run as scripts/next-server.mjs directly), e.g.
   // `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean);
   const server = await startApp({
@@ -249,7 +300,7 @@ async function loadOneServer(input: {
       for (const e of endpoints) {
         const r = await load({ ...server, processes }, e.name, e.path, all, SECONDS, e.constant, rate);
         console.log(
-          `    ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s answered, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
+          `    ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s answered, p50 ${r.p50Ms} ms, p99 ${r.p99Ms.toFixed(1)} ms (generator lag p99 ${r.generatorLagP99Ms?.toFixed(1)} ms), statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
         );
         console.log(`      ${r.machine}`);
         results.push(r);
