@@ -515,6 +515,8 @@ async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], inspectPor
   const connectMs = performance.now() - started;
   const streams = (await health(a)).liveStreams;
   const connected = rssMb(a.pid);
+  // The reading just taken counts toward the peak too, whatever the sampler saw.
+  peak = Math.max(peak, connected);
   // What the streams hold alive, apart from the garbage connecting them left behind.
   await forceGc(inspectPort);
   await sleep(500);

@@ -38,15 +38,16 @@ export interface AppServer {
   origin: string;
   pid: number;
   stop(): Promise<void>;
-  /** Whether the `next start` process is still the one started (it has not exited). */
+  /** Whether the server process is still the one started (it has not exited). */
   running(): boolean;
   /** What the server wrote to stderr, when started with `captureStderr`. */
   stderr(): string;
 }
 
 /**
- * Builds once if there is no build, then runs `next start` on a free port against `databaseUrl`;
- * with `processes`, runs it as `npm start` does (scripts/start.ts, WEB_CONCURRENCY processes).
+ * Builds once if there is no build, then runs the server process `npm start` runs
+ * (scripts/next-server.mjs) on a free port against `databaseUrl`; with `processes`, runs it as
+ * `npm start` does (scripts/start.ts, WEB_CONCURRENCY processes).
  */
 export async function startApp(input: {
   databaseUrl: string;
@@ -77,10 +78,12 @@ export async function startApp(input: {
   const port = await freePort();
   const args = input.processes
     ? ["--conditions=react-server", "--import", "tsx", path.join(dir, "scripts/start.ts")]
-    : [...(input.nodeArgs ?? []), nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"];
+    : [...(input.nodeArgs ?? []), path.join(dir, "scripts/next-server.mjs")];
   const child = spawn(process.execPath, args, {
     cwd: dir,
-    env: input.processes ? { ...env, PORT: String(port), WEB_CONCURRENCY: String(input.processes) } : env,
+    env: input.processes
+      ? { ...env, PORT: String(port), WEB_CONCURRENCY: String(input.processes) }
+      : { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
     stdio: ["ignore", "ignore", input.captureStderr ? "pipe" : "inherit"],
     detached: true,
   });
@@ -145,7 +148,7 @@ export async function sessionCookie(
   return (await sessionCookies(secret, databaseUrl, [user]))[0]!;
 }
 
-/** Resident memory of a process (and its children, where `next start` forks), in MB. */
+/** Resident memory of a process (and its children, where the server forks), in MB. */
 export function rssMb(pid: number): number {
   let kb = 0;
   const visit = (p: number) => {

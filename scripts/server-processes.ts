@@ -1,5 +1,5 @@
 /**
- * Runs `next start`: one process, or (WEB_CONCURRENCY above 1) a node:cluster of that many on one
+ * Runs the server (scripts/next-server.mjs): one process, or (WEB_CONCURRENCY above 1) a node:cluster of that many on one
  * port. A Node.js process answers on one core, so one process per core is how a server uses the
  * whole machine; the processes keep no state of their own (sessions are cookies, everything else
  * is in PostgreSQL), so any of them may answer any request.
@@ -51,7 +51,9 @@ export function serverProcessCount(
 }
 
 export interface ServeOptions {
-  nextBin: string;
+  /** A server process's entry (scripts/next-server.mjs), run by this Node.js with `execArgv`. */
+  script: string;
+  execArgv: string[];
   port: string;
   processes: number;
   env: NodeJS.ProcessEnv;
@@ -62,17 +64,16 @@ export function serveNext(options: ServeOptions): void {
   else serveCluster(options);
 }
 
-function serveOne({ nextBin, port, env }: ServeOptions): void {
-  const server = spawn(process.execPath, [nextBin, "start", "-p", port], { stdio: "inherit", env });
+function serveOne({ script, execArgv, port, env }: ServeOptions): void {
+  const server = spawn(process.execPath, [...execArgv, script], { stdio: "inherit", env: { ...env, PORT: port } });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => server.kill(signal));
   }
   server.on("exit", (code, signal) => process.exit(code ?? (isStopSignal(signal) ? EXIT_ON_SIGNAL[signal] : 1)));
 }
 
-function serveCluster({ nextBin, port, processes, env }: ServeOptions): void {
-  // The workers run next's own CLI, without this script's loader (tsx).
-  cluster.setupPrimary({ exec: nextBin, args: ["start", "-p", port], execArgv: [] });
+function serveCluster({ script, execArgv, port, processes, env }: ServeOptions): void {
+  cluster.setupPrimary({ exec: script, execArgv });
   const live = new Set<Worker>();
   const serving = new WeakSet<Worker>();
   const crashes: number[] = [];
@@ -81,7 +82,7 @@ function serveCluster({ nextBin, port, processes, env }: ServeOptions): void {
   let stopping: { code: number } | null = null;
 
   const fork = () => {
-    const worker = cluster.fork(env);
+    const worker = cluster.fork({ ...env, PORT: port });
     live.add(worker);
     worker.on("message", (message: unknown) => {
       if (!isServingMessage(message)) return;

@@ -3,6 +3,7 @@
  * when another process holds the data folder (before building or touching anything), builds when
  * the build is missing or older than the sources, then runs `next start`, which migrates and
  * seeds on first start (instrumentation.ts) and closes the database cleanly on Ctrl+C or SIGTERM.
+ * The server process is scripts/next-server.mjs: Next's handler, with the live event stream before it.
  * With WEB_CONCURRENCY above 1 (PostgreSQL only) it runs that many server processes on one port.
  */
 import "./load-env";
@@ -57,7 +58,13 @@ function main() {
     if (build.status !== 0) exitWith("The build failed; see the messages above.");
   }
 
-  serveNext({ nextBin, port: process.env.PORT ?? "3000", processes: processCount.processes, env: childEnv });
+  serveNext({
+    script: path.join(root, "scripts/next-server.mjs"),
+    execArgv: [],
+    port: process.env.PORT ?? "3000",
+    processes: processCount.processes,
+    env: childEnv,
+  });
 }
 
 main();

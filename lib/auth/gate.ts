@@ -3,7 +3,9 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/lib/shared/model";
 import type { PublicUser } from "@/lib/users/accounts";
+import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
 import { sessionFromCookie } from "./auth-js";
+import { sessionFromJar, type SessionClaims } from "./session-cookie";
 import { findSessionUser } from "./sessions";
 
 /**
@@ -40,26 +42,40 @@ export const REFUSALS: Record<Refusal, { status: number; message: string }> = {
  * The signed-in user, re-read from the database once per request, so a deactivated account, a
  * changed role or a signed-out session takes effect at the next request whatever the cookie says.
  */
-const currentSession = cache(
-  async (): Promise<{ hadSession: boolean; user: PublicUser | null; sessionId: string | null }> => {
-    const session = await sessionFromCookie();
-    const id = session?.userId;
-    if (!id) return { hadSession: false, user: null, sessionId: null };
-    const sessionId = session.sessionId;
-    // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
-    if (!sessionId) return { hadSession: true, user: null, sessionId: null };
-    const { user, revoked } = await findSessionUser(id, sessionId);
-    return { hadSession: true, user: user && user.active && !revoked ? user : null, sessionId };
-  },
-);
+const currentSession = cache(async () => sessionUser(await sessionFromCookie()));
 
-/** Asks the gate; never throws for a refusal (a database failure does throw). */
-export async function admit(rule: GateRule = {}): Promise<GateAnswer> {
-  const { hadSession, user, sessionId } = await currentSession();
+async function sessionUser(
+  session: SessionClaims | null,
+): Promise<{ hadSession: boolean; user: PublicUser | null; sessionId: string | null }> {
+  const id = session?.userId;
+  if (!id) return { hadSession: false, user: null, sessionId: null };
+  const sessionId = session.sessionId;
+  // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
+  if (!sessionId) return { hadSession: true, user: null, sessionId: null };
+  const { user, revoked } = await findSessionUser(id, sessionId);
+  return { hadSession: true, user: user && user.active && !revoked ? user : null, sessionId };
+}
+
+function judge({ hadSession, user, sessionId }: Awaited<ReturnType<typeof sessionUser>>, rule: GateRule): GateAnswer {
   if (!user || !sessionId) return { ok: false, refusal: hadSession ? "session-ended" : "no-session" };
   if (rule.roles && !rule.roles.includes(user.role)) return { ok: false, refusal: "wrong-role" };
   if (user.mustChangePassword && !rule.allowTemporaryPassword) return { ok: false, refusal: "temporary-password" };
   return { ok: true, user, sessionId };
+}
+
+/** Asks the gate; never throws for a refusal (a database failure does throw). */
+export async function admit(rule: GateRule = {}): Promise<GateAnswer> {
+  return judge(await currentSession(), rule);
+}
+
+/**
+ * The same gate for a request Next does not handle (the live event stream, served by the server
+ * process itself: scripts/next-server.mjs), from its headers. `x-forwarded-proto` must be set as
+ * Next sets it (from the connection when a proxy did not), since it names the session cookie.
+ */
+export async function admitRequest(requestHeaders: Headers, rule: GateRule = {}): Promise<GateAnswer> {
+  const jar = new RequestCookies(requestHeaders);
+  return judge(await sessionUser(await sessionFromJar(jar, requestHeaders)), rule);
 }
 
 /** The signed-in user, for pages open to visitors too (sign-in, registration, landing); null otherwise. */

@@ -9,6 +9,15 @@ export const MAX_STREAM_MS = 60 * 60_000;
 /** What a browser waits before reconnecting on its own (the client adds its own backoff). */
 const RETRY_MS = 3_000;
 
+/** The stream's own response headers (the security headers come with every response). */
+export const EVENT_STREAM_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-store, no-transform",
+  connection: "keep-alive",
+  // Proxies such as nginx would otherwise hold the events back in a buffer.
+  "x-accel-buffering": "no",
+} as const;
+
 const encoder = new TextEncoder();
 const RETRY_FRAME = encoder.encode(`retry: ${RETRY_MS}\n\n`);
 const HEARTBEAT_FRAME = encoder.encode(": heartbeat\n\n");

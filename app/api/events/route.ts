@@ -1,20 +1,17 @@
 import { withUser } from "@/lib/http/handler";
-import { liveEventStream } from "@/lib/live/stream";
+import { EVENT_STREAM_HEADERS, liveEventStream } from "@/lib/live/stream";
 import { liveHub } from "@/lib/live/hub";
 
-/** The signed-in patient's or doctor's live updates as Server-Sent Events (ids and types, never bodies). */
+/**
+ * The signed-in patient's or doctor's live updates as Server-Sent Events (ids and types, never
+ * bodies). `npm start` serves this path in its server process before Next (lib/live/serve-events.ts,
+ * a stream there holds a fraction of the memory); this handler serves it under `next dev` or a
+ * plain `next start`.
+ */
 export async function GET(request: Request) {
   // While the database is down the gate cannot answer (503): the browser retries with backoff and polls meanwhile.
   return withUser({ roles: ["patient", "doctor"] }, async (user, sessionId) => {
     const stream = liveEventStream({ userId: user.id, sessionId, hub: liveHub(), signal: request.signal });
-    return new Response(stream, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-store, no-transform",
-        connection: "keep-alive",
-        // Proxies such as nginx would otherwise hold the events back in a buffer.
-        "x-accel-buffering": "no",
-      },
-    });
+    return new Response(stream, { headers: EVENT_STREAM_HEADERS });
   });
 }
