@@ -78,7 +78,9 @@ export async function startApp(input: {
   const port = await freePort();
   const args = input.processes
     ? ["--conditions=react-server", "--import", "tsx", path.join(dir, "scripts/start.ts")]
-    : [...(input.nodeArgs ?? []), path.join(dir, "scripts/next-server.mjs")];
+    : process.env.BENCH_NEXT_START
+      ? [...(input.nodeArgs ?? []), nextBin(dir), "start", "-p", String(port), "-H", "127.0.0.1"]
+      : [...(input.nodeArgs ?? []), path.join(dir, "scripts/next-server.mjs")];
   const child = spawn(process.execPath, args, {
     cwd: dir,
     env: input.processes
