@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { expectAccessible, visit } from "./support/a11y";
 import { signIn, uniqueEmail } from "./support/auth";
 import { newPatient, signedIn } from "./support/people";

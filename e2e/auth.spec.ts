@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { expectAccessible, visit } from "./support/a11y";
 import { DEMO, DEMO_PASSWORD, fillSignIn, signIn, signOut, uniqueEmail } from "./support/auth";
 import { linkIn, waitForEmail } from "./support/outbox";

@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { expectAccessible } from "./support/a11y";
 import { signIn, uniqueEmail } from "./support/auth";
 import { acceptedPair, PATIENT_PASSWORD, registerPatient, requestAppointment, signedIn } from "./support/people";

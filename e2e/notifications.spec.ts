@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { E2E_DATA_DIR } from "../playwright.config";
 import { expectAccessible } from "./support/a11y";
 import { acceptedPair } from "./support/people";

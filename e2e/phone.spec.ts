@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { expectAccessible, expectRulesPass } from "./support/a11y";
 import { acceptedPair, newPatient, requestAppointment, signedIn } from "./support/people";
 import { settledToast } from "./support/toast";

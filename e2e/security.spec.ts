@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type APIResponse, type BrowserContext, type Page } from "@playwright/test";
+import type { APIResponse, BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { BASE_URL } from "../playwright.config";
 import { DEMO, signIn, uniqueEmail } from "./support/auth";
 import { acceptedPair } from "./support/people";
