@@ -72,6 +72,8 @@ describe("query plans of every product read", () => {
     expect([...withGenericPlans].sort()).toEqual([
       "conversation list",
       "conversation list page 2",
+      "doctor appointments",
+      "patient appointments",
       "poll after N",
       "recent messages",
       "room for member",

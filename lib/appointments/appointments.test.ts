@@ -6,7 +6,7 @@ import type { AppointmentStatus } from "@/lib/shared/model";
 import { setupTestDatabase } from "@/test/db";
 import type { AppointmentAction } from "@/lib/shared/appointment-rules";
 import { requestAppointment, SLOT_GONE_NOTE, transitionAppointment } from "./requests";
-import { doctorPendingRequests, patientAppointments } from "@/lib/appointments/lists";
+import { doctorAcceptedAppointments, doctorPendingRequests, patientAppointments } from "@/lib/appointments/lists";
 import { freeSlots } from "@/lib/doctors/free-slots";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
@@ -919,6 +919,36 @@ describe("patientAppointments", () => {
 
   it("is empty for a patient with no appointments", async () => {
     expect(await patientAppointments(await makePatient(), NOW)).toEqual({ upcoming: [], past: [] });
+  });
+});
+
+describe("doctorAcceptedAppointments", () => {
+  it("lists only this doctor's accepted appointments, upcoming soonest first and past most recent first", async () => {
+    const { patient, doctor } = await people();
+    const otherDoctor = await makeDoctor();
+    const weekAgo = new Date(NOW.getTime() - 7 * 24 * 3_600_000);
+
+    const pastAccepted = await request(patient, doctor, at(-1, "10:00"), { now: weekAgo });
+    await act(doctor, pastAccepted.id, "accept", { now: weekAgo });
+    const olderAccepted = await request(patient, doctor, at(-2, "10:00"), { now: weekAgo });
+    await act(doctor, olderAccepted.id, "accept", { now: weekAgo });
+    const pastDeclined = await request(patient, doctor, at(-1, "15:00"), { now: weekAgo });
+    await act(doctor, pastDeclined.id, "decline", { note: "Fully booked.", now: weekAgo });
+    const later = await acceptedAppointment(patient, doctor, at(FRI, "16:00"));
+    const soon = await acceptedAppointment(patient, doctor, at(0, "12:30"));
+    await request(patient, doctor, at(THU, "09:00"));
+    await acceptedAppointment(patient, otherDoctor, at(THU, "10:00"));
+
+    const { upcoming, past } = await doctorAcceptedAppointments(doctor, NOW);
+
+    expect(upcoming.map((a) => a.id)).toEqual([soon.id, later.id]);
+    expect(past.map((a) => a.id)).toEqual([pastAccepted.id, olderAccepted.id]);
+    expect(upcoming[0]).toMatchObject({ status: "accepted", roomId: soon.roomId, doctor: { id: doctor } });
+    // The same statements again (prepared, so the second run may use a generic plan) with another now.
+    const moved = await doctorAcceptedAppointments(doctor, at(0, "13:30"));
+    expect(moved.upcoming.map((a) => a.id)).toEqual([later.id]);
+    expect(moved.past.map((a) => a.id)).toEqual([soon.id, pastAccepted.id, olderAccepted.id]);
+    expect(await doctorAcceptedAppointments(await makeDoctor(), NOW)).toEqual({ upcoming: [], past: [] });
   });
 });
 

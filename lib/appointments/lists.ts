@@ -1,7 +1,8 @@
 import "server-only";
-import { and, asc, count, desc, eq, gt, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Database } from "@/db";
+import { preparedQuery } from "@/db/prepared-statements";
 import { appointments, chatRooms, doctorProfiles, users } from "@/db/schema";
 import type { AppointmentStatus } from "@/lib/shared/model";
 
@@ -48,20 +49,48 @@ function appointmentViews(db: Database = getDb()) {
 const UPCOMING_LIMIT = 200;
 const PAST_LIMIT = 100;
 
+type Side = "upcoming" | "past";
+
+/**
+ * One side of a person's list, soonest (upcoming) or most recent (past) first, as a prepared
+ * statement (db/prepared-statements.ts): the lookup runs in about 0.3 ms on its index, but
+ * planning the four-way join cost about 0.9 ms on every call (bench: p95 over 5 ms at 200 k).
+ * The status is a literal, so the generic plan can use the accepted-slot partial index.
+ */
+function sideQuery(db: Database, who: "patient" | "doctor", side: Side) {
+  const now = sql`${sql.placeholder("now")}::timestamptz`;
+  const person =
+    who === "patient"
+      ? eq(appointments.patientId, sql.placeholder("personId"))
+      : and(eq(appointments.doctorId, sql.placeholder("personId")), sql`${appointments.status} = 'accepted'`);
+  return appointmentViews(db)
+    .where(and(person, side === "upcoming" ? gt(appointments.startsAt, now) : lte(appointments.startsAt, now)))
+    .orderBy(side === "upcoming" ? asc(appointments.startsAt) : desc(appointments.startsAt))
+    .limit(side === "upcoming" ? UPCOMING_LIMIT : PAST_LIMIT)
+    .prepare(`${who}_appointments_${side}`);
+}
+
+const listQueries = {
+  patient: {
+    upcoming: preparedQuery((db) => sideQuery(db, "patient", "upcoming")),
+    past: preparedQuery((db) => sideQuery(db, "patient", "past")),
+  },
+  doctor: {
+    upcoming: preparedQuery((db) => sideQuery(db, "doctor", "upcoming")),
+    past: preparedQuery((db) => sideQuery(db, "doctor", "past")),
+  },
+};
+
 /** Upcoming soonest first and past most recent first, each bounded on its own so neither crowds out the other. */
 async function upcomingAndPast(
-  where: SQL | undefined,
+  who: "patient" | "doctor",
+  personId: string,
   now: Date,
 ): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
+  const input = { personId, now: now.toISOString() };
   const [upcoming, past] = await Promise.all([
-    appointmentViews()
-      .where(and(where, gt(appointments.startsAt, now)))
-      .orderBy(asc(appointments.startsAt))
-      .limit(UPCOMING_LIMIT),
-    appointmentViews()
-      .where(and(where, lte(appointments.startsAt, now)))
-      .orderBy(desc(appointments.startsAt))
-      .limit(PAST_LIMIT),
+    listQueries[who].upcoming().execute(input),
+    listQueries[who].past().execute(input),
   ]);
   return { upcoming, past };
 }
@@ -71,7 +100,7 @@ export async function patientAppointments(
   patientId: string,
   now: Date = new Date(),
 ): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
-  return upcomingAndPast(eq(appointments.patientId, patientId), now);
+  return upcomingAndPast("patient", patientId, now);
 }
 
 export const PENDING_PAGE_SIZE = 50;
@@ -104,7 +133,7 @@ export async function doctorAcceptedAppointments(
   doctorId: string,
   now: Date = new Date(),
 ): Promise<{ upcoming: AppointmentView[]; past: AppointmentView[] }> {
-  return upcomingAndPast(and(eq(appointments.doctorId, doctorId), eq(appointments.status, "accepted")), now);
+  return upcomingAndPast("doctor", doctorId, now);
 }
 
 /** Settled history for a doctor (completed, declined, cancelled), most recent first. */
