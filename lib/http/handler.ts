@@ -5,7 +5,7 @@ import type { PublicUser } from "@/lib/users/accounts";
 import { failureOf } from "./failure";
 import { jsonError } from "./json";
 
-export { json, jsonError } from "./json";
+export { json, jsonError, jsonResponse } from "./json";
 
 /**
  * A route handler's common path: the gate (its refusal answered with its status), then the

@@ -12,6 +12,7 @@
  * with none of the three is refused too: every browser this app supports sends Origin on a POST,
  * so only hand-made requests lack all three, and those (tests, scripts) can set `Origin` themselves.
  */
+import { jsonError } from "./json";
 
 const REFUSED_MESSAGE =
   "This request did not come from a Carebridge page, so it was refused. Reload the page and try again.";
@@ -22,7 +23,7 @@ type Verdict = { ok: true } | { ok: false; reason: string };
 export function requireSameOrigin(request: Request): Response | null {
   const verdict = checkSameOrigin(request.headers);
   if (verdict.ok) return null;
-  return Response.json({ error: REFUSED_MESSAGE }, { status: 403, headers: { "cache-control": "no-store" } });
+  return jsonError(403, REFUSED_MESSAGE);
 }
 
 /** The decision behind requireSameOrigin, with the reason kept for tests and logs. */

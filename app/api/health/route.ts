@@ -1,10 +1,10 @@
 import { connection } from "next/server";
 import { databaseReachable } from "@/db/health";
+import { jsonResponse } from "@/lib/http/json";
 import { liveHub } from "@/lib/live/hub";
 
 export async function GET() {
   await connection();
-  const headers = { "cache-control": "no-store" };
   // Benchmarks and leak checks ask how many live streams this instance holds; only when enabled.
   // With CAREBRIDGE_COUNT_QUERIES=1 too, the statements this process has sent to PostgreSQL.
   const metrics =
@@ -12,6 +12,6 @@ export async function GET() {
       ? { liveStreams: liveHub().listenerCount(), queries: globalThis.__carebridgeQueryCount ?? 0 }
       : {};
   return (await databaseReachable())
-    ? Response.json({ status: "ok", database: "reachable", ...metrics }, { headers })
-    : Response.json({ status: "unavailable", database: "unreachable", ...metrics }, { status: 503, headers });
+    ? jsonResponse({ status: "ok", database: "reachable", ...metrics })
+    : jsonResponse({ status: "unavailable", database: "unreachable", ...metrics }, { status: 503 });
 }

@@ -1,5 +1,5 @@
 import { connection } from "next/server";
-import { jsonError } from "@/lib/http/json";
+import { json, jsonError } from "@/lib/http/json";
 
 /**
  * A constant answer with no database or session work: `npm run bench` loads it beside the data
@@ -9,5 +9,5 @@ import { jsonError } from "@/lib/http/json";
 export async function GET() {
   await connection();
   if (process.env.CAREBRIDGE_BENCH_ROUTES !== "1") return jsonError(404, "There is no such endpoint.");
-  return Response.json({ ok: true }, { headers: { "cache-control": "no-store" } });
+  return json({ ok: true });
 }

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { uploadAttachment } from "@/lib/attachments/upload";
-import { parseOr400, withUser } from "@/lib/http/handler";
+import { jsonResponse, parseOr400, withUser } from "@/lib/http/handler";
 import { requireSameOrigin } from "@/lib/http/same-origin";
 import { attachmentUploadQuerySchema } from "@/lib/schemas/attachments";
 import { idSchema } from "@/lib/schemas/appointments";
@@ -30,6 +30,6 @@ export async function POST(request: NextRequest, { params }: Context) {
       body: request.body,
       declaredBytes: declared !== null && /^\d+$/.test(declared) ? Number(declared) : null,
     });
-    return Response.json({ attachment }, { status: 201, headers: { "cache-control": "no-store" } });
+    return jsonResponse({ attachment }, { status: 201 });
   });
 }

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { messagesAfter, sendMessage, threadPage } from "@/lib/chat/messages";
 import { toMessageJson } from "@/lib/chat/json";
-import { json, parseOr400, readJsonBody, withUser } from "@/lib/http/handler";
+import { json, jsonResponse, parseOr400, readJsonBody, withUser } from "@/lib/http/handler";
 import { requireSameOrigin } from "@/lib/http/same-origin";
 import { idSchema } from "@/lib/schemas/appointments";
 import { sendMessageSchema, threadQuerySchema } from "@/lib/schemas/chat";
@@ -43,9 +43,6 @@ export async function POST(request: NextRequest, { params }: Context) {
     const input = parseOr400(sendMessageSchema, { ...body.data, roomId: (await params).roomId });
     if (!input.ok) return input.response;
     const { message, created } = await sendMessage({ ...input.data, senderId: user.id });
-    return Response.json(
-      { message: toMessageJson(message) },
-      { status: created ? 201 : 200, headers: { "cache-control": "no-store" } },
-    );
+    return jsonResponse({ message: toMessageJson(message) }, { status: created ? 201 : 200 });
   });
 }
