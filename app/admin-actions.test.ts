@@ -6,7 +6,7 @@ import { adminCancelAppointmentAction, createDoctorAction, setUserActiveAction }
 import { saveWorkingHoursAction } from "@/app/(doctor)/doctor/actions";
 import { requestAppointmentAction } from "@/app/(patient)/patient/actions";
 import { changeAppointmentAction } from "@/app/appointment-actions";
-import { markReadAction, sendMessageAction } from "@/app/chat/actions";
+import { sendMessageAction } from "@/app/chat/actions";
 import { DEMO_ADMIN_EMAIL, DEMO_DOCTORS, DEMO_PATIENTS, seedDemoData } from "@/db/seed";
 import {
   appointments,
@@ -327,7 +327,6 @@ describe("an account with a temporary password", () => {
         "sendMessageAction",
         () => sendMessageAction({ roomId, clientId: crypto.randomUUID(), body: "Hello from a temporary password." }),
       ],
-      ["markReadAction", () => markReadAction({ roomId, seq: 0 })],
       [
         "saveWorkingHoursAction",
         () =>

@@ -244,7 +244,6 @@ const form = (fields: Record<string, string | Blob>) => {
 };
 
 const sendMessage = action("chat/actions.ts", "sendMessageAction");
-const markRead = action("chat/actions.ts", "markReadAction");
 const changeAppointment = action("appointment-actions.ts", "changeAppointmentAction");
 const requestAppointment = action("(patient)/patient/actions.ts", "requestAppointmentAction");
 const saveWorkingHours = action("(doctor)/doctor/actions.ts", "saveWorkingHoursAction");
@@ -426,25 +425,42 @@ async function storedMessage(clientId: string): Promise<string | undefined> {
   }
 }
 
-// ---- markReadAction
+// ---- POST /api/rooms/:roomId/read
 
 {
-  const target = "markReadAction";
-  for (const [label, roomId] of BAD_IDS) {
+  const target = "POST /api/rooms/:roomId/read";
+  const read =
+    (body: string, options: { roomId?: string; headers?: Record<string, string | null> } = {}) =>
+    () => {
+      const roomId = options.roomId ?? room.roomId;
+      return handlerAnswer(
+        "api/rooms/[roomId]/read/route.ts",
+        "POST",
+        `/api/rooms/${encodeURIComponent(roomId)}/read`,
+        {
+          params: { roomId },
+          body,
+          headers: options.headers,
+        },
+      );
+    };
+  for (const [label, roomId] of BAD_IDS.filter(([, v]) => typeof v === "string")) {
     add({
       target,
       label: `a room id that is ${label}`,
       caller: "patient",
-      run: () => actionAnswer(() => markRead(raw({ roomId, seq: 1 }))),
+      run: read(JSON.stringify({ seq: 1 }), { roomId: roomId as string }),
       refused: "That conversation was not found.",
+      status: /unknown UUID/.test(label) ? 404 : 400,
     });
   }
   add({
     target,
     label: "another couple's room",
     caller: "patient",
-    run: () => actionAnswer(() => markRead({ roomId: strangersRoom.roomId, seq: 1 })),
+    run: () => read(JSON.stringify({ seq: 1 }), { roomId: strangersRoom.roomId })(),
     refused: "That conversation was not found.",
+    status: 404,
   });
   for (const [label, seq] of [
     ...BAD_NUMBERS,
@@ -455,10 +471,27 @@ async function storedMessage(clientId: string): Promise<string | undefined> {
       target,
       label: `a seq of ${label}`,
       caller: "patient",
-      run: () => actionAnswer(() => markRead(raw({ roomId: room.roomId, seq }))),
+      run: read(JSON.stringify({ seq })),
       refused: /./,
+      status: label === "a 1 MB string" ? 413 : 400,
     });
   }
+  for (const [label, body] of [
+    ["malformed JSON", "{"],
+    ["an empty body", ""],
+    ["JSON null", "null"],
+    ["a JSON array", "[1]"],
+  ] as const) {
+    add({ target, label, caller: "patient", run: read(body), refused: /./, status: 400 });
+  }
+  add({
+    target,
+    label: "a forged request from another site",
+    caller: "patient",
+    run: read(JSON.stringify({ seq: 1 }), { headers: { origin: "https://evil.example" } }),
+    refused: /did not come from a Carebridge page/,
+    status: 403,
+  });
 }
 
 // ---- changeAppointmentAction

@@ -14,7 +14,7 @@ type Manifest = {
   >;
 };
 
-/** The id of `exportedName` as the build named it (e.g. markReadAction of app/chat/actions.ts). */
+/** The id of `exportedName` as the build named it (e.g. sendMessageAction of app/chat/actions.ts). */
 export function actionId(exportedName: string): string {
   const file = path.join(appDir(), ".next", "server", "server-reference-manifest.json");
   const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;

@@ -12,6 +12,7 @@ import {
 } from "@/lib/client/browser-notifications";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { clearTyping, noteTyping } from "@/lib/client/typing";
+import { afterOwnSends } from "@/lib/client/own-sends";
 import { threadHolds } from "@/lib/client/thread-merge";
 import { applyOwnRead, invalidateCounters, keys } from "@/lib/client/query-keys";
 import type { ThreadData } from "@/components/chat/use-thread-query";
@@ -71,9 +72,14 @@ export function LiveUpdates({ meId }: { meId: string }) {
         case "message":
           // An open thread fetches what came after what it holds; the badge takes its total from
           // the event; lists that are shown refetch (they show the newest message).
-          // The sender's own thread already holds it (merged from the send's answer): nothing to fetch.
-          if (!threadHolds(queryClient.getQueryData<ThreadData>(keys.thread(event.roomId)), event.seq))
-            void queryClient.invalidateQueries({ queryKey: keys.thread(event.roomId) });
+          // The sender's own thread holds it once the send has answered (merged from the answer), so
+          // an event of its own message waits for this tab's sends: then there is nothing to fetch.
+          const fetchUnlessHeld = () => {
+            if (!threadHolds(queryClient.getQueryData<ThreadData>(keys.thread(event.roomId)), event.seq))
+              void queryClient.invalidateQueries({ queryKey: keys.thread(event.roomId) });
+          };
+          if (event.from === meId) afterOwnSends(event.roomId, fetchUnlessHeld);
+          else fetchUnlessHeld();
           if (event.unread === undefined) counters();
           else {
             queryClient.setQueryData(keys.unread(), event.unread);

@@ -1,11 +1,11 @@
 "use server";
 
 import type { z } from "zod";
-import { markRead, sendMessage } from "@/lib/chat/messages";
+import { sendMessage } from "@/lib/chat/messages";
 import { toMessageJson, type ChatMessageJson } from "@/lib/chat/json";
 import { runAction } from "@/lib/http/action";
 import { saveDraft } from "@/lib/chat/drafts";
-import { markReadSchema, saveDraftSchema, sendMessageSchema } from "@/lib/schemas/chat";
+import { saveDraftSchema, sendMessageSchema } from "@/lib/schemas/chat";
 import type { ActionResult } from "@/lib/schemas/form";
 
 const MEMBERS = ["patient", "doctor"] as const;
@@ -19,17 +19,6 @@ export async function sendMessageAction(
     schema: sendMessageSchema,
     input,
     run: async (user, data) => toMessageJson((await sendMessage({ ...data, senderId: user.id })).message),
-  });
-}
-
-export async function markReadAction(
-  input: z.input<typeof markReadSchema>,
-): Promise<ActionResult<{ lastReadSeq: number; roomUnread: number; unreadTotal: number }>> {
-  return runAction({
-    roles: MEMBERS,
-    schema: markReadSchema,
-    input,
-    run: (user, data) => markRead({ roomId: data.roomId, userId: user.id, seq: data.seq }),
   });
 }
 

@@ -5,6 +5,7 @@ import { saveDraftAction, sendMessageAction } from "@/app/chat/actions";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageJson } from "@/lib/chat/json";
 import type { AttachmentLimits } from "@/lib/shared/attachments";
+import { trackSend } from "@/lib/client/own-sends";
 import { deliveryState, pollCursor, type DeliveryState } from "@/lib/client/thread-merge";
 import { ExpectationNotice, WindowClosedNotice, type ThreadCare } from "./care-notices";
 import { Composer } from "./composer";
@@ -56,22 +57,23 @@ export function Thread({
     roomId,
     meId,
     confirmed: data.messages,
-    send: async (message) => {
-      const seenSeq = pollCursor(held().messages);
-      const result = await sendMessageAction({
-        roomId,
-        clientId: message.clientId,
-        body: message.body,
-        attachmentIds: message.attachments?.map((a) => a.id),
-        seenSeq,
-      });
-      if (result.ok) {
-        merge([result.data]);
-        // Sent right after all it had seen: the send moved this member's cursor past it already.
-        if (result.data.seq === seenSeq + 1) markedUpTo(result.data.seq);
-      }
-      return result.ok ? { ok: true } : { ok: false, message: result.message };
-    },
+    send: (message) =>
+      trackSend(roomId, async () => {
+        const seenSeq = pollCursor(held().messages);
+        const result = await sendMessageAction({
+          roomId,
+          clientId: message.clientId,
+          body: message.body,
+          attachmentIds: message.attachments?.map((a) => a.id),
+          seenSeq,
+        });
+        if (result.ok) {
+          merge([result.data]);
+          // Sent right after all it had seen: the send moved this member's cursor past it already.
+          if (result.data.seq === seenSeq + 1) markedUpTo(result.data.seq);
+        }
+        return result.ok ? { ok: true as const } : { ok: false as const, message: result.message };
+      }),
   });
 
   const newestSeq = data.messages.at(-1)?.seq ?? 0;

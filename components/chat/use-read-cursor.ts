@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
-import { markReadAction } from "@/app/chat/actions";
+import { postJson } from "@/lib/client/fetch-json";
 import { applyOwnRead } from "@/lib/client/query-keys";
 
 /**
@@ -22,10 +22,11 @@ export function useReadCursor(roomId: string, readableSeq: number, initialReadSe
       const retryLater = () => {
         lastMarked.current = Math.min(lastMarked.current, seq - 1);
       };
-      void markReadAction({ roomId, seq }).then((result) => {
-        if (result.ok) applyOwnRead(queryClient, { roomId, ...result.data });
-        else retryLater();
-      }, retryLater);
+      // A route handler, not a server action: it runs for every message shown (see its route).
+      void postJson<{ roomUnread: number; unreadTotal: number }>(`/api/rooms/${roomId}/read`, { seq }).then(
+        (read) => applyOwnRead(queryClient, { roomId, ...read }),
+        retryLater,
+      );
     };
     mark();
     document.addEventListener("visibilitychange", mark);

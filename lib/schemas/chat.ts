@@ -17,11 +17,14 @@ export const messageBodySchema = z
       .refine((s) => /[^\s\p{Cf}]/u.test(s), "Write a message first."),
   );
 
-const seq = z.coerce
-  .number({ error: "Use a whole number." })
-  .int("Use a whole number.")
-  .min(0, "Use a whole number of 0 or more.")
-  .max(2_147_483_647, "That number is too large.");
+const seqRange = (n: z.ZodNumber) =>
+  n
+    .int("Use a whole number.")
+    .min(0, "Use a whole number of 0 or more.")
+    .max(2_147_483_647, "That number is too large.");
+const seq = seqRange(z.coerce.number({ error: "Use a whole number." }));
+/** In a JSON body a number is a number: null or "17" is refused rather than read as 0 or 17. */
+const jsonSeq = seqRange(z.number({ error: "Use a whole number." }));
 
 const hasVisibleText = (s: string | undefined) => s !== undefined && /[^\s\p{Cf}]/u.test(s);
 
@@ -64,7 +67,8 @@ export const sendMessageSchema = z
   })
   .transform((m) => ({ ...m, body: hasVisibleText(m.body) ? m.body! : "" }));
 
-export const markReadSchema = z.object({ roomId: idSchema("conversation"), seq }, REQUEST_SHAPE);
+/** POST /api/rooms/:roomId/read: the room from the path, `seq` from the JSON body. */
+export const markReadSchema = z.object({ roomId: idSchema("conversation"), seq: jsonSeq }, REQUEST_SHAPE);
 
 /** Query of the thread endpoint: `after` (the poll) or `before` (older history), not both. */
 export const threadQuerySchema = z
