@@ -3,7 +3,8 @@ export async function register() {
   const { prepareDatabaseOrExit } = await import("./scripts/serve-database");
   await prepareDatabaseOrExit();
   // For the server process of `npm start` (scripts/next-server.mjs), which serves the live event
-  // stream before Next: the handler is app code, so Next bundles it here.
-  const { isLiveEventsRequest, serveLiveEvents } = await import("./lib/live/serve-events");
-  globalThis.__carebridgeLiveEvents = { isLiveEventsRequest, serveLiveEvents };
+  // stream and the hottest JSON endpoints before Next: the handlers are app code, so Next bundles
+  // them here.
+  const { serveBeforeNext } = await import("./app/api/direct");
+  globalThis.__carebridgeServeBeforeNext = serveBeforeNext;
 }

@@ -28,10 +28,11 @@ import { setupTestDatabase } from "@/test/db";
 const session = vi.hoisted(() => ({ user: null as PublicUser | null }));
 
 // The real gate, over a session that answers this user as the database would.
-vi.mock("@/lib/auth/auth-js", () => ({
-  sessionFromCookie: async () =>
-    session.user ? { userId: session.user.id, sessionId: "00000000-0000-4000-8000-000000000000" } : null,
-}));
+vi.mock("@/lib/auth/auth-js", () => {
+  const current = async () =>
+    session.user ? { userId: session.user.id, sessionId: "00000000-0000-4000-8000-000000000000" } : null;
+  return { sessionFromCookie: current, sessionFromRequest: current };
+});
 vi.mock("@/lib/auth/sessions", async (importOriginal) => ({
   ...(await importOriginal<object>()),
   findSessionUser: async () => ({ user: session.user, revoked: false }),

@@ -300,7 +300,7 @@ async function loadOneServer(input: {
       for (const e of endpoints) {
         const r = await load({ ...server, processes }, e.name, e.path, all, SECONDS, e.constant, rate);
         console.log(
-          `    ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s answered, p50 ${r.p50Ms} ms, p99 ${r.p99Ms.toFixed(1)} ms (generator lag p99 ${r.generatorLagP99Ms?.toFixed(1)} ms), statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
+          `    ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s answered, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (generator lag p99 ${r.generatorLagP99Ms?.toFixed(1)} ms), statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
         );
         console.log(`      ${r.machine}`);
         results.push(r);

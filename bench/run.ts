@@ -282,14 +282,17 @@ function report(results: Record<string, unknown>, small: QueryFigures[], large: 
     if (open.length) {
       const openRows = open.map((l) => {
         const ok = l.constant || (l.p99Ms < 50 && l.non2xx + l.errors === 0);
-        if (!ok) misses.push(`${l.name} on ${l.processes} at ${l.offeredRate!.toFixed(0)} req/s: p99 ${l.p99Ms} ms`);
+        if (!ok)
+          misses.push(
+            `${l.name} on ${l.processes} at ${l.offeredRate!.toFixed(0)} req/s: p99 ${l.p99Ms.toFixed(1)} ms`,
+          );
         return [
           String(l.processes),
           l.name,
           l.offeredRate!.toFixed(0),
           l.requestsPerSecond.toFixed(0),
-          `${l.p50Ms} ms`,
-          `${l.p99Ms} ms`,
+          `${l.p50Ms.toFixed(1)} ms`,
+          `${l.p99Ms.toFixed(1)} ms`,
           String(l.non2xx + l.errors),
           l.constant ? "-" : ok ? "ok" : "MISS",
           `${(100 * l.othersShare).toFixed(0)} %${l.othersShare > 0.15 ? " WARNING" : ""}`,

@@ -6,7 +6,7 @@ import { authConfig } from "./config";
 import { authSecret } from "@/lib/env";
 import { clientAddress } from "@/lib/http/client-address";
 import { attemptSignIn } from "./credentials";
-import { sessionFromJar, type SessionClaims } from "./session-cookie";
+import { sessionFromHeaders, sessionFromJar, type SessionClaims } from "./session-cookie";
 import { startSession } from "./sessions";
 import { loginSchema } from "@/lib/schemas/auth";
 
@@ -49,3 +49,6 @@ export async function sessionFromCookie(): Promise<SessionClaims | null> {
   const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
   return sessionFromJar(jar, requestHeaders);
 }
+
+/** The same from a request's headers (the gate's admitRequest): no Next request context needed. */
+export const sessionFromRequest = sessionFromHeaders;

@@ -3,9 +3,8 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/lib/shared/model";
 import type { PublicUser } from "@/lib/users/accounts";
-import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
-import { sessionFromCookie } from "./auth-js";
-import { sessionFromJar, type SessionClaims } from "./session-cookie";
+import { sessionFromCookie, sessionFromRequest } from "./auth-js";
+import type { SessionClaims } from "./session-cookie";
 import { findSessionUser } from "./sessions";
 
 /**
@@ -69,13 +68,13 @@ export async function admit(rule: GateRule = {}): Promise<GateAnswer> {
 }
 
 /**
- * The same gate for a request Next does not handle (the live event stream, served by the server
- * process itself: scripts/next-server.mjs), from its headers. `x-forwarded-proto` must be set as
- * Next sets it (from the connection when a proxy did not), since it names the session cookie.
+ * The same gate from a request's own headers: for the route handlers that the server process also
+ * answers itself, before Next (scripts/next-server.mjs: the live event stream, app/api/direct.ts).
+ * `x-forwarded-proto` must be set as Next sets it (from the connection when a proxy did not),
+ * since it names the session cookie.
  */
 export async function admitRequest(requestHeaders: Headers, rule: GateRule = {}): Promise<GateAnswer> {
-  const jar = new RequestCookies(requestHeaders);
-  return judge(await sessionUser(await sessionFromJar(jar, requestHeaders)), rule);
+  return judge(await sessionUser(await sessionFromRequest(requestHeaders)), rule);
 }
 
 /** The signed-in user, for pages open to visitors too (sign-in, registration, landing); null otherwise. */

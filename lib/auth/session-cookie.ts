@@ -1,6 +1,7 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
 import { LRUCache } from "lru-cache";
+import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
 import { authSecret } from "@/lib/env";
 
 export interface SessionClaims {
@@ -25,6 +26,11 @@ function usesSecureCookie(requestHeaders: Headers): boolean {
   if (configured) return new URL(configured).protocol === "https:";
   const protocol = requestHeaders.get("x-forwarded-proto") ?? "https";
   return (protocol.endsWith(":") ? protocol : `${protocol}:`) === "https:";
+}
+
+/** The same, from a request's own headers (its Cookie header), for a request Next does not handle. */
+export function sessionFromHeaders(requestHeaders: Headers): Promise<SessionClaims | null> {
+  return sessionFromJar(new RequestCookies(requestHeaders), requestHeaders);
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { admit, REFUSALS, type GateRule } from "@/lib/auth/gate";
+import { admit, admitRequest, REFUSALS, type GateRule } from "@/lib/auth/gate";
 import type { PublicUser } from "@/lib/users/accounts";
 import { failureOf } from "./failure";
 import { jsonError } from "./json";
@@ -10,15 +10,17 @@ export { json, jsonError, jsonResponse } from "./json";
 /**
  * A route handler's common path: the gate (its refusal answered with its status), then the
  * handler; whatever the handler throws goes through the one failure mapping (a domain refusal's
- * status, 503 while the database is out of reach, else a calm 500).
+ * status, 503 while the database is out of reach, else a calm 500). Given the request, the gate
+ * reads the session from its headers, so the handler also runs outside Next (app/api/direct.ts).
  */
 export async function withUser(
   rule: GateRule,
   run: (user: PublicUser, sessionId: string) => Promise<Response>,
+  request?: Request,
 ): Promise<Response> {
   try {
     // Inside the try: reading the user is the first query, and it fails while the database is down.
-    const answer = await admit(rule);
+    const answer = request ? await admitRequest(request.headers, rule) : await admit(rule);
     if (!answer.ok) {
       const refused = REFUSALS[answer.refusal];
       return jsonError(refused.status, refused.message);

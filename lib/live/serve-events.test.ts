@@ -10,7 +10,10 @@ import { liveHub } from "./hub";
 import { isLiveEventsRequest, serveLiveEvents } from "./serve-events";
 
 // Auth.js itself does not load under Vitest (test/matrix/auth-module.ts); this door reads the cookie without it.
-vi.mock("@/lib/auth/auth-js", () => ({ sessionFromCookie: async () => null }));
+vi.mock("@/lib/auth/auth-js", async () => ({
+  sessionFromCookie: async () => null,
+  sessionFromRequest: (await import("@/lib/auth/session-cookie")).sessionFromHeaders,
+}));
 
 const SECRET = "s".repeat(44);
 const t = setupTestDatabase();

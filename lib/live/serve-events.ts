@@ -1,10 +1,9 @@
 import "server-only";
 import { once } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { TLSSocket } from "node:tls";
 import { admitRequest, REFUSALS } from "@/lib/auth/gate";
 import { failureOf } from "@/lib/http/failure";
-import { NON_DOCUMENT_CSP, staticSecurityHeaders } from "@/lib/http/security-headers";
+import { headersOf, NON_DOCUMENT_HEADERS, sendJsonError } from "@/lib/http/before-next";
 import { liveHub } from "./hub";
 import { EVENT_STREAM_HEADERS, liveEventStream } from "./stream";
 
@@ -21,27 +20,22 @@ export function isLiveEventsRequest(req: IncomingMessage): boolean {
   return path === "/api/events";
 }
 
-const SECURITY_HEADERS = Object.fromEntries([
-  ...staticSecurityHeaders({ production: process.env.NODE_ENV === "production" }).map((h) => [h.key, h.value]),
-  ["content-security-policy", NON_DOCUMENT_CSP],
-]);
-
 export async function serveLiveEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
   let answer;
   try {
-    answer = await admitRequest(requestHeaders(req), { roles: ["patient", "doctor"] });
+    answer = await admitRequest(headersOf(req), { roles: ["patient", "doctor"] });
   } catch (error) {
     // While the database is down the gate cannot answer (503): the browser retries with backoff.
     const failure = failureOf(error, "Request");
-    return sendError(res, failure.status, failure.message);
+    return sendJsonError(res, failure.status, failure.message);
   }
   if (!answer.ok) {
     const refused = REFUSALS[answer.refusal];
-    return sendError(res, refused.status, refused.message);
+    return sendJsonError(res, refused.status, refused.message);
   }
   const gone = new AbortController();
   res.once("close", () => gone.abort());
-  res.writeHead(200, { ...SECURITY_HEADERS, ...EVENT_STREAM_HEADERS });
+  res.writeHead(200, { ...NON_DOCUMENT_HEADERS, ...EVENT_STREAM_HEADERS });
   res.flushHeaders();
   const reader = liveEventStream({
     userId: answer.user.id,
@@ -62,33 +56,4 @@ export async function serveLiveEvents(req: IncomingMessage, res: ServerResponse)
     gone.abort();
     res.end();
   }
-}
-
-/** The request's headers as Next hands them to a handler: `x-forwarded-proto` set from the connection if no proxy did. */
-function requestHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
-  }
-  if (!headers.has("x-forwarded-proto"))
-    headers.set("x-forwarded-proto", req.socket instanceof TLSSocket ? "https" : "http");
-  return headers;
-}
-
-function sendError(res: ServerResponse, status: number, message: string): void {
-  const body = JSON.stringify({ error: message });
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    "content-type": "application/json",
-    "cache-control": "no-store",
-    "content-length": Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
-declare global {
-  // Set by instrumentation.ts, read by scripts/next-server.mjs.
-  var __carebridgeLiveEvents:
-    { isLiveEventsRequest: typeof isLiveEventsRequest; serveLiveEvents: typeof serveLiveEvents } | undefined;
 }

@@ -11,13 +11,16 @@ import { FakeCredentialsSignin, headersModule, request } from "./request";
  * does not load under Vitest (its ESM imports `next/server` without an extension).
  */
 export function fakeAuthModule() {
+  async function sessionFromCookie() {
+    if (!request.session) return null;
+    // A session made by signInAs() (no real sign-in) gets its row the first time it is presented.
+    if (request.session.sessionId) await ensureSessionRow(request.session.user.id, request.session.sessionId);
+    return { userId: request.session.user.id, sessionId: request.session.sessionId };
+  }
   return {
-    async sessionFromCookie() {
-      if (!request.session) return null;
-      // A session made by signInAs() (no real sign-in) gets its row the first time it is presented.
-      if (request.session.sessionId) await ensureSessionRow(request.session.user.id, request.session.sessionId);
-      return { userId: request.session.user.id, sessionId: request.session.sessionId };
-    },
+    sessionFromCookie,
+    // The fake request carries its session beside it, not in a cookie: the same for both doors.
+    sessionFromRequest: () => sessionFromCookie(),
     async signIn(_provider: string, credentials: Record<string, unknown>) {
       const parsed = loginSchema.safeParse(credentials);
       const user = parsed.success

@@ -11,23 +11,27 @@ type Context = { params: Promise<{ roomId: string }> };
 const MEMBERS = { roles: ["patient", "doctor"] } as const;
 
 /** GET ?after=N: the poll (messages after N and the other member's read cursor); ?before=N: older history. */
-export async function GET(request: NextRequest, { params }: Context) {
-  return withUser(MEMBERS, async (user) => {
-    const roomId = parseOr400(idSchema("conversation"), (await params).roomId);
-    if (!roomId.ok) return roomId.response;
-    const query = parseOr400(threadQuerySchema, Object.fromEntries(request.nextUrl.searchParams));
-    if (!query.ok) return query.response;
-    if (query.data.after !== undefined) {
-      const result = await messagesAfter({ roomId: roomId.data, userId: user.id, afterSeq: query.data.after });
-      return json({
-        messages: result.messages.map(toMessageJson),
-        otherReadSeq: result.otherReadSeq,
-        hasMore: result.hasMore,
-      });
-    }
-    const page = await threadPage({ roomId: roomId.data, userId: user.id, beforeSeq: query.data.before });
-    return json({ messages: page.messages.map(toMessageJson), hasEarlier: page.hasEarlier });
-  });
+export async function GET(request: Request, { params }: Context) {
+  return withUser(
+    MEMBERS,
+    async (user) => {
+      const roomId = parseOr400(idSchema("conversation"), (await params).roomId);
+      if (!roomId.ok) return roomId.response;
+      const query = parseOr400(threadQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+      if (!query.ok) return query.response;
+      if (query.data.after !== undefined) {
+        const result = await messagesAfter({ roomId: roomId.data, userId: user.id, afterSeq: query.data.after });
+        return json({
+          messages: result.messages.map(toMessageJson),
+          otherReadSeq: result.otherReadSeq,
+          hasMore: result.hasMore,
+        });
+      }
+      const page = await threadPage({ roomId: roomId.data, userId: user.id, beforeSeq: query.data.before });
+      return json({ messages: page.messages.map(toMessageJson), hasEarlier: page.hasEarlier });
+    },
+    request,
+  );
 }
 
 /**
