@@ -111,6 +111,8 @@ describe("the endpoints answered before Next", () => {
     expect(unread.status).toBe(200);
     expect(unread.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(unread.headers.get("content-encoding")).toBeNull();
+    expect(unread.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(unread.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(await unread.json()).toEqual({ total: 1 });
 
     const poll = await get(`/api/rooms/${roomId}/messages?after=1`, { cookie: doctor.cookie });
@@ -147,6 +149,8 @@ describe("the endpoints answered before Next", () => {
       });
     const zipped = await raw("br, gzip;q=0.8");
     expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(zipped.headers["x-frame-options"]).toBe("DENY");
+    expect(zipped.headers["content-security-policy"]).toContain("default-src 'none'");
     expect(zipped.headers.vary).toContain("Accept-Encoding");
     const plain = await raw("gzip;q=0, identity");
     expect(plain.headers["content-encoding"]).toBeUndefined();
@@ -186,6 +190,49 @@ describe("the endpoints answered before Next", () => {
     expect(await cursor()).toBe(2);
   });
 
+  it("read the session cookie by the name the scheme gives it, whatever a proxy chain wrote", async () => {
+    const { patient } = await couple();
+    const secure = `__Secure-${patient.cookie}`.replace(
+      /=.*/,
+      `=${await encode({
+        token: { sub: patient.id, role: "patient", sid: patient.sessionId },
+        secret: SECRET,
+        salt: "__Secure-authjs.session-token",
+      })}`,
+    );
+    expect((await get("/api/unread", { cookie: secure })).status).toBe(401);
+    expect((await get("/api/unread", { cookie: secure, "x-forwarded-proto": "https" })).status).toBe(200);
+    // Values Next passes on without a fuss must not break these doors either.
+    for (const proto of ["https, http", "", "not a scheme"])
+      expect((await get("/api/unread", { cookie: patient.cookie, "x-forwarded-proto": proto })).status, proto).toBe(
+        200,
+      );
+    expect((await get("/api/unread", { cookie: patient.cookie, host: "[::1" })).status).toBe(200);
+  });
+
+  it("refuse a mark-read body over 64 kB, declared or not, and keep serving the connection's next request", async () => {
+    const { patient, roomId } = await couple();
+    const post = (body: string | ReadableStream<Uint8Array>, cookie = patient.cookie) =>
+      fetch(`${origin}/api/rooms/${roomId}/read`, {
+        method: "POST",
+        headers: { cookie, origin, "content-type": "application/json" },
+        body,
+        ...(typeof body === "string" ? {} : { duplex: "half" }),
+      } as RequestInit);
+    const big = JSON.stringify({ seq: 1, pad: "x".repeat(70 * 1024) });
+    expect((await post(big)).status).toBe(413);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode("x".repeat(10 * 1024)));
+        controller.close();
+      },
+    });
+    expect((await post(chunked)).status).toBe(413);
+    // Signed out, with a good origin and a good body: the gate's refusal.
+    expect((await post(JSON.stringify({ seq: 1 }), "authjs.session-token=nope")).status).toBe(401);
+    expect((await post(JSON.stringify({ seq: 1 }))).status).toBe(200);
+  });
+
   it("leave everything else to Next", async () => {
     expect(await (await get("/api/unread/")).text()).toBe("next");
     expect(await (await get("/patient")).text()).toBe("next");
@@ -200,6 +247,8 @@ describe("acceptsGzip", () => {
     ["*", true],
     ["GZIP", true],
     ["gzip;q=0", false],
+    ["gzip;q=0, *", false],
+    ["*;q=0, gzip", true],
     ["gzip;q=0.0, identity", false],
     ["identity", false],
     ["x-gzip2", false],

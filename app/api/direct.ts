@@ -1,10 +1,10 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { headersOf, NON_DOCUMENT_HEADERS, sendJsonError } from "@/lib/http/before-next";
 import { failureOf } from "@/lib/http/failure";
+import { MAX_JSON_BYTES } from "@/lib/http/handler";
 import { COMPRESS_FROM_BYTES } from "@/lib/http/json";
 import { isLiveEventsRequest, serveLiveEvents } from "@/lib/live/serve-events";
 import { GET as conversations } from "./conversations/route";
@@ -57,51 +57,77 @@ const gzip = promisify(zlib.gzip);
 
 /** Runs the route's handler on the request and writes its answer as Next would (headers, compression). */
 export async function serveDirect(req: IncomingMessage, res: ServerResponse, route: DirectRoute): Promise<void> {
-  const headers = headersOf(req);
-  let url: URL;
   try {
-    url = new URL(req.url!, `${headers.get("x-forwarded-proto")}://${headers.get("host") ?? "localhost"}`);
-  } catch {
-    return sendJsonError(res, 400, "The request is not valid.");
-  }
-  try {
-    const request = new Request(url, {
+    let body: string | undefined;
+    if (req.method === "POST") {
+      // Read whole before the handler, at most the JSON limit: a refusal before the body was read
+      // leaves nothing on a kept-alive connection, and a body sent without a length cannot grow
+      // without end.
+      const read = await bodyUpTo(req, MAX_JSON_BYTES);
+      if (!read) {
+        res.once("finish", () => req.destroy());
+        return sendJsonError(res, 413, "The request is too large.");
+      }
+      // As the handler reads it (request.text()): UTF-8, a bad sequence replaced.
+      body = read.toString("utf8");
+    }
+    // The handlers read only the path's query and the headers; the URL's own origin is a fixed one,
+    // so an odd Host or X-Forwarded-Proto (a proxy chain's "https, http") cannot fail to parse.
+    const request = new Request(new URL(req.url!, "http://localhost"), {
       method: req.method,
-      headers,
-      ...(req.method === "POST" ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
+      headers: headersOf(req),
+      body,
     });
     const response = await route.handler(request, { params: Promise.resolve(route.params) });
-    let body = Buffer.from(await response.arrayBuffer());
+    let answer = Buffer.from(await response.arrayBuffer());
     const out: Record<string, string> = { ...NON_DOCUMENT_HEADERS, vary: "Accept-Encoding" };
     response.headers.forEach((value, key) => (out[key] = value));
     if (
-      body.length >= COMPRESS_FROM_BYTES &&
+      answer.length >= COMPRESS_FROM_BYTES &&
       !/\bno-transform\b/.test(out["cache-control"] ?? "") &&
       acceptsGzip(req.headers["accept-encoding"])
     ) {
-      body = await gzip(body);
+      answer = await gzip(answer);
       out["content-encoding"] = "gzip";
     }
-    out["content-length"] = String(body.length);
+    out["content-length"] = String(answer.length);
     res.writeHead(response.status, out);
-    res.end(body);
+    res.end(answer);
   } catch (error) {
-    // A failure outside the handler's own mapping (reading the answer, compressing it).
-    if (res.headersSent) return void res.destroy();
+    // A failure outside the handler's own mapping (reading the request, compressing the answer).
+    if (res.headersSent || req.destroyed) return void res.destroy();
     const failure = failureOf(error, "Request");
     sendJsonError(res, failure.status, failure.message);
   }
 }
 
-/** Whether Accept-Encoding allows gzip (by name or `*`, with a quality above 0). */
+/** The request's body, or null once it passes `limit` bytes (declared or as it arrives). */
+async function bodyUpTo(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  if (Number(req.headers["content-length"] ?? 0) > limit) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Whether Accept-Encoding allows gzip: a quality above 0 for gzip by name, or, when gzip is not
+ * named, for `*` (RFC 9110: the named coding's own quality wins).
+ */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
-  return header.split(",").some((part) => {
+  const qualities = new Map<string, number>();
+  for (const part of header.split(",")) {
     const [name, ...params] = part.trim().toLowerCase().split(";");
-    if (name !== "gzip" && name !== "*") return false;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
+    qualities.set(name!.trim(), q === undefined ? 1 : Number(q.slice(2)));
+  }
+  const q = qualities.get("gzip") ?? qualities.get("*") ?? 0;
+  return q > 0;
 }
 
 /** For scripts/next-server.mjs: answers the request and says true, or says false and leaves it to Next. */
