@@ -1,3 +1,5 @@
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import type { Database } from "./client";
 import { getDb } from "./index";
 
@@ -33,4 +35,17 @@ const preparedSql = new Set<string>();
 /** Whether this SQL text runs as a prepared statement (one built by `preparedQuery`). */
 export function isPreparedSql(sql: string): boolean {
   return preparedSql.has(sql);
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Raw SQL (a query the builder cannot express) run as a prepared statement, as `preparedQuery`
+ * does for built ones: PostgreSQL plans it once per connection and shape instead of on every call.
+ * Values must be parameters, not spliced text, so that each shape is one statement.
+ */
+export async function executePrepared(db: Database, name: string, query: SQL): Promise<unknown> {
+  const built = dialect.sqlToQuery(query);
+  preparedSql.add(built.sql);
+  return db._.session.prepareQuery(built, undefined, name, false).execute();
 }

@@ -73,6 +73,7 @@ describe("query plans of every product read", () => {
       "conversation list",
       "conversation list page 2",
       "doctor appointments",
+      "message search",
       "patient appointments",
       "poll after N",
       "recent messages",

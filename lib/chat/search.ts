@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { executePrepared } from "@/db/prepared-statements";
 import { rowsOf } from "@/db/rows";
 import { readEnv } from "@/lib/env";
 import { displayName } from "@/lib/shared/display-name";
@@ -67,12 +68,17 @@ export async function searchMessages(input: { userId: string; text: string }): P
   const config = sql.raw(`'${language}'::regconfig`);
   const db = getDb();
   // Each word as the configuration reads it (a stop word is left empty) with its lexeme, in order.
+  // Both statements are prepared: planning the search's joins cost about 1.7 ms on every call.
   const [parsed] = rowsOf<{ words: string[]; lexemes: string[]; prefix: string }>(
-    await db.execute(sql`
+    await executePrepared(
+      db,
+      "search_words",
+      sql`
       with w as (select word, i from unnest(string_to_array(${terms.wordList.join(" ")}, ' ')) with ordinality t(word, i))
       select array(select to_tsquery(${config}, word)::text from w order by i) as words,
              array(select coalesce((tsvector_to_array(to_tsvector(${config}, word)))[1], '') from w order by i) as lexemes,
-             to_tsquery(${config}, ${terms.prefix})::text as prefix`),
+             to_tsquery(${config}, ${terms.prefix})::text as prefix`,
+    ),
   );
   const prefix = parsed?.prefix || null;
   const { indexed: indexedWords, checked: checkedWords } = splitByShare(
@@ -84,8 +90,8 @@ export async function searchMessages(input: { userId: string; text: string }): P
   if (!indexed) return [];
   const afterParts = [...checkedWords, ...(words && prefix ? [prefix] : [])];
   const checkedAfter = afterParts.length > 0 ? afterParts.join(" & ") : null;
-  const everything = [indexed, ...afterParts].map((q) => sql`${q}::tsquery`);
-  const everythingQuery = sql.join(everything, sql` && `);
+  // One parameter whatever the number of words, so each shape of the search is one statement.
+  const everything = [indexed, ...afterParts].map((q) => `(${q})`).join(" & ");
 
   const rows = rowsOf<{
     room_id: string;
@@ -95,7 +101,10 @@ export async function searchMessages(input: { userId: string; text: string }): P
     other_role: "patient" | "doctor" | "admin";
     excerpt: string;
   }>(
-    await db.execute(sql`
+    await executePrepared(
+      db,
+      checkedAfter ? "search_checked" : "search",
+      sql`
       with candidates as (
         select m.room_id, m.seq, m.created_at, m.body
         from messages m
@@ -112,13 +121,14 @@ export async function searchMessages(input: { userId: string; text: string }): P
         limit ${SEARCH_LIMIT}
       )
       select h.room_id, h.seq, h.created_at, u.name as other_name, u.role as other_role,
-        ts_headline(${config}, h.body, ${everythingQuery},
+        ts_headline(${config}, h.body, ${everything}::tsquery,
           ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`}) as excerpt
       from hits h
       join room_members me on me.room_id = h.room_id and me.user_id = ${input.userId}::uuid
       join room_members o on o.room_id = h.room_id and o.user_id <> ${input.userId}::uuid
       join users u on u.id = o.user_id
-      order by h.created_at desc`),
+      order by h.created_at desc`,
+    ),
   );
   return rows.map((r) => ({
     roomId: r.room_id,
