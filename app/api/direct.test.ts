@@ -2,21 +2,17 @@ import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { roomMembers, users } from "@/db/schema";
+import { roomMembers } from "@/db/schema";
 import { sendMessage } from "@/lib/chat/messages";
-import { revokeSession, startSession } from "@/lib/auth/sessions";
+import { revokeSession } from "@/lib/auth/sessions";
 import { liveHub } from "@/lib/live/hub";
+import { cookieAuthModule, signedInAccount } from "@/test/cookie-session";
 import { setupTestDatabase } from "@/test/db";
 import { makeRoom } from "@/test/matrix/world";
 import { acceptsGzip, directRoute, serveBeforeNext } from "./direct";
 
-// Auth.js itself does not load under Vitest (test/matrix/auth-module.ts); these doors read the cookie without it.
-vi.mock("@/lib/auth/auth-js", async () => ({
-  sessionFromCookie: async () => null,
-  sessionFromRequest: (await import("@/lib/auth/session-cookie")).sessionFromHeaders,
-}));
+vi.mock("@/lib/auth/auth-js", () => cookieAuthModule());
 
 const SECRET = "d".repeat(44);
 const t = setupTestDatabase();
@@ -39,21 +35,11 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-async function person(role: "patient" | "doctor" | "admin") {
-  const [user] = await t.handle.db
-    .insert(users)
-    .values({ name: `A ${role}`, email: `${role}-${crypto.randomUUID()}@example.test`, passwordHash: "x", role })
-    .returning({ id: users.id });
-  const sessionId = crypto.randomUUID();
-  await startSession({ sessionId, userId: user!.id });
-  const name = "authjs.session-token";
-  const token = await encode({ token: { sub: user!.id, role, sid: sessionId }, secret: SECRET, salt: name });
-  return { id: user!.id, sessionId, cookie: `${name}=${token}` };
-}
+const person = (role: "patient" | "doctor" | "admin") => signedInAccount(t.handle.db, SECRET, role);
 
 async function couple() {
   const [patient, doctor] = await Promise.all([person("patient"), person("doctor")]);
-  const room = await makeRoom(t.handle.db, patient.id, doctor.id);
+  const room = await makeRoom(t.handle.db, patient.userId, doctor.userId);
   return { patient, doctor, roomId: room.roomId };
 }
 
@@ -101,7 +87,7 @@ describe("the endpoints answered before Next", () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: expect.any(String) });
 
-    await revokeSession({ sessionId: patient.sessionId, userId: patient.id });
+    await revokeSession(patient);
     expect((await get("/api/unread", { cookie: patient.cookie })).status).toBe(401);
   });
 
@@ -117,7 +103,7 @@ describe("the endpoints answered before Next", () => {
 
     const poll = await get(`/api/rooms/${roomId}/messages?after=1`, { cookie: doctor.cookie });
     const { messages } = (await poll.json()) as { messages: { seq: number; senderId: string }[] };
-    expect(messages).toEqual([expect.objectContaining({ seq: 2, senderId: doctor.id })]);
+    expect(messages).toEqual([expect.objectContaining({ seq: 2, senderId: doctor.userId })]);
 
     const list = await get("/api/conversations", { cookie: doctor.cookie });
     expect(((await list.json()) as { conversations: { roomId: string }[] }).conversations.map((c) => c.roomId)).toEqual(
@@ -132,7 +118,12 @@ describe("the endpoints answered before Next", () => {
   it("compress an answer of 1 kB or more when the client accepts gzip, and only then", async () => {
     const { patient, doctor, roomId } = await couple();
     for (let i = 0; i < 6; i++)
-      await sendMessage({ roomId, senderId: doctor.id, clientId: crypto.randomUUID(), body: `Line ${i} `.repeat(40) });
+      await sendMessage({
+        roomId,
+        senderId: doctor.userId,
+        clientId: crypto.randomUUID(),
+        body: `Line ${i} `.repeat(40),
+      });
     const raw = (encoding: string) =>
       new Promise<{ headers: http.IncomingHttpHeaders; bytes: number }>((resolve, reject) => {
         http
@@ -175,7 +166,7 @@ describe("the endpoints answered before Next", () => {
         await t.handle.db
           .select({ seq: roomMembers.lastReadSeq })
           .from(roomMembers)
-          .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, patient.id)))
+          .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, patient.userId)))
       )[0]!.seq;
 
     const forged = await post({ origin: "https://evil.example" }, JSON.stringify({ seq: 2 }));
@@ -192,14 +183,7 @@ describe("the endpoints answered before Next", () => {
 
   it("read the session cookie by the name the scheme gives it, whatever a proxy chain wrote", async () => {
     const { patient } = await couple();
-    const secure = `__Secure-${patient.cookie}`.replace(
-      /=.*/,
-      `=${await encode({
-        token: { sub: patient.id, role: "patient", sid: patient.sessionId },
-        secret: SECRET,
-        salt: "__Secure-authjs.session-token",
-      })}`,
-    );
+    const secure = (await signedInAccount(t.handle.db, SECRET, "patient", { secure: true })).cookie;
     expect((await get("/api/unread", { cookie: secure })).status).toBe(401);
     expect((await get("/api/unread", { cookie: secure, "x-forwarded-proto": "https" })).status).toBe(200);
     // Values Next passes on without a fuss must not break these doors either.

@@ -1,19 +1,14 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { users } from "@/db/schema";
-import { revokeSession, startSession } from "@/lib/auth/sessions";
+import { revokeSession } from "@/lib/auth/sessions";
+import { cookieAuthModule, signedInAccount } from "@/test/cookie-session";
 import { setupTestDatabase } from "@/test/db";
 import { liveHub } from "./hub";
 import { isLiveEventsRequest, serveLiveEvents } from "./serve-events";
 
-// Auth.js itself does not load under Vitest (test/matrix/auth-module.ts); this door reads the cookie without it.
-vi.mock("@/lib/auth/auth-js", async () => ({
-  sessionFromCookie: async () => null,
-  sessionFromRequest: (await import("@/lib/auth/session-cookie")).sessionFromHeaders,
-}));
+vi.mock("@/lib/auth/auth-js", () => cookieAuthModule());
 
 const SECRET = "s".repeat(44);
 const t = setupTestDatabase();
@@ -36,18 +31,8 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-/** A signed-in account: its session row and the cookie Auth.js would have set (plain http). */
-async function signedIn(role: "patient" | "doctor" | "admin", options: { secure?: boolean } = {}) {
-  const [user] = await t.handle.db
-    .insert(users)
-    .values({ name: role, email: `${role}-${crypto.randomUUID()}@example.test`, passwordHash: "x", role })
-    .returning({ id: users.id });
-  const sessionId = crypto.randomUUID();
-  await startSession({ sessionId, userId: user!.id });
-  const name = `${options.secure ? "__Secure-" : ""}authjs.session-token`;
-  const token = await encode({ token: { sub: user!.id, role, sid: sessionId }, secret: SECRET, salt: name });
-  return { userId: user!.id, sessionId, cookie: `${name}=${token}` };
-}
+const signedIn = (role: "patient" | "doctor" | "admin", options: { secure?: boolean } = {}) =>
+  signedInAccount(t.handle.db, SECRET, role, options);
 
 /** Opens the stream; the response, and a reader of its text until a given piece arrives. */
 async function open(headers: Record<string, string>, path = "/api/events") {
