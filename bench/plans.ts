@@ -90,12 +90,15 @@ export function forbiddenScans(scans: string[]): string[] {
  * under `plan_cache_mode = force_generic_plan`, on one connection, which is left as it was found
  * (the statement deallocated, the setting reset) even when the EXPLAIN fails. EXPLAIN EXECUTE takes
  * no bound parameters, so they are written as literals of the types PostgreSQL inferred: enough for
- * the test's and benchmark's own values (uuids, numbers, text), not for dates, arrays or JSON.
+ * the test's and benchmark's own values (uuids, numbers, text, arrays of them), not for dates or JSON.
  */
 export async function explainGeneric(handle: DatabaseHandle, query: CapturedQuery): Promise<PlanNode> {
   const name = "carebridge_plan_check";
+  // An array as PostgreSQL's array text, each element quoted: {"1","2"}.
+  const text = (value: unknown): string =>
+    Array.isArray(value) ? `{${value.map((v) => `"${String(v).replace(/(["\\])/g, "\\$1")}"`).join(",")}}` : String(value);
   const literal = (value: unknown, type: string) =>
-    value === null || value === undefined ? `null::${type}` : `'${String(value).replace(/'/g, "''")}'::${type}`;
+    value === null || value === undefined ? `null::${type}` : `'${text(value).replace(/'/g, "''")}'::${type}`;
   const session = handle.sql ? await handle.sql.reserve() : null;
   const run = async (statement: string): Promise<Record<string, unknown>[]> => {
     if (session) return session.unsafe(statement);

@@ -360,6 +360,23 @@ describe("files live with the message", () => {
       sendMessage({ roomId, senderId: patient, clientId: crypto.randomUUID(), body: "again", attachmentIds: [pdf.id] }),
     );
     expect(error.httpStatus).toBe(409);
+
+    // A page of several messages: each gets its own files, a message without files none.
+    await sendMessage({ roomId, senderId: doctor, clientId: crypto.randomUUID(), body: "Thanks, reading it now." });
+    const second = await upload({ roomId, userId: doctor }, "plan.pdf", PDF);
+    await sendMessage({
+      roomId,
+      senderId: doctor,
+      clientId: crypto.randomUUID(),
+      body: "Your plan.",
+      attachmentIds: [second.id],
+    });
+    const page = await threadPage({ roomId, userId: patient });
+    expect(page.messages.map((m) => [m.body, m.attachments!.map((a) => a.name)])).toEqual([
+      ["", ["report.pdf", "ankle.jpg"]],
+      ["Thanks, reading it now.", []],
+      ["Your plan.", ["plan.pdf"]],
+    ]);
   });
 
   it("lists say Photo or Document: name for a message of files alone", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
-import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { preparedQuery } from "@/db/prepared-statements";
 import { attachments } from "@/db/schema";
 import { INLINE_IMAGE_TYPES } from "@/lib/shared/attachments";
 
@@ -60,11 +60,7 @@ export function toAttachmentJson(row: AttachmentRow): AttachmentJson {
 export async function attachmentsOfMessages(roomId: string, seqs: number[]): Promise<Map<number, AttachmentJson[]>> {
   const bySeq = new Map<number, AttachmentJson[]>();
   if (seqs.length === 0) return bySeq;
-  const rows = await getDb()
-    .select({ seq: attachments.messageSeq, ...attachmentColumns })
-    .from(attachments)
-    .where(and(eq(attachments.roomId, roomId), inArray(attachments.messageSeq, seqs)))
-    .orderBy(asc(attachments.messageSeq), asc(attachments.position));
+  const rows = await attachmentsOfMessagesQuery().execute({ roomId, seqs });
   for (const { seq, ...row } of rows) {
     if (seq === null) continue;
     const list = bySeq.get(seq) ?? [];
@@ -73,6 +69,22 @@ export async function attachmentsOfMessages(roomId: string, seqs: number[]): Pro
   }
   return bySeq;
 }
+
+// Asked after every thread page and poll that brings messages: prepared, with the sequence numbers
+// as one array parameter (a list of placeholders would be a new statement for every length).
+const attachmentsOfMessagesQuery = preparedQuery((db) =>
+  db
+    .select({ seq: attachments.messageSeq, ...attachmentColumns })
+    .from(attachments)
+    .where(
+      and(
+        eq(attachments.roomId, sql.placeholder("roomId")),
+        sql`${attachments.messageSeq} = any(${sql.placeholder("seqs")}::int[])`,
+      ),
+    )
+    .orderBy(asc(attachments.messageSeq), asc(attachments.position))
+    .prepare("attachments_of_messages"),
+);
 
 /** Gives each message its files (an empty list for most). */
 export async function withAttachments<M extends { seq: number }>(
