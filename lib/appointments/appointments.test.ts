@@ -6,7 +6,12 @@ import type { AppointmentStatus } from "@/lib/shared/model";
 import { setupTestDatabase } from "@/test/db";
 import type { AppointmentAction } from "@/lib/shared/appointment-rules";
 import { requestAppointment, SLOT_GONE_NOTE, transitionAppointment } from "./requests";
-import { doctorAcceptedAppointments, doctorPendingRequests, patientAppointments } from "@/lib/appointments/lists";
+import {
+  doctorAcceptedAppointments,
+  doctorHistory,
+  doctorPendingRequests,
+  patientAppointments,
+} from "@/lib/appointments/lists";
 import { freeSlots } from "@/lib/doctors/free-slots";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
@@ -1007,6 +1012,38 @@ describe("doctorPendingRequests", () => {
       rows: [{ id: latestSlot.id }, { id: middleSlot.id }],
       total: 4,
     });
+  });
+});
+
+describe("doctorHistory", () => {
+  it("lists only this doctor's settled appointments (completed, declined, cancelled), latest time first", async () => {
+    const doctor = await makeDoctor();
+    const otherDoctor = await makeDoctor();
+    const [p1, p2] = await Promise.all([makePatient(), makePatient()]);
+
+    const completed = await acceptedAppointment(p1, doctor, at(MON, "10:00"));
+    await act(doctor, completed.id, "complete", { now: at(MON, "11:00") });
+    const declined = await request(p2, doctor, at(THU, "10:00"));
+    await act(doctor, declined.id, "decline", { note: "Not this week." });
+    const cancelled = await acceptedAppointment(p2, doctor, at(TUE, "10:00"));
+    await act(p2, cancelled.id, "cancel", { note: "Feeling better." });
+    // Not settled, or not this doctor's.
+    await acceptedAppointment(p1, doctor, at(FRI, "10:00"));
+    await request(p1, doctor, at(FRI, "11:00"));
+    const elsewhere = await request(p1, otherDoctor, at(THU, "11:00"));
+    await act(otherDoctor, elsewhere.id, "decline", { note: "Fully booked." });
+
+    const history = await doctorHistory(doctor);
+    // Tuesday's, Monday's, then Thursday's (the days count from the test's now).
+    expect(history.map((a) => [a.id, a.status])).toEqual([
+      [cancelled.id, "cancelled"],
+      [completed.id, "completed"],
+      [declined.id, "declined"],
+    ]);
+    expect(history[1]).toMatchObject({ patient: { id: p1 }, doctor: { id: doctor }, roomId: completed.roomId });
+    // The same prepared statement again, for another doctor.
+    expect((await doctorHistory(otherDoctor)).map((a) => a.id)).toEqual([elsewhere.id]);
+    expect(await doctorHistory(await makeDoctor())).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Database } from "@/db";
 import { preparedQuery } from "@/db/prepared-statements";
@@ -105,25 +105,40 @@ export async function patientAppointments(
 
 export const PENDING_PAGE_SIZE = 50;
 
+// The status as a literal, not a parameter: a prepared statement's generic plan can use the
+// partial index (status = 'requested') only then.
+const pendingWhere = and(
+  eq(appointments.doctorId, sql.placeholder("doctorId")),
+  sql`${appointments.status} = 'requested'`,
+  gte(appointments.startsAt, sql`${sql.placeholder("now")}::timestamptz`),
+);
+const pendingQueries = {
+  rows: preparedQuery((db) =>
+    appointmentViews(db)
+      .where(pendingWhere)
+      .orderBy(asc(appointments.createdAt), asc(appointments.id))
+      .limit(sql.placeholder("limit"))
+      .prepare("doctor_pending_requests"),
+  ),
+  total: preparedQuery((db) =>
+    db.select({ n: count() }).from(appointments).where(pendingWhere).prepare("doctor_pending_total"),
+  ),
+};
+
 /**
  * A doctor's future requests, the oldest asked first: the first `limit` of them and how many there
- * are in all (an index range), so a doctor with hundreds waiting sees the true number.
+ * are in all (an index range), so a doctor with hundreds waiting sees the true number. Both are
+ * prepared statements, as a doctor's home page asks on every visit.
  */
 export async function doctorPendingRequests(
   doctorId: string,
   options: { now?: Date; limit?: number } = {},
 ): Promise<{ rows: AppointmentView[]; total: number }> {
   const { now = new Date(), limit = PENDING_PAGE_SIZE } = options;
-  // The status as a literal, not a parameter: a prepared statement's generic plan can use the
-  // partial index (status = 'requested') only then; otherwise every call is planned afresh.
-  const pending = and(
-    eq(appointments.doctorId, doctorId),
-    sql`${appointments.status} = 'requested'`,
-    gte(appointments.startsAt, now),
-  );
+  const input = { doctorId, now: now.toISOString() };
   const [rows, [total]] = await Promise.all([
-    appointmentViews().where(pending).orderBy(asc(appointments.createdAt), asc(appointments.id)).limit(limit),
-    getDb().select({ n: count() }).from(appointments).where(pending),
+    pendingQueries.rows().execute({ ...input, limit }),
+    pendingQueries.total().execute(input),
   ]);
   return { rows, total: total?.n ?? 0 };
 }
@@ -136,12 +151,23 @@ export async function doctorAcceptedAppointments(
   return upcomingAndPast("doctor", doctorId, now);
 }
 
-/** Settled history for a doctor (completed, declined, cancelled), most recent first. */
-export async function doctorHistory(doctorId: string): Promise<AppointmentView[]> {
-  return appointmentViews()
+export const HISTORY_LIMIT = 100;
+
+// The settled statuses as literals, for the same reason as the pending ones.
+const historyQuery = preparedQuery((db) =>
+  appointmentViews(db)
     .where(
-      and(eq(appointments.doctorId, doctorId), inArray(appointments.status, ["completed", "declined", "cancelled"])),
+      and(
+        eq(appointments.doctorId, sql.placeholder("doctorId")),
+        sql`${appointments.status} in ('completed', 'declined', 'cancelled')`,
+      ),
     )
     .orderBy(desc(appointments.startsAt))
-    .limit(100);
+    .limit(HISTORY_LIMIT)
+    .prepare("doctor_history"),
+);
+
+/** Settled history for a doctor (completed, declined, cancelled), most recent first. */
+export async function doctorHistory(doctorId: string): Promise<AppointmentView[]> {
+  return historyQuery().execute({ doctorId });
 }
