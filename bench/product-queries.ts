@@ -84,6 +84,8 @@ export async function productQueries(people: QueryPeople, busyLabel = "many room
         who,
         run: () => searchMessages({ userId, text: `message ${Math.max(1, lastSeq - 3)} of ro` }),
       },
+      // Words in every message of the data set: the person's newest messages are read first.
+      { name: "message search, common words", who, run: () => searchMessages({ userId, text: "message of ro" }) },
       { name: "pending reschedule proposals", who, run: () => pendingProposalsFor(userId) },
     );
   }

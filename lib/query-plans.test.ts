@@ -75,6 +75,7 @@ describe("query plans of every product read", () => {
       "doctor appointments",
       "doctor history",
       "message search",
+      "message search, common words",
       "patient appointments",
       "pending requests",
       "poll after N",
@@ -97,6 +98,8 @@ describe("query plans of every product read", () => {
       "unread total": { uses: "on room_members", never: "on messages" },
       // The person's own messages with the words, in one scan of the members-and-words index.
       "message search": { uses: "Bitmap Index Scan (messages_member_simple_search_idx)" },
+      // Every word common: the person's newest messages, read backwards from one index range.
+      "message search, common words": { uses: "Index Scan on messages (messages_first_member_time_idx)" },
       // Counters kept on write: the overview counts no appointment, user or room one by one.
       "admin overview": { uses: "on message_hour_counts", never: "on appointments" },
     };

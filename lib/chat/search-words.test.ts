@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_WORD_SHARE, splitByShare } from "./search-words";
+import { COMMON_WORD_SHARE, everyWordCommon, prefixShare, splitByShare } from "./search-words";
 
 const word = (lexeme: string) => ({ query: `'${lexeme}'`, lexeme });
 
@@ -43,5 +43,37 @@ describe("which words the search index scans", () => {
     expect(splitByShare([word("x"), word("y")], at)).toEqual({ indexed: ["'y'"], checked: ["'x'"] });
     expect(splitByShare([word("x"), word("y")], below)).toEqual({ indexed: ["'x'", "'y'"], checked: [] });
     expect(splitByShare([], at)).toEqual({ indexed: [], checked: [] });
+  });
+
+  it("a prefix is as common as the most common word it begins", () => {
+    const shares = new Map([
+      ["room", 0.9],
+      ["rash", 0.02],
+      ["ro", 0.01],
+    ]);
+    expect(prefixShare("'ro':*", shares)).toBe(0.9);
+    expect(prefixShare("'ra':*", shares)).toBe(0.02);
+    expect(prefixShare("'zz':*", shares)).toBe(0);
+    // Only tsquery prefix text counts.
+    expect(prefixShare("'ro'", shares)).toBe(0);
+    expect(prefixShare("", shares)).toBe(0);
+  });
+
+  it("reads the newest messages first only when every word and the prefix are common", () => {
+    const shares = new Map([
+      ["message", 1],
+      ["of", 0.98],
+      ["room", 0.9],
+      ["44", 0.002],
+    ]);
+    expect(everyWordCommon([word("message"), word("of")], "'ro':*", shares)).toBe(true);
+    expect(everyWordCommon([], "'mess':*", shares)).toBe(true);
+    // A stop word as the last word leaves no prefix: the words decide.
+    expect(everyWordCommon([word("message")], null, shares)).toBe(true);
+    expect(everyWordCommon([word("message"), word("44")], "'ro':*", shares)).toBe(false);
+    expect(everyWordCommon([word("message")], "'ra':*", shares)).toBe(false);
+    expect(everyWordCommon([], null, shares)).toBe(false);
+    // No statistics yet: nothing is common.
+    expect(everyWordCommon([word("message")], "'ro':*", new Map())).toBe(false);
   });
 });

@@ -37,6 +37,35 @@ export function splitByShare(
   return { indexed: [rarest.query], checked: words.filter((w) => w !== rarest).map((w) => w.query) };
 }
 
+/**
+ * How common a prefix is, at least: the share of its most common word among the statistics' (a
+ * message with that word matches the prefix). The lexeme of the prefix comes as tsquery text, "'ro':*".
+ */
+export function prefixShare(prefix: string, shares: ReadonlyMap<string, number>): number {
+  const lexeme = /^'(.*)':\*$/.exec(prefix)?.[1]?.replace(/''/g, "'");
+  if (!lexeme) return 0;
+  let most = 0;
+  for (const [word, share] of shares) if (word.startsWith(lexeme) && share > most) most = share;
+  return most;
+}
+
+/**
+ * Whether every word typed, and the prefix, is common: then matches are likely among the person's
+ * newest messages, which search reads first, while the index would hand over a large share of all
+ * of theirs. With no statistics yet, nothing is common.
+ */
+export function everyWordCommon(
+  words: QueryWord[],
+  prefix: string | null,
+  shares: ReadonlyMap<string, number>,
+): boolean {
+  if (words.length === 0 && !prefix) return false;
+  return (
+    words.every((w) => (shares.get(w.lexeme) ?? 0) >= COMMON_WORD_SHARE) &&
+    (!prefix || prefixShare(prefix, shares) >= COMMON_WORD_SHARE)
+  );
+}
+
 const cache = new Map<string, { readAt: number; shares: Map<string, number> }>();
 
 /**

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { chatRooms, drafts, messages, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/db";
@@ -7,7 +7,8 @@ import { makeRoom } from "@/test/matrix/world";
 import { draftOf, saveDraft } from "./drafts";
 import { listConversations } from "./lists";
 import { sendMessage, threadPage } from "./messages";
-import { MARK_END, MARK_START, searchMessages, toPrefixQuery } from "./search";
+import { capturingHandle } from "@/bench/plans";
+import { MARK_END, MARK_START, NEWEST_FIRST_READ, searchMessages, SEARCH_LIMIT, toPrefixQuery } from "./search";
 import { forgetWordShares, wordShares } from "./search-words";
 
 const t = setupTestDatabase();
@@ -195,5 +196,82 @@ describe("message search, the index of members and words", () => {
     expect(await searchMessages({ userId: patient, text: "routine fading 31" })).toEqual([]);
     expect((await searchMessages({ userId: other, text: "routine fading 31" })).map((h) => h.seq)).toEqual([131]);
     forgetWordShares();
+  });
+
+  it("when every word is common, reads the person's newest messages first, falls back to the index when they hold too few matches, and finds the same as a full scan", async () => {
+    const [patient, doctor, other, admin] = await Promise.all([
+      makeUser("patient", "P"),
+      makeUser("doctor", "D"),
+      makeUser("patient", "O"),
+      makeUser("admin", "A"),
+    ]);
+    const mine = await makeRoom(db(), patient, doctor);
+    const theirs = await makeRoom(db(), other, doctor);
+    // "routine", "check" and "visit" each in a large share of all messages; "routine" with "check"
+    // only in the 40 oldest, beyond the newest NEWEST_FIRST_READ of anyone's; "routine" with "visit"
+    // in every other message of the newest.
+    const total = 3 * NEWEST_FIRST_READ;
+    const rows = Array.from({ length: total }, (_, i) => ({
+      roomId: i % 2 === 0 ? mine.roomId : theirs.roomId,
+      seq: 1000 + i,
+      senderId: doctor,
+      clientId: crypto.randomUUID(),
+      body: i < 40 ? `Routine check ${i}.` : Math.floor(i / 2) % 2 === 0 ? `Routine visit ${i}.` : `Check in ${i}.`,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+    }));
+    await db().insert(messages).values(rows);
+    await t.handle.sql?.unsafe("analyze messages");
+    if (t.handle.pglite) await t.handle.pglite.exec("analyze messages");
+    forgetWordShares();
+
+    // Every match of the person's own, newest first, read without any index.
+    const fullScan = async (userId: string, query: string) => {
+      const found = await db().execute(sql`
+        select m.seq from messages m join room_members me on me.room_id = m.room_id and me.user_id = ${userId}::uuid
+        where to_tsvector('simple', m.body) @@ ${query}::tsquery order by m.created_at desc limit ${SEARCH_LIMIT}`);
+      return (Array.isArray(found) ? found : (found as { rows: { seq: number }[] }).rows).map((r) => Number(r.seq));
+    };
+    const capture = capturingHandle(t.handle);
+    const previous = globalThis.__carebridgeDb;
+    globalThis.__carebridgeDb = capture.handle;
+    try {
+      for (const [userId, text, query, expected] of [
+        // Dense among the newest: a page from them.
+        [patient, "routine visi", "routine & visi:*", SEARCH_LIMIT],
+        [doctor, "routine visi", "routine & visi:*", SEARCH_LIMIT],
+        // None among anyone's newest: the index finds the old ones (20 of the patient's, 40 of the doctor's).
+        [patient, "routine chec", "routine & chec:*", SEARCH_LIMIT],
+        [doctor, "check routine", "check & routine:*", SEARCH_LIMIT],
+        [other, "check routi", "check & routi:*", SEARCH_LIMIT],
+        // A common prefix typed alone.
+        [patient, "routi", "routi:*", SEARCH_LIMIT],
+        // Common words in none of the person's messages at all.
+        [patient, "visit check", "visit & check:*", 0],
+      ] as const) {
+        const hits = await searchMessages({ userId, text });
+        const ran = capture.take().map((q) => q.sql);
+        expect(
+          ran.some((q) => q.includes("newest_hits")),
+          `${text}: read newest first`,
+        ).toBe(true);
+        expect(
+          hits.map((h) => h.seq),
+          text,
+        ).toEqual(await fullScan(userId, query));
+        expect(hits.length, text).toBe(expected);
+        const rooms =
+          userId === patient ? [mine.roomId] : userId === other ? [theirs.roomId] : [mine.roomId, theirs.roomId];
+        for (const hit of hits) expect(rooms).toContain(hit.roomId);
+      }
+      // Only the person's own: the other patient's page is all theirs, the admin finds nothing.
+      expect(await searchMessages({ userId: admin, text: "routine visi" })).toEqual([]);
+      // A rare word still goes to the index alone.
+      capture.take();
+      await searchMessages({ userId: patient, text: "routine 7" });
+      expect(capture.take().some((q) => q.sql.includes("newest_hits"))).toBe(false);
+    } finally {
+      globalThis.__carebridgeDb = previous;
+      forgetWordShares();
+    }
   });
 });

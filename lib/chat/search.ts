@@ -5,7 +5,7 @@ import { executePrepared } from "@/db/prepared-statements";
 import { rowsOf } from "@/db/rows";
 import { readEnv } from "@/lib/env";
 import { displayName } from "@/lib/shared/display-name";
-import { splitByShare, wordShares } from "./search-words";
+import { everyWordCommon, splitByShare, wordShares } from "./search-words";
 
 /**
  * Message search: PostgreSQL full-text search over the caller's own rooms only (messages whose
@@ -17,6 +17,14 @@ import { splitByShare, wordShares } from "./search-words";
 
 export const SEARCH_LIMIT = 20;
 export const SEARCH_WORDS_MAX = 8;
+/**
+ * How many of the person's newest messages are read first when every word is common: enough for a
+ * page when one in ten matches, few enough (about 2 ms) that a miss costs little before the index.
+ */
+export const NEWEST_FIRST_READ = 200;
+/** Both constants as SQL text: they shape the plan, so they are not parameters. */
+const LIMIT = sql.raw(String(SEARCH_LIMIT));
+const NEWEST = sql.raw(String(NEWEST_FIRST_READ));
 /** Wrapped around each matching word by ts_headline: control characters, which no stored message holds. */
 export const MARK_START = "\u0001";
 export const MARK_END = "\u0002";
@@ -60,6 +68,9 @@ export function toPrefixQuery(text: string): string | null {
  * a prefix match in GIN first collects every row of the whole table with that prefix ("ro" of
  * "room": all of them). Typed alone, the prefix has to go to the index. So are words found in a
  * large share of all messages (lib/chat/search-words.ts): each costs the scan its whole list.
+ * When every word is that common, the index would hand over a large share of the person's messages
+ * to be sorted by time, so their newest ones are read first (migration 0017's indexes), where a
+ * page of matches is likely found within a few dozen.
  */
 export async function searchMessages(input: { userId: string; text: string }): Promise<SearchHit[]> {
   const terms = searchTerms(input.text);
@@ -81,10 +92,11 @@ export async function searchMessages(input: { userId: string; text: string }): P
     ),
   );
   const prefix = parsed?.prefix || null;
-  const { indexed: indexedWords, checked: checkedWords } = splitByShare(
-    (parsed?.words ?? []).map((query, i) => ({ query, lexeme: parsed!.lexemes[i] ?? "" })).filter((w) => w.query),
-    await wordShares(language),
-  );
+  const typedWords = (parsed?.words ?? [])
+    .map((query, i) => ({ query, lexeme: parsed!.lexemes[i] ?? "" }))
+    .filter((w) => w.query);
+  const shares = await wordShares(language);
+  const { indexed: indexedWords, checked: checkedWords } = splitByShare(typedWords, shares);
   const words = indexedWords.length > 0 ? indexedWords.join(" & ") : null;
   const indexed = words ?? prefix;
   if (!indexed) return [];
@@ -92,6 +104,9 @@ export async function searchMessages(input: { userId: string; text: string }): P
   const checkedAfter = afterParts.length > 0 ? afterParts.join(" & ") : null;
   // One parameter whatever the number of words, so each shape of the search is one statement.
   const everything = [indexed, ...afterParts].map((q) => `(${q})`).join(" & ");
+  // Every word common: the person's newest messages are read first, and the index only when fewer
+  // than a page of them match (the same hits either way: none newer can be missed).
+  const newestFirst = everyWordCommon(typedWords, prefix, shares);
 
   const rows = rowsOf<{
     room_id: string;
@@ -103,30 +118,62 @@ export async function searchMessages(input: { userId: string; text: string }): P
   }>(
     await executePrepared(
       db,
-      checkedAfter ? "search_checked" : "search",
+      `search${newestFirst ? "_newest_first" : ""}${checkedAfter ? "_checked" : ""}`,
       sql`
-      with candidates as (
+      with ${
+        newestFirst
+          ? sql`newest_hits as (
+        select r.room_id, r.seq, r.created_at, r.body
+        from (
+          select mine.* from (
+            (select m.room_id, m.seq, m.created_at, m.body from messages m
+              where m.member_ids[1] = ${input.userId}::uuid order by m.created_at desc limit ${NEWEST})
+            union all
+            (select m.room_id, m.seq, m.created_at, m.body from messages m
+              where m.member_ids[2] = ${input.userId}::uuid order by m.created_at desc limit ${NEWEST})
+          ) mine
+          order by mine.created_at desc
+          limit ${NEWEST}
+        ) r
+        where to_tsvector(${config}, r.body) @@ ${everything}::tsquery
+        order by r.created_at desc
+        limit ${LIMIT}
+      ),`
+          : sql``
+      }
+      candidates as (
         select m.room_id, m.seq, m.created_at, m.body
         from messages m
-        where m.member_ids @> array[${input.userId}::uuid]
+        where ${newestFirst ? sql`(select count(*) from newest_hits) < ${LIMIT} and` : sql``}
+          m.member_ids @> array[${input.userId}::uuid]
           and to_tsvector(${config}, m.body) @@ ${indexed}::tsquery
         order by m.created_at desc
         offset 0
       ),
-      hits as (
+      index_hits as (
         select c.room_id, c.seq, c.created_at, c.body
         from candidates c
         ${checkedAfter ? sql`where to_tsvector(${config}, c.body) @@ ${checkedAfter}::tsquery` : sql``}
         order by c.created_at desc
-        limit ${SEARCH_LIMIT}
+        limit ${LIMIT}
+      ),
+      hits as (
+        ${newestFirst ? sql`select * from newest_hits where (select count(*) from newest_hits) = ${LIMIT} union all` : sql``}
+        select * from index_hits
       )
       select h.room_id, h.seq, h.created_at, u.name as other_name, u.role as other_role,
         ts_headline(${config}, h.body, ${everything}::tsquery,
           ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`}) as excerpt
       from hits h
-      join room_members me on me.room_id = h.room_id and me.user_id = ${input.userId}::uuid
-      join room_members o on o.room_id = h.room_id and o.user_id <> ${input.userId}::uuid
-      join users u on u.id = o.user_id
+      -- Per hit, by the members' primary key: the caller must be a member (an admin, who is none,
+      -- finds nothing), and the hit is named by the other one.
+      cross join lateral (
+        select o.user_id from room_members o
+        where o.room_id = h.room_id and o.user_id <> ${input.userId}::uuid
+          and exists (select 1 from room_members me where me.room_id = h.room_id and me.user_id = ${input.userId}::uuid)
+        limit 1
+      ) other
+      join users u on u.id = other.user_id
       order by h.created_at desc`,
     ),
   );
