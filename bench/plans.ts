@@ -96,7 +96,9 @@ export async function explainGeneric(handle: DatabaseHandle, query: CapturedQuer
   const name = "carebridge_plan_check";
   // An array as PostgreSQL's array text, each element quoted: {"1","2"}.
   const text = (value: unknown): string =>
-    Array.isArray(value) ? `{${value.map((v) => `"${String(v).replace(/(["\\])/g, "\\$1")}"`).join(",")}}` : String(value);
+    Array.isArray(value)
+      ? `{${value.map((v) => `"${String(v).replace(/(["\\])/g, "\\$1")}"`).join(",")}}`
+      : String(value);
   const literal = (value: unknown, type: string) =>
     value === null || value === undefined ? `null::${type}` : `'${text(value).replace(/'/g, "''")}'::${type}`;
   const session = handle.sql ? await handle.sql.reserve() : null;

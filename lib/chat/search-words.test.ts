@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_WORD_SHARE, everyWordCommon, prefixShare, splitByShare } from "./search-words";
+import { COMMON_WORD_SHARE, planSearch, prefixShare, RARE_PREFIX_SHARE, splitByShare } from "./search-words";
 
 const word = (lexeme: string) => ({ query: `'${lexeme}'`, lexeme });
 
@@ -45,13 +45,15 @@ describe("which words the search index scans", () => {
     expect(splitByShare([], at)).toEqual({ indexed: [], checked: [] });
   });
 
-  it("a prefix is as common as the most common word it begins", () => {
+  it("a prefix is as common as the words it begins, added up, at most all messages", () => {
     const shares = new Map([
       ["room", 0.9],
       ["rash", 0.02],
       ["ro", 0.01],
+      ["road", 0.2],
     ]);
-    expect(prefixShare("'ro':*", shares)).toBe(0.9);
+    expect(prefixShare("'ro':*", shares)).toBe(1);
+    expect(prefixShare("'roo':*", shares)).toBe(0.9);
     expect(prefixShare("'ra':*", shares)).toBe(0.02);
     expect(prefixShare("'zz':*", shares)).toBe(0);
     // Only tsquery prefix text counts.
@@ -59,21 +61,51 @@ describe("which words the search index scans", () => {
     expect(prefixShare("", shares)).toBe(0);
   });
 
-  it("reads the newest messages first only when every word and the prefix are common", () => {
+  it("plans a search: the prefix checked beside whole words, scanned alone or when very rare beside common ones", () => {
     const shares = new Map([
       ["message", 1],
       ["of", 0.98],
       ["room", 0.9],
+      ["12", 0.03],
       ["44", 0.002],
     ]);
-    expect(everyWordCommon([word("message"), word("of")], "'ro':*", shares)).toBe(true);
-    expect(everyWordCommon([], "'mess':*", shares)).toBe(true);
-    // A stop word as the last word leaves no prefix: the words decide.
-    expect(everyWordCommon([word("message")], null, shares)).toBe(true);
-    expect(everyWordCommon([word("message"), word("44")], "'ro':*", shares)).toBe(false);
-    expect(everyWordCommon([word("message")], "'ra':*", shares)).toBe(false);
-    expect(everyWordCommon([], null, shares)).toBe(false);
-    // No statistics yet: nothing is common.
-    expect(everyWordCommon([word("message")], "'ro':*", new Map())).toBe(false);
+    // Every whole word common: newest first, then the rarest of them; the prefix checked.
+    expect(planSearch([word("message"), word("of")], "'ro':*", shares)).toEqual({
+      indexed: ["'of'"],
+      checked: ["'message'", "'ro':*"],
+      newestFirst: true,
+    });
+    // A prefix commoner than RARE_PREFIX_SHARE is still only checked.
+    expect(planSearch([word("message")], "'12':*", shares)).toMatchObject({
+      indexed: ["'message'"],
+      newestFirst: true,
+    });
+    // A very rare prefix beside common words is what the index scans, at once.
+    expect(planSearch([word("message"), word("of")], "'lisinopr':*", shares)).toEqual({
+      indexed: ["'lisinopr':*"],
+      checked: ["'message'", "'of'"],
+      newestFirst: false,
+    });
+    // A rare whole word: scanned, everything else checked, no reading newest first.
+    expect(planSearch([word("message"), word("44")], "'ro':*", shares)).toEqual({
+      indexed: ["'44'"],
+      checked: ["'message'", "'ro':*"],
+      newestFirst: false,
+    });
+    // Typed alone, the prefix is scanned, newest first when it is common.
+    expect(planSearch([], "'mess':*", shares)).toEqual({ indexed: ["'mess':*"], checked: [], newestFirst: true });
+    expect(planSearch([], "'lisinopr':*", shares)).toEqual({
+      indexed: ["'lisinopr':*"],
+      checked: [],
+      newestFirst: false,
+    });
+    expect(planSearch([], null, shares)).toEqual({ indexed: [], checked: [], newestFirst: false });
+    // No statistics yet: nothing is common, every word is scanned.
+    expect(planSearch([word("message")], "'ro':*", new Map())).toEqual({
+      indexed: ["'message'"],
+      checked: ["'ro':*"],
+      newestFirst: false,
+    });
+    expect(RARE_PREFIX_SHARE).toBeLessThan(COMMON_WORD_SHARE);
   });
 });

@@ -38,32 +38,50 @@ export function splitByShare(
 }
 
 /**
- * How common a prefix is, at least: the share of its most common word among the statistics' (a
- * message with that word matches the prefix). The lexeme of the prefix comes as tsquery text, "'ro':*".
+ * How common a prefix is, as far as the statistics tell: the shares of the most common words it
+ * begins, added up (at most 1). The prefix comes as tsquery text, "'ro':*".
  */
 export function prefixShare(prefix: string, shares: ReadonlyMap<string, number>): number {
   const lexeme = /^'(.*)':\*$/.exec(prefix)?.[1]?.replace(/''/g, "'");
   if (!lexeme) return 0;
-  let most = 0;
-  for (const [word, share] of shares) if (word.startsWith(lexeme) && share > most) most = share;
-  return most;
+  let sum = 0;
+  for (const [word, share] of shares) if (word.startsWith(lexeme)) sum += share;
+  return Math.min(1, sum);
 }
 
 /**
- * Whether every word typed, and the prefix, is common: then matches are likely among the person's
- * newest messages, which search reads first, while the index would hand over a large share of all
- * of theirs. With no statistics yet, nothing is common.
+ * A prefix this rare (its words' shares added up) is scanned rather than a common whole word: its
+ * index entries are few, while a common word's hand over most of the person's messages (typing
+ * "the lisinopr": every message of theirs with "the", to be sorted by time and checked). A commoner
+ * prefix ("12", a number's first digits) may gather tens of thousands of rows of the whole table.
  */
-export function everyWordCommon(
-  words: QueryWord[],
-  prefix: string | null,
-  shares: ReadonlyMap<string, number>,
-): boolean {
-  if (words.length === 0 && !prefix) return false;
-  return (
-    words.every((w) => (shares.get(w.lexeme) ?? 0) >= COMMON_WORD_SHARE) &&
-    (!prefix || prefixShare(prefix, shares) >= COMMON_WORD_SHARE)
-  );
+export const RARE_PREFIX_SHARE = 0.01;
+
+export interface SearchPlan {
+  /** The tsquery parts the index scans (all required). */
+  indexed: string[];
+  /** The parts checked on what it finds. */
+  checked: string[];
+  /**
+   * Every whole word common (or, typed alone, the prefix): the person's newest messages are read
+   * first, where matches are likely, before the index hands over a large share of all of theirs.
+   */
+  newestFirst: boolean;
+}
+
+/** How a search runs: the words the index scans, those checked after, and whether it reads the newest first. */
+export function planSearch(words: QueryWord[], prefix: string | null, shares: ReadonlyMap<string, number>): SearchPlan {
+  if (words.length === 0)
+    return {
+      indexed: prefix ? [prefix] : [],
+      checked: [],
+      newestFirst: prefix !== null && prefixShare(prefix, shares) >= COMMON_WORD_SHARE,
+    };
+  const everyWordCommon = words.every((w) => (shares.get(w.lexeme) ?? 0) >= COMMON_WORD_SHARE);
+  if (everyWordCommon && prefix && prefixShare(prefix, shares) < RARE_PREFIX_SHARE)
+    return { indexed: [prefix], checked: words.map((w) => w.query), newestFirst: false };
+  const { indexed, checked } = splitByShare(words, shares);
+  return { indexed, checked: [...checked, ...(prefix ? [prefix] : [])], newestFirst: everyWordCommon };
 }
 
 const cache = new Map<string, { readAt: number; shares: Map<string, number> }>();

@@ -8,7 +8,7 @@ import { draftOf, saveDraft } from "./drafts";
 import { listConversations } from "./lists";
 import { sendMessage, threadPage } from "./messages";
 import { capturingHandle } from "@/bench/plans";
-import { MARK_END, MARK_START, NEWEST_FIRST_READ, searchMessages, SEARCH_LIMIT, toPrefixQuery } from "./search";
+import { MARK_END, MARK_START, NEWEST_FIRST_WINDOWS, searchMessages, SEARCH_LIMIT, toPrefixQuery } from "./search";
 import { forgetWordShares, wordShares } from "./search-words";
 
 const t = setupTestDatabase();
@@ -198,7 +198,7 @@ describe("message search, the index of members and words", () => {
     forgetWordShares();
   });
 
-  it("when every word is common, reads the person's newest messages first, falls back to the index when they hold too few matches, and finds the same as a full scan", async () => {
+  it("when every word is common, reads the person's newest messages first, widens once when they hold a few matches, falls back to the index, and finds the same as a full scan", async () => {
     const [patient, doctor, other, admin] = await Promise.all([
       makeUser("patient", "P"),
       makeUser("doctor", "D"),
@@ -207,16 +207,24 @@ describe("message search, the index of members and words", () => {
     ]);
     const mine = await makeRoom(db(), patient, doctor);
     const theirs = await makeRoom(db(), other, doctor);
-    // "routine", "check" and "visit" each in a large share of all messages; "routine" with "check"
-    // only in the 40 oldest, beyond the newest NEWEST_FIRST_READ of anyone's; "routine" with "visit"
-    // in every other message of the newest.
-    const total = 3 * NEWEST_FIRST_READ;
+    const [first, second] = NEWEST_FIRST_WINDOWS;
+    // 600 messages, the even ones the patient's, the odd ones the other patient's, all the doctor's.
+    // "routine", "check" and "visit" each in a large share of them; "routine" with "visit" in every
+    // other message; "routine" with "check" in the 40 oldest and every 40th after (so only the
+    // patient's, and a few among anyone's newest 200).
+    const total = 3 * first;
+    const body = (i: number) =>
+      i < 40 || i % 40 === 0
+        ? `Routine check ${i}.`
+        : Math.floor(i / 2) % 2 === 0
+          ? `Routine visit ${i}.`
+          : `Check in ${i}.`;
     const rows = Array.from({ length: total }, (_, i) => ({
       roomId: i % 2 === 0 ? mine.roomId : theirs.roomId,
       seq: 1000 + i,
       senderId: doctor,
       clientId: crypto.randomUUID(),
-      body: i < 40 ? `Routine check ${i}.` : Math.floor(i / 2) % 2 === 0 ? `Routine visit ${i}.` : `Check in ${i}.`,
+      body: body(i),
       createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
     }));
     await db().insert(messages).values(rows);
@@ -231,29 +239,32 @@ describe("message search, the index of members and words", () => {
         where to_tsvector('simple', m.body) @@ ${query}::tsquery order by m.created_at desc limit ${SEARCH_LIMIT}`);
       return (Array.isArray(found) ? found : (found as { rows: { seq: number }[] }).rows).map((r) => Number(r.seq));
     };
+    // Which reads a search ran: a window of the newest (its size) or the index.
+    const path = (statements: string[]): (number | string)[] =>
+      statements.flatMap((q): (number | string)[] => {
+        if (q.includes("window_read")) return [q.includes(`limit ${second}`) ? second : first];
+        return q.includes("candidates") ? ["index"] : [];
+      });
     const capture = capturingHandle(t.handle);
     const previous = globalThis.__carebridgeDb;
     globalThis.__carebridgeDb = capture.handle;
     try {
-      for (const [userId, text, query, expected] of [
-        // Dense among the newest: a page from them.
-        [patient, "routine visi", "routine & visi:*", SEARCH_LIMIT],
-        [doctor, "routine visi", "routine & visi:*", SEARCH_LIMIT],
-        // None among anyone's newest: the index finds the old ones (20 of the patient's, 40 of the doctor's).
-        [patient, "routine chec", "routine & chec:*", SEARCH_LIMIT],
-        [doctor, "check routine", "check & routine:*", SEARCH_LIMIT],
-        [other, "check routi", "check & routi:*", SEARCH_LIMIT],
+      for (const [userId, text, query, expected, reads] of [
+        // Dense among the newest: a page from the first window.
+        [patient, "routine visi", "routine & visi:*", SEARCH_LIMIT, [first]],
+        [doctor, "routine visi", "routine & visi:*", SEARCH_LIMIT, [first]],
+        // A few among the newest 200: the second window, which holds all of the person's messages.
+        [patient, "routine chec", "routine & chec:*", SEARCH_LIMIT, [first, second]],
+        [doctor, "check routine", "check & routine:*", SEARCH_LIMIT, [first, second]],
+        // None among the other patient's newest: the index finds their 20 oldest.
+        [other, "check routi", "check & routi:*", SEARCH_LIMIT, [first, "index"]],
         // A common prefix typed alone.
-        [patient, "routi", "routi:*", SEARCH_LIMIT],
+        [patient, "routi", "routi:*", SEARCH_LIMIT, [first]],
         // Common words in none of the person's messages at all.
-        [patient, "visit check", "visit & check:*", 0],
+        [patient, "visit check", "visit & check:*", 0, [first, "index"]],
       ] as const) {
         const hits = await searchMessages({ userId, text });
-        const ran = capture.take().map((q) => q.sql);
-        expect(
-          ran.some((q) => q.includes("newest_hits")),
-          `${text}: read newest first`,
-        ).toBe(true);
+        expect(path(capture.take().map((q) => q.sql)), `${text}: what it read`).toEqual(reads);
         expect(
           hits.map((h) => h.seq),
           text,
@@ -263,12 +274,21 @@ describe("message search, the index of members and words", () => {
           userId === patient ? [mine.roomId] : userId === other ? [theirs.roomId] : [mine.roomId, theirs.roomId];
         for (const hit of hits) expect(rooms).toContain(hit.roomId);
       }
-      // Only the person's own: the other patient's page is all theirs, the admin finds nothing.
-      expect(await searchMessages({ userId: admin, text: "routine visi" })).toEqual([]);
-      // A rare word still goes to the index alone.
+      // A person with fewer messages than the first window: it holds all of them, so even a few
+      // matches are the answer, without the index.
+      const [newcomer, theirDoctor] = await Promise.all([makeUser("patient", "N"), makeUser("doctor", "E")]);
+      const small = await makeRoom(db(), newcomer, theirDoctor);
+      await send(small.roomId, theirDoctor, "Routine check booked.");
       capture.take();
-      await searchMessages({ userId: patient, text: "routine 7" });
-      expect(capture.take().some((q) => q.sql.includes("newest_hits"))).toBe(false);
+      const few = await searchMessages({ userId: newcomer, text: "routine chec" });
+      expect(path(capture.take().map((q) => q.sql))).toEqual([first]);
+      expect(few).toHaveLength(1);
+      // Only the person's own: the admin finds nothing.
+      expect(await searchMessages({ userId: admin, text: "routine visi" })).toEqual([]);
+      // A rare whole word goes to the index alone.
+      capture.take();
+      await searchMessages({ userId: patient, text: "7 routine" });
+      expect(path(capture.take().map((q) => q.sql))).toEqual(["index"]);
     } finally {
       globalThis.__carebridgeDb = previous;
       forgetWordShares();

@@ -1,11 +1,11 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { sql, type SQL } from "drizzle-orm";
+import { getDb, type Database } from "@/db";
 import { executePrepared } from "@/db/prepared-statements";
 import { rowsOf } from "@/db/rows";
 import { readEnv } from "@/lib/env";
 import { displayName } from "@/lib/shared/display-name";
-import { everyWordCommon, splitByShare, wordShares } from "./search-words";
+import { planSearch, wordShares } from "./search-words";
 
 /**
  * Message search: PostgreSQL full-text search over the caller's own rooms only (messages whose
@@ -18,13 +18,15 @@ import { everyWordCommon, splitByShare, wordShares } from "./search-words";
 export const SEARCH_LIMIT = 20;
 export const SEARCH_WORDS_MAX = 8;
 /**
- * How many of the person's newest messages are read first when every word is common: enough for a
- * page when one in ten matches, few enough (about 2 ms) that a miss costs little before the index.
+ * How many of the person's newest messages are read, in turn, when every word is common: the first
+ * holds a page when one in ten matches, and a miss costs about 2.5 ms before the index (at 2 M
+ * messages, checking a message's words costs about 10 µs); the second, read only when the first
+ * found at least WIDEN_FROM_HITS, holds a page when one in a hundred matches.
  */
-export const NEWEST_FIRST_READ = 200;
-/** Both constants as SQL text: they shape the plan, so they are not parameters. */
+export const NEWEST_FIRST_WINDOWS = [200, 2000] as const;
+const WIDEN_FROM_HITS = 2;
+/** As SQL text: it shapes the plan, so it is not a parameter. */
 const LIMIT = sql.raw(String(SEARCH_LIMIT));
-const NEWEST = sql.raw(String(NEWEST_FIRST_READ));
 /** Wrapped around each matching word by ts_headline: control characters, which no stored message holds. */
 export const MARK_START = "\u0001";
 export const MARK_END = "\u0002";
@@ -95,72 +97,128 @@ export async function searchMessages(input: { userId: string; text: string }): P
   const typedWords = (parsed?.words ?? [])
     .map((query, i) => ({ query, lexeme: parsed!.lexemes[i] ?? "" }))
     .filter((w) => w.query);
-  const shares = await wordShares(language);
-  const { indexed: indexedWords, checked: checkedWords } = splitByShare(typedWords, shares);
-  const words = indexedWords.length > 0 ? indexedWords.join(" & ") : null;
-  const indexed = words ?? prefix;
-  if (!indexed) return [];
-  const afterParts = [...checkedWords, ...(words && prefix ? [prefix] : [])];
-  const checkedAfter = afterParts.length > 0 ? afterParts.join(" & ") : null;
+  const plan = planSearch(typedWords, prefix, await wordShares(language));
+  if (plan.indexed.length === 0) return [];
+  const indexed = plan.indexed.join(" & ");
+  const checkedAfter = plan.checked.length > 0 ? plan.checked.join(" & ") : null;
   // One parameter whatever the number of words, so each shape of the search is one statement.
-  const everything = [indexed, ...afterParts].map((q) => `(${q})`).join(" & ");
-  // Every word common: the person's newest messages are read first, and the index only when fewer
-  // than a page of them match (the same hits either way: none newer can be missed).
-  const newestFirst = everyWordCommon(typedWords, prefix, shares);
+  const everything = [indexed, ...plan.checked].map((q) => `(${q})`).join(" & ");
+  const search: SearchInput = { db, userId: input.userId, config, everything };
 
-  const rows = rowsOf<{
-    room_id: string;
-    seq: number;
-    created_at: Date | string;
-    other_name: string;
-    other_role: "patient" | "doctor" | "admin";
-    excerpt: string;
-  }>(
-    await executePrepared(
-      db,
-      `search${newestFirst ? "_newest_first" : ""}${checkedAfter ? "_checked" : ""}`,
-      sql`
-      with ${
-        newestFirst
-          ? sql`newest_hits as (
-        select r.room_id, r.seq, r.created_at, r.body
-        from (
+  // Every word common: the person's newest messages first. A window that yields a page, or holds
+  // all their messages, is the answer (no match can be newer); one that found a few matches is
+  // widened once; otherwise the index finds them. The hits are the same whichever answers.
+  if (plan.newestFirst) {
+    for (const window of NEWEST_FIRST_WINDOWS) {
+      const { hits, read } = await newestHits(search, window);
+      if (hits.length === SEARCH_LIMIT || read < window) return hits;
+      if (hits.length < WIDEN_FROM_HITS) break;
+    }
+  }
+  return indexHits(search, indexed, checkedAfter);
+}
+
+interface SearchInput {
+  db: Database;
+  userId: string;
+  config: SQL;
+  /** Every word, as one tsquery text. */
+  everything: string;
+}
+
+type HitRow = {
+  room_id: string;
+  seq: number;
+  created_at: Date | string;
+  other_name: string;
+  other_role: "patient" | "doctor" | "admin";
+  excerpt: string;
+};
+
+/**
+ * The newest `window` of the person's messages (two index ranges, one per place in member_ids,
+ * merged by time) checked against every word, newest first, stopping at a page of hits; with how
+ * many of their messages the window held when it found fewer.
+ */
+async function newestHits(search: SearchInput, window: number): Promise<{ hits: SearchHit[]; read: number }> {
+  const { db, userId, config } = search;
+  const size = sql.raw(String(window));
+  const newest = sql`(
           select mine.* from (
             (select m.room_id, m.seq, m.created_at, m.body from messages m
-              where m.member_ids[1] = ${input.userId}::uuid order by m.created_at desc limit ${NEWEST})
+              where m.member_ids[1] = ${userId}::uuid order by m.created_at desc limit ${size})
             union all
             (select m.room_id, m.seq, m.created_at, m.body from messages m
-              where m.member_ids[2] = ${input.userId}::uuid order by m.created_at desc limit ${NEWEST})
+              where m.member_ids[2] = ${userId}::uuid order by m.created_at desc limit ${size})
           ) mine
           order by mine.created_at desc
-          limit ${NEWEST}
-        ) r
-        where to_tsvector(${config}, r.body) @@ ${everything}::tsquery
+          limit ${size}
+        )`;
+  const rows = rowsOf<HitRow & { read: number | null }>(
+    await executePrepared(
+      db,
+      `search_newest_${window}`,
+      sql`
+      with hits as (
+        select r.room_id, r.seq, r.created_at, r.body
+        from ${newest} r
+        where to_tsvector(${config}, r.body) @@ ${search.everything}::tsquery
         order by r.created_at desc
         limit ${LIMIT}
-      ),`
-          : sql``
-      }
-      candidates as (
+      ),
+      -- Counted only when the window yielded less than a page.
+      window_read as (
+        select case when (select count(*) from hits) < ${LIMIT}
+          then (select count(*) from ${newest} w) end as read
+      )
+      select window_read.read, found.*
+      from window_read
+      left join (${presented(search)}) found on true
+      order by found.created_at desc`,
+    ),
+  );
+  const read = rows[0]?.read;
+  return {
+    hits: rows.filter((r) => r.room_id !== null).map(toHit),
+    read: read === null || read === undefined ? window : Number(read),
+  };
+}
+
+/**
+ * The index scan: the person's messages with the scanned words, sorted by time, checked against
+ * the others until a page is found.
+ */
+async function indexHits(search: SearchInput, indexed: string, checkedAfter: string | null): Promise<SearchHit[]> {
+  const { db, userId, config } = search;
+  const rows = rowsOf<HitRow>(
+    await executePrepared(
+      db,
+      checkedAfter ? "search_checked" : "search",
+      sql`
+      with candidates as (
         select m.room_id, m.seq, m.created_at, m.body
         from messages m
-        where ${newestFirst ? sql`(select count(*) from newest_hits) < ${LIMIT} and` : sql``}
-          m.member_ids @> array[${input.userId}::uuid]
+        where m.member_ids @> array[${userId}::uuid]
           and to_tsvector(${config}, m.body) @@ ${indexed}::tsquery
         order by m.created_at desc
         offset 0
       ),
-      index_hits as (
+      hits as (
         select c.room_id, c.seq, c.created_at, c.body
         from candidates c
         ${checkedAfter ? sql`where to_tsvector(${config}, c.body) @@ ${checkedAfter}::tsquery` : sql``}
         order by c.created_at desc
         limit ${LIMIT}
-      ),
-      hits as (
-        ${newestFirst ? sql`select * from newest_hits where (select count(*) from newest_hits) = ${LIMIT} union all` : sql``}
-        select * from index_hits
       )
+      ${presented(search)}`,
+    ),
+  );
+  return rows.map(toHit);
+}
+
+/** The rows of `hits` as the list shows them: the other member's name and the marked excerpt. */
+function presented({ userId, config, everything }: SearchInput): SQL {
+  return sql`
       select h.room_id, h.seq, h.created_at, u.name as other_name, u.role as other_role,
         ts_headline(${config}, h.body, ${everything}::tsquery,
           ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`}) as excerpt
@@ -169,19 +227,20 @@ export async function searchMessages(input: { userId: string; text: string }): P
       -- finds nothing), and the hit is named by the other one.
       cross join lateral (
         select o.user_id from room_members o
-        where o.room_id = h.room_id and o.user_id <> ${input.userId}::uuid
-          and exists (select 1 from room_members me where me.room_id = h.room_id and me.user_id = ${input.userId}::uuid)
+        where o.room_id = h.room_id and o.user_id <> ${userId}::uuid
+          and exists (select 1 from room_members me where me.room_id = h.room_id and me.user_id = ${userId}::uuid)
         limit 1
       ) other
       join users u on u.id = other.user_id
-      order by h.created_at desc`,
-    ),
-  );
-  return rows.map((r) => ({
+      order by h.created_at desc`;
+}
+
+function toHit(r: HitRow): SearchHit {
+  return {
     roomId: r.room_id,
     seq: Number(r.seq),
     createdAt: new Date(r.created_at),
     otherName: displayName({ name: r.other_name, role: r.other_role }),
     excerpt: r.excerpt,
-  }));
+  };
 }
