@@ -295,12 +295,24 @@ function report(results: Record<string, unknown>, small: QueryFigures[], large: 
           `${l.p99Ms.toFixed(1)} ms`,
           String(l.non2xx + l.errors),
           l.constant ? "-" : ok ? "ok" : "MISS",
+          l.generatorLagP99Ms === undefined ? "-" : `${l.generatorLagP99Ms.toFixed(1)} ms`,
           `${(100 * l.othersShare).toFixed(0)} %${l.othersShare > 0.15 ? " WARNING" : ""}`,
         ];
       });
       console.log(
         `\nOpen loop at ${OPEN_LOOP_SHARE * 100} % of the constant route's saturated rate (goal: data endpoints p99 < 50 ms, no errors):\n${table(
-          ["processes", "endpoint", "offered req/s", "answered req/s", "p50", "p99", "errors", "goal", "others' CPU"],
+          [
+            "processes",
+            "endpoint",
+            "offered req/s",
+            "answered req/s",
+            "p50",
+            "p99",
+            "errors",
+            "goal",
+            "generator's own lag p99",
+            "others' CPU",
+          ],
           openRows,
         )}`,
       );
