@@ -1,52 +1,34 @@
 "use client";
 
-import * as RadixDialog from "@radix-ui/react-dialog";
-import { useState, type ReactNode } from "react";
+import dynamic from "next/dynamic";
+import { useEffect, useState } from "react";
+import type { DialogProps } from "./dialog-content";
+
+const DialogContent = dynamic(() => import("./dialog-content").then((m) => m.DialogContent), { ssr: false });
+
+let preloading = false;
+
+/** Fetches the dialog's code once the page has loaded and the browser is idle, so it opens at once. */
+function preloadAfterLoad(): void {
+  if (preloading) return;
+  preloading = true;
+  const preload = () => {
+    const fetchCode = () => void import("./dialog-content");
+    if ("requestIdleCallback" in window) requestIdleCallback(fetchCode);
+    else setTimeout(fetchCode, 1);
+  };
+  if (document.readyState === "complete") preload();
+  else window.addEventListener("load", preload, { once: true });
+}
 
 /**
- * An accessible modal dialog (Radix): focus kept inside, Escape closes. On close, focus goes back
- * to what opened it, or to the page's main region when that is gone (a declined request's row).
+ * An accessible modal dialog (./dialog-content.tsx, Radix). Radix's code (about 13 kB compressed)
+ * is in no page's first load: it is rendered from the first time the dialog opens, and fetched
+ * after the page's load event, when the browser is idle.
  */
-export function Dialog({
-  open,
-  onOpenChange,
-  title,
-  description,
-  children,
-  wide = false,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  title: string;
-  description?: ReactNode;
-  children: ReactNode;
-  /** Room for a photo: the width of the screen up to 4xl. */
-  wide?: boolean;
-}) {
-  const [returnTo] = useState<HTMLElement | null>(() =>
-    typeof document === "undefined" ? null : (document.activeElement as HTMLElement | null),
-  );
-  return (
-    <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
-      <RadixDialog.Portal>
-        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
-        <RadixDialog.Content
-          onCloseAutoFocus={(event) => {
-            event.preventDefault();
-            if (returnTo?.isConnected) returnTo.focus();
-            else document.getElementById("main")?.focus();
-          }}
-          className={`fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] ${wide ? "max-w-4xl" : "max-w-md"} -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl`}
-        >
-          <RadixDialog.Title className="text-lg font-semibold text-slate-900">{title}</RadixDialog.Title>
-          {description ? (
-            <RadixDialog.Description className="mt-2 text-sm text-slate-700">{description}</RadixDialog.Description>
-          ) : (
-            <RadixDialog.Description className="sr-only">{title}</RadixDialog.Description>
-          )}
-          <div className="mt-4">{children}</div>
-        </RadixDialog.Content>
-      </RadixDialog.Portal>
-    </RadixDialog.Root>
-  );
+export function Dialog(props: DialogProps) {
+  const [opened, setOpened] = useState(props.open);
+  if (props.open && !opened) setOpened(true);
+  useEffect(preloadAfterLoad, []);
+  return opened ? <DialogContent {...props} /> : null;
 }
