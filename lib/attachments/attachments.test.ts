@@ -17,6 +17,7 @@ import { sendMessage, threadPage } from "@/lib/chat/messages";
 import { listConversations, recentMessages } from "@/lib/chat/lists";
 import { DomainError } from "@/lib/errors";
 import { sanitiseFileName } from "@/lib/shared/attachments";
+import { capturingHandle } from "@/bench/plans";
 import { setupTestDatabase } from "@/test/db";
 import { deleteUnsentAttachments } from "./cleanup";
 import { contentDisposition, fileHeaders } from "./disposition";
@@ -377,6 +378,24 @@ describe("files live with the message", () => {
       ["Thanks, reading it now.", []],
       ["Your plan.", ["plan.pdf"]],
     ]);
+
+    // Files are asked for only when the page has some: a room of text at the same sequence numbers
+    // is one statement, this room two.
+    const text = await world();
+    for (const body of ["One.", "Two.", "Three."])
+      await sendMessage({ roomId: text.roomId, senderId: text.patient, clientId: crypto.randomUUID(), body });
+    const capture = capturingHandle(t.handle);
+    const previous = globalThis.__carebridgeDb;
+    globalThis.__carebridgeDb = capture.handle;
+    try {
+      const plain = await threadPage({ roomId: text.roomId, userId: text.doctor });
+      expect(plain.messages.map((m) => m.attachments)).toEqual([[], [], []]);
+      expect(capture.take()).toHaveLength(1);
+      await threadPage({ roomId, userId: patient });
+      expect(capture.take()).toHaveLength(2);
+    } finally {
+      globalThis.__carebridgeDb = previous;
+    }
   });
 
   it("lists say Photo or Document: name for a message of files alone", async () => {

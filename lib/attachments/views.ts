@@ -86,16 +86,19 @@ const attachmentsOfMessagesQuery = preparedQuery((db) =>
     .prepare("attachments_of_messages"),
 );
 
-/** Gives each message its files (an empty list for most). */
-export async function withAttachments<M extends { seq: number }>(
+/**
+ * Gives each message its files (an empty list for most). A message read with `hasFiles` false has
+ * none, so the files are asked for only when one of the list has some.
+ */
+export async function withAttachments<M extends { seq: number; hasFiles?: boolean }>(
   roomId: string,
   list: M[],
-): Promise<(M & { attachments: AttachmentJson[] })[]> {
+): Promise<(Omit<M, "hasFiles"> & { attachments: AttachmentJson[] })[]> {
   const bySeq = await attachmentsOfMessages(
     roomId,
-    list.map((m) => m.seq),
+    list.filter((m) => m.hasFiles !== false).map((m) => m.seq),
   );
-  return list.map((m) => ({ ...m, attachments: bySeq.get(m.seq) ?? [] }));
+  return list.map(({ hasFiles: _, ...m }) => ({ ...m, attachments: bySeq.get(m.seq) ?? [] }));
 }
 
 /**

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, lt, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { preparedQuery } from "@/db/prepared-statements";
 import { rowsOf } from "@/db/rows";
-import { chatRooms, messages, roomMembers } from "@/db/schema";
+import { attachments, chatRooms, messages, roomMembers } from "@/db/schema";
 import { DomainError, notFoundError } from "@/lib/errors";
 import { cancelWaiting, jobInsertStatement, jobQueue, QUEUES } from "@/lib/jobs/queue";
 import { CHANNEL, publishInTransaction } from "@/lib/live/hub";
@@ -41,6 +41,13 @@ const messageColumns = {
   body: messages.body,
   kind: messages.kind,
   createdAt: messages.createdAt,
+  // Whether it has files (a probe of their index): only then are they asked for, so a page or a
+  // poll of text is one round trip. Qualified by hand: drizzle writes a lone table's columns bare,
+  // and inside this subquery a bare room_id would be the attachment's own.
+  hasFiles:
+    sql<boolean>`exists (select 1 from ${attachments} a where a.room_id = "messages"."room_id" and a.message_seq = "messages"."seq")`.as(
+      "has_files",
+    ),
 };
 
 // ---------------------------------------------------------------- reading
@@ -132,6 +139,7 @@ const messagesAfterQuery = preparedQuery((db) => {
         body: after.body,
         kind: after.kind,
         createdAt: after.createdAt,
+        hasFiles: after.hasFiles,
       },
     })
     .from(me)
