@@ -65,14 +65,13 @@ export function toPrefixQuery(text: string): string | null {
 
 /**
  * The index (migration 0016) holds each message's words and its room's two members, so "my
- * messages with these words" is one GIN scan that never touches another person's rows, however
- * common the words. The last word's prefix is checked on those candidates rather than in the scan:
- * a prefix match in GIN first collects every row of the whole table with that prefix ("ro" of
- * "room": all of them). Typed alone, the prefix has to go to the index. So are words found in a
- * large share of all messages (lib/chat/search-words.ts): each costs the scan its whole list.
- * When every word is that common, the index would hand over a large share of the person's messages
- * to be sorted by time, so their newest ones are read first (migration 0017's indexes), where a
- * page of matches is likely found within a few dozen.
+ * messages with these words" is one GIN scan that never touches another person's rows. Which words
+ * it scans and which are checked on what it finds is planSearch's choice (lib/chat/search-words.ts):
+ * words in a large share of all messages and the last word's prefix are checked (a prefix in GIN
+ * first collects every row of the whole table with it), unless nothing rarer is left. When every
+ * whole word is that common, the index would hand over a large share of the person's messages to be
+ * sorted by time, so their newest ones are read first (migration 0017's indexes), where a page of
+ * matches is likely found within a few dozen.
  */
 export async function searchMessages(input: { userId: string; text: string }): Promise<SearchHit[]> {
   const terms = searchTerms(input.text);
@@ -81,7 +80,7 @@ export async function searchMessages(input: { userId: string; text: string }): P
   const config = sql.raw(`'${language}'::regconfig`);
   const db = getDb();
   // Each word as the configuration reads it (a stop word is left empty) with its lexeme, in order.
-  // Both statements are prepared: planning the search's joins cost about 1.7 ms on every call.
+  // Every statement of the search is prepared: planning its joins cost about 1.7 ms on every call.
   const [parsed] = rowsOf<{ words: string[]; lexemes: string[]; prefix: string }>(
     await executePrepared(
       db,
