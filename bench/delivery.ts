@@ -123,6 +123,17 @@ async function openStream(origin: string, cookie: string, onEvent: (event: Strea
   }
 }
 
+/** Calls start(n) for n = 0 … total - 1, the n-th at n / RATE seconds from now (so a run of
+ * S seconds attempts exactly S × RATE sends, the first at once). */
+async function paced(total: number, start: (n: number) => void) {
+  const started = performance.now();
+  for (let n = 0; n < total;) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE) + 1);
+    for (; n < due; n++) start(n);
+    if (n < total) await sleep(5);
+  }
+}
+
 interface Tally {
   /** Every attempted send of the run, by clientId. */
   sentAt: Map<string, number>;
@@ -418,18 +429,11 @@ async function run(mode: Mode, a: AppServer, b: AppServer, pairs: Pair[], second
     }
   }
 
-  const started = performance.now();
-  let n = 0;
   const sends: Promise<void>[] = [];
-  while (performance.now() - started < seconds * 1000) {
-    const due = Math.floor(((performance.now() - started) / 1000) * RATE);
-    while (n < due) {
-      const c = clients[n % clients.length]!;
-      sends.push(send(a.origin, c.pair, tally, n, mode, c.sender));
-      n++;
-    }
-    await sleep(5);
-  }
+  await paced(seconds * RATE, (n) => {
+    const c = clients[n % clients.length]!;
+    sends.push(send(a.origin, c.pair, tally, n, mode, c.sender));
+  });
   await Promise.all(sends);
   // Let the last ones arrive: a moment for push, one poll interval and a bit for polling.
   const deadline = performance.now() + (mode === "polling" ? REFETCH.thread + 2_000 : 5_000);
@@ -531,7 +535,9 @@ async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], inspectPor
   const started = performance.now();
   for (let i = 0; i < crowd.length; i += 100) {
     await Promise.all(
-      crowd.slice(i, i + 100).map((p) => openStream(a.origin, p.patient.cookie, () => events++, abort.signal)),
+      crowd
+        .slice(i, i + 100)
+        .map((p) => openStream(a.origin, p.patient.cookie, (e) => e.type === "message" && events++, abort.signal)),
     );
   }
   const connectMs = performance.now() - started;
@@ -548,19 +554,16 @@ async function crowdMemory(a: AppServer, b: AppServer, crowd: Pair[], inspectPor
   if (process.env.BENCH_DELIVERY_HEAP_SNAPSHOT) await forceGc(inspectPort, process.env.BENCH_DELIVERY_HEAP_SNAPSHOT);
   // The doctors send into the crowd's rooms from B, so A does only what a stream holder does.
   const tally = newTally();
-  const sendStart = performance.now();
-  let n = 0;
   const sends: Promise<void>[] = [];
-  while (performance.now() - sendStart < MEMORY_SECONDS * 1000) {
-    const due = Math.floor(((performance.now() - sendStart) / 1000) * RATE);
-    while (n < due) {
-      const pair = crowd[n % crowd.length]!;
-      sends.push(send(b.origin, { ...pair, patient: pair.doctor }, tally, n, "bare", undefined));
-      n++;
-    }
-    await sleep(5);
-  }
+  const n = MEMORY_SECONDS * RATE;
+  await paced(n, (i) => {
+    const pair = crowd[i % crowd.length]!;
+    sends.push(send(b.origin, { ...pair, patient: pair.doctor }, tally, i, "bare", undefined));
+  });
   await Promise.all(sends);
+  // Each message has one stream on A to reach; a moment for the last ones, then any missing is lost.
+  const deadline = performance.now() + 5_000;
+  while (events < n - tally.sendErrors && performance.now() < deadline) await sleep(100);
   await sleep(1_000);
   clearInterval(sampler);
   const load = machineLoad(machineBefore);
@@ -716,8 +719,11 @@ async function memoryFigures(a: AppServer, b: AppServer, crowd: Pair[], inspectP
     );
     console.log(`  ${many.load.line}`);
     if (!(many.peakMb < GOALS.peakMb)) failures.push(`peak RSS ${fmt(many.peakMb)} MB with ${many.clients} streams`);
-    if (many.streamsAfter !== 0 || many.sendErrors)
-      failures.push(`memory run: ${many.streamsAfter} streams left, ${many.sendErrors} send errors`);
+    const delivered = many.messages - many.sendErrors;
+    if (many.streamsAfter !== 0 || many.sendErrors || many.events !== delivered)
+      failures.push(
+        `memory run: ${many.streamsAfter} streams left, ${many.sendErrors} send errors, ${many.events} message events for ${delivered} messages sent`,
+      );
   }
 }
 
