@@ -5,7 +5,7 @@
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { Logger } from "drizzle-orm/logger";
-import type { DatabaseHandle } from "@/db/client";
+import { openPostgres, type DatabaseHandle } from "@/db/client";
 import { isPreparedSql } from "@/db/prepared-statements";
 import * as schema from "@/db/schema";
 
@@ -155,4 +155,37 @@ export async function planOf(
     if (isPreparedSql(query.sql)) genericScans.push(...scansOf(await explainGeneric(handle, query)));
   }
   return { queries: captured.length, scans, genericScans };
+}
+
+/**
+ * The prepared statements PostgreSQL still plans on every call after `rounds` runs of each query,
+ * all on one connection (its statements are per connection): it keeps a custom plan while the
+ * generic one looks dearer, which for a statement run on every page can cost more than running it.
+ * Null on PGlite, whose statements are not named.
+ */
+export async function replannedStatements(
+  handle: DatabaseHandle,
+  runs: (() => Promise<unknown>)[],
+  rounds: number,
+): Promise<{ statements: number; replanned: string[] } | null> {
+  if (!handle.url) return null;
+  const single = openPostgres(handle.url, { max: 1 });
+  const previous = globalThis.__carebridgeDb;
+  globalThis.__carebridgeDb = single;
+  try {
+    for (let round = 0; round < rounds; round++) for (const run of runs) await run();
+    const rows = await single.sql!.unsafe<{ statement: string; custom_plans: string }[]>(
+      "select statement, custom_plans from pg_prepared_statements",
+    );
+    return {
+      statements: rows.length,
+      // PostgreSQL plans the first five calls for their parameters whatever it settles on.
+      replanned: rows
+        .filter((r) => Number(r.custom_plans) > 5)
+        .map((r) => `${r.statement.replace(/\s+/g, " ").trim().slice(0, 160)} (${r.custom_plans} planned)`),
+    };
+  } finally {
+    globalThis.__carebridgeDb = previous;
+    await single.close();
+  }
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { benchPeople, generateBase, growMessages, type DatasetSize } from "@/bench/dataset";
-import { forbiddenScans, planOf } from "@/bench/plans";
+import { forbiddenScans, planOf, replannedStatements } from "@/bench/plans";
 import { chatRooms, messages, roomMembers } from "@/db/schema";
 import { productQueries, type ProductQuery } from "@/bench/product-queries";
 import { setupTestDatabase } from "@/test/db";
@@ -88,6 +88,21 @@ describe("query plans of every product read", () => {
       "unread total",
     ]);
   }, 120_000);
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    "keep each prepared statement's generic plan: none is planned again on every call",
+    async () => {
+      const result = await replannedStatements(
+        t.handle,
+        queries.map((q) => q.run),
+        8,
+      );
+      // The statements counted are the app's own (drizzle's and raw SQL's), not the driver's alone.
+      expect(result!.statements).toBeGreaterThan(15);
+      expect(result!.replanned).toEqual([]);
+    },
+    120_000,
+  );
 
   it("read a user's list and counters from their member rows, one index range whatever their number of rooms", async () => {
     // The index each per-user read must start from; the unread total never reads messages at all.
