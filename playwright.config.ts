@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS } from "./test/chromium";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3123);
 export const BASE_URL = `http://localhost:${E2E_PORT}`;
@@ -15,19 +16,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
  * shows one runs in the full browser. Without the package, every spec does.
  */
 const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
-const BROWSER_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 const needsFullBrowser = /notifications\.spec\.ts/;
 const chromiumProject = (name: string, executablePath: string) => ({
   name,
-  use: { ...devices["Desktop Chrome"], launchOptions: { executablePath, args: BROWSER_ARGS } },
+  use: { ...devices["Desktop Chrome"], launchOptions: { executablePath, args: CHROMIUM_ARGS } },
 });
 const projects =
   !process.env.CHROMIUM_PATH && fs.existsSync(HEADLESS_SHELL)

@@ -15,6 +15,7 @@ import crypto from "node:crypto";
 import { chromium } from "@playwright/test";
 import sharp from "sharp";
 import { openPostgres } from "@/db/client";
+import { CHROMIUM_ARGS } from "@/test/chromium";
 import { machineLoad, machineSnapshot } from "./machine";
 import { rssMb, scratchDatabase, sessionCookies, startApp, type AppServer } from "./server";
 import { percentile, table } from "./stats";
@@ -322,13 +323,7 @@ interface PageLoad {
 async function threadPaints(server: AppServer, cookie: string) {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const [name, ...rest] = cookie.split("=");
   const value = rest.join("=");

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { openPostgres } from "@/db/client";
+import { CHROMIUM_ARGS } from "@/test/chromium";
 import type { benchPeople } from "./dataset";
 import { freePort } from "./free-port";
 import { appDir, stopProcess, waitForOk } from "./http";
@@ -105,14 +106,7 @@ export async function chatPageFirstLoadJs(input: {
   const server = await startApp({ databaseUrl: input.databaseUrl, secret });
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const machineBefore = machineSnapshot();
   try {

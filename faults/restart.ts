@@ -20,6 +20,7 @@ import "../scripts/load-env";
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import { openPostgres } from "@/db/client";
+import { CHROMIUM_ARGS } from "@/test/chromium";
 import { chromium, type Browser } from "@playwright/test";
 import { freePort } from "../bench/free-port";
 import { appDir, nextBin } from "../bench/http";
@@ -496,7 +497,7 @@ async function main(): Promise<void> {
     doctorEvents = await openEventLog(server.origin, rooms[0]!.doctor.cookie);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run"],
+      args: CHROMIUM_ARGS,
     });
 
     phase(`sending ${TOTAL} messages through the outages`);
