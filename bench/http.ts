@@ -37,6 +37,8 @@ export interface LoadResult {
   /** The machine's idle share during the run, and the warning when others used > 15 % of it. */
   machine: string;
   othersShare: number;
+  /** Share of the run's time in which some runnable task waited for a core (null without PSI). */
+  waitingShare: number | null;
 }
 
 /** The open-loop run offers this share of the constant route's saturated rate. */
@@ -144,6 +146,7 @@ async function load(
     offeredRate: rate,
     machine: machine.line,
     othersShare: machine.othersShare,
+    waitingShare: machine.waitingShare,
     name,
     path: pathFor(all[0]!),
     constant,

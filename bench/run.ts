@@ -301,6 +301,7 @@ function report(results: Record<string, unknown>, small: QueryFigures[], large: 
           String(l.non2xx + l.errors),
           l.constant ? "-" : ok ? "ok" : "MISS",
           l.generatorLagP99Ms === undefined ? "-" : `${l.generatorLagP99Ms.toFixed(1)} ms`,
+          l.waitingShare === null ? "-" : `${(100 * l.waitingShare).toFixed(0)} %`,
           `${(100 * l.othersShare).toFixed(0)} %${l.othersShare > 0.15 ? " WARNING" : ""}`,
         ];
       });
@@ -316,6 +317,7 @@ function report(results: Record<string, unknown>, small: QueryFigures[], large: 
             "errors",
             "goal",
             "generator's own lag p99",
+            "tasks waiting for a core",
             "others' CPU",
           ],
           openRows,
