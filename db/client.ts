@@ -21,7 +21,10 @@ export interface DatabaseHandle {
   kind: "pglite" | "postgres";
   db: Database;
   migrate(): Promise<void>;
+  /** Closes what `onClose` was given, then the database. */
   close(): Promise<void>;
+  /** Something that lives as long as this handle (a listener's own connection): stopped by `close`. */
+  onClose(stop: () => Promise<void>): void;
   /** The raw postgres.js client (server mode only): LISTEN/NOTIFY and other driver features. */
   sql?: postgres.Sql;
   /** The server's address (server mode only): the job queue opens its own small pool to it. */
@@ -30,6 +33,14 @@ export interface DatabaseHandle {
 }
 
 export const migrationsFolder = () => path.join(process.cwd(), "db/migrations");
+
+function closeHooks() {
+  const hooks: (() => Promise<void>)[] = [];
+  return {
+    onClose: (stop: () => Promise<void>) => void hooks.push(stop),
+    runHooks: async () => void (await Promise.allSettled(hooks.splice(0).map((stop) => stop()))),
+  };
+}
 
 /** An embedded database: in `dataDir` (locked for this process) or, without one, in memory. */
 export function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): DatabaseHandle {
@@ -47,13 +58,16 @@ export function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {
     throw error;
   }
   const db = drizzlePglite({ client: pglite, schema });
+  const hooks = closeHooks();
   return {
     kind: "pglite",
     db,
     pglite,
     migrate: () => migratePglite(db, { migrationsFolder: migrationsFolder() }),
+    onClose: hooks.onClose,
     async close() {
       try {
+        await hooks.runHooks();
         if (!pglite.closed) await pglite.close();
       } finally {
         release();
@@ -91,12 +105,17 @@ export function openPostgres(
     connection: { application_name: "carebridge", jit: "off", max_parallel_workers_per_gather: "0" },
   });
   const db = drizzlePostgres({ client: sql, schema });
+  const hooks = closeHooks();
   return {
     kind: "postgres",
     db,
     sql,
     url,
     migrate: () => migratePostgres(db, { migrationsFolder: migrationsFolder() }),
-    close: () => sql.end({ timeout: 5 }),
+    onClose: hooks.onClose,
+    async close() {
+      await hooks.runHooks();
+      await sql.end({ timeout: 5 });
+    },
   };
 }

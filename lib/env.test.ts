@@ -28,6 +28,7 @@ describe("readEnv", () => {
       CAREBRIDGE_DATA_DIR: ".data",
       NODE_ENV: "development",
       SESSION_IDLE_MINUTES: 30,
+      SESSION_CACHE_SECONDS: 30,
       REGISTRATIONS_PER_HOUR: 10,
       DATABASE_POOL_SIZE: 4,
       PORT: 3000,
@@ -123,6 +124,13 @@ describe("readEnv", () => {
     expect(envError({ SESSION_IDLE_MINUTES: "1" }).message).toMatch(/^SESSION_IDLE_MINUTES:/);
     expect(envError({ SESSION_IDLE_MINUTES: "ten" }).message).toMatch(/^SESSION_IDLE_MINUTES:/);
     expect(envError({ REGISTRATIONS_PER_HOUR: "0" }).message).toMatch(/^REGISTRATIONS_PER_HOUR:/);
+  });
+
+  it("reads how long a session's answer is kept (0: never), and refuses nonsense", () => {
+    expect(readEnv({ SESSION_CACHE_SECONDS: "0" }).SESSION_CACHE_SECONDS).toBe(0);
+    expect(readEnv({ SESSION_CACHE_SECONDS: "300" }).SESSION_CACHE_SECONDS).toBe(300);
+    for (const bad of ["-1", "301", "2.5", "forever"])
+      expect(envError({ SESSION_CACHE_SECONDS: bad }).message).toMatch(/^SESSION_CACHE_SECONDS:/);
   });
 
   it("reads the connection pool size, and refuses nonsense", () => {

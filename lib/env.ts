@@ -23,6 +23,17 @@ const envSchema = z.object({
     .min(2)
     .max(24 * 60)
     .default(30),
+  /**
+   * Seconds a server process keeps a valid session's answer between requests, dropped at once when
+   * the database announces a change to the account or its sessions (lib/auth/session-cache.ts);
+   * 0: the session is read from the database on every request.
+   */
+  SESSION_CACHE_SECONDS: z.coerce
+    .number()
+    .int("SESSION_CACHE_SECONDS must be a whole number of seconds")
+    .min(0)
+    .max(300)
+    .default(30),
   /** New patient accounts allowed per network address and hour. */
   REGISTRATIONS_PER_HOUR: z.coerce
     .number()

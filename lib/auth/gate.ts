@@ -5,6 +5,7 @@ import type { Role } from "@/lib/shared/model";
 import type { PublicUser } from "@/lib/users/accounts";
 import { sessionFromCookie, sessionFromRequest } from "./auth-js";
 import type { SessionClaims } from "./session-cookie";
+import { sessionCache } from "./session-changes";
 import { findSessionUser } from "./sessions";
 
 /**
@@ -38,8 +39,10 @@ export const REFUSALS: Record<Refusal, { status: number; message: string }> = {
 };
 
 /**
- * The signed-in user, re-read from the database once per request, so a deactivated account, a
- * changed role or a signed-out session takes effect at the next request whatever the cookie says.
+ * The signed-in user, as the database has it: read once per request, or kept from an earlier one
+ * while the database has announced no change to the account or its sessions (lib/auth/session-cache.ts).
+ * So a deactivated account, a changed role or a signed-out session takes effect at the next
+ * request whatever the cookie says: on this instance at once, on others as soon as they hear it.
  */
 const currentSession = cache(async () => sessionUser(await sessionFromCookie()));
 
@@ -51,7 +54,7 @@ async function sessionUser(
   const sessionId = session.sessionId;
   // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
   if (!sessionId) return { hadSession: true, user: null, sessionId: null };
-  const { user, revoked } = await findSessionUser(id, sessionId);
+  const { user, revoked } = await sessionCache().lookup(id, sessionId, () => findSessionUser(id, sessionId));
   return { hadSession: true, user: user && user.active && !revoked ? user : null, sessionId };
 }
 

@@ -9,7 +9,7 @@ import { enforce, RATE_LIMITS } from "@/lib/rate-limit";
 import { consumeToken } from "./account-tokens";
 import type { AccountEmailJob } from "./account-emails";
 import { hashPassword } from "./password";
-import { endAllSessions } from "./sessions";
+import { endAllSessions, sessionsChanged } from "./sessions";
 
 /**
  * Getting back into an account, and proving an address, without ever saying whether an address has
@@ -40,7 +40,7 @@ export async function requestPasswordReset(input: { email: string; address: stri
  */
 export async function resetPassword(input: { token: string; newPassword: string }): Promise<{ email: string }> {
   const passwordHash = await hashPassword(input.newPassword);
-  return getDb().transaction(async (tx) => {
+  const { userId, email } = await getDb().transaction(async (tx) => {
     const used = await consumeToken(tx, { token: input.token, purpose: "password-reset" });
     if (!used) throw new DomainError("invalid", LINK_EXPIRED);
     const [user] = await tx
@@ -54,8 +54,10 @@ export async function resetPassword(input: { token: string; newPassword: string 
       { actorId: used.userId, action: "user.password_reset", targetType: "user", targetId: used.userId },
       tx,
     );
-    return user;
+    return { userId: used.userId, email: user.email };
   });
+  sessionsChanged(userId);
+  return { email };
 }
 
 /**

@@ -3,8 +3,10 @@ import { and, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db";
 import { preparedQuery } from "@/db/prepared-statements";
 import { userSessions, users } from "@/db/schema";
-import { publicColumns, type PublicUser } from "@/lib/users/accounts";
+import { publicColumns } from "@/lib/users/accounts";
 import { SESSION_MAX_AGE_SECONDS } from "./config";
+import type { SessionLookup } from "./session-cache";
+import { forgetKeptSessions } from "./session-changes";
 
 /**
  * Sessions: a JWT cookie names one row of user_sessions, which alone makes it valid. Signing out
@@ -32,9 +34,21 @@ export async function revokeSession(input: { sessionId: string; userId: string }
     .where(
       and(eq(userSessions.id, input.sessionId), eq(userSessions.userId, input.userId), isNull(userSessions.revokedAt)),
     );
+  sessionsChanged(input.userId);
 }
 
-/** Ends every session the account has now (password changed or reset, deactivated or reactivated, an admin's call). */
+/**
+ * After a committed change to an account or its sessions: this process forgets what it kept of
+ * them now, without waiting to hear the database's announcement (which tells the other instances).
+ */
+export function sessionsChanged(userId: string): void {
+  forgetKeptSessions(userId);
+}
+
+/**
+ * Ends every session the account has now (password changed or reset, deactivated or reactivated, an
+ * admin's call). Inside the caller's transaction: the caller calls `sessionsChanged` once it commits.
+ */
 export async function endAllSessions(userId: string, tx: Pick<Database, "update"> = getDb()): Promise<void> {
   await tx
     .update(users)
@@ -59,9 +73,12 @@ export async function activeSessionCount(userId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** The SQL condition that a session row makes its cookie valid for this account row. */
-const validSession = (sessionId: unknown) => sql`exists (
-  select 1 from ${userSessions}
+/**
+ * When the session ends, if its row makes its cookie valid for this account row now: not signed
+ * out, not past its end, of the account's current version; null otherwise.
+ */
+const validSessionEnd = (sessionId: unknown) => sql`(
+  select ${userSessions.expiresAt} from ${userSessions}
    where ${userSessions.id} = ${sessionId}
      and ${userSessions.userId} = ${users.id}
      and ${userSessions.revokedAt} is null
@@ -70,7 +87,12 @@ const validSession = (sessionId: unknown) => sql`exists (
 
 const sessionUserQuery = preparedQuery((db) =>
   db
-    .select({ ...publicColumns, valid: sql<boolean>`${validSession(sql`${sql.placeholder("sessionId")}::uuid`)}` })
+    .select({
+      ...publicColumns,
+      endsAt: sql<Date | null>`${validSessionEnd(sql`${sql.placeholder("sessionId")}::uuid`)}`.mapWith(
+        userSessions.expiresAt,
+      ),
+    })
     .from(users)
     .where(eq(users.id, sql.placeholder("userId")))
     .limit(1)
@@ -78,17 +100,14 @@ const sessionUserQuery = preparedQuery((db) =>
 );
 
 /**
- * The account behind a session cookie and whether that session still holds: one query, run on
- * every request (a round trip fewer than asking each apart).
+ * The account behind a session cookie, whether that session still holds and until when: one
+ * query (a round trip fewer than asking each apart), read from the database every time.
  */
-export async function findSessionUser(
-  userId: string,
-  sessionId: string,
-): Promise<{ user: PublicUser | null; revoked: boolean }> {
+export async function findSessionUser(userId: string, sessionId: string): Promise<SessionLookup> {
   const [row] = await sessionUserQuery().execute({ userId, sessionId });
-  if (!row) return { user: null, revoked: false };
-  const { valid, ...user } = row;
-  return { user, revoked: !valid };
+  if (!row) return { user: null, revoked: false, endsAt: null };
+  const { endsAt, ...user } = row;
+  return { user, revoked: endsAt === null, endsAt };
 }
 
 /** Whether a cookie may be renewed: its session is valid and its account active (the proxy asks on each page). */

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { endAllSessions } from "@/lib/auth/sessions";
+import { endAllSessions, sessionsChanged } from "@/lib/auth/sessions";
 import { DomainError, notFoundError } from "@/lib/errors";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 
@@ -88,4 +88,5 @@ export async function changePassword(input: {
       tx,
     );
   });
+  sessionsChanged(input.userId);
 }

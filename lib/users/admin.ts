@@ -8,7 +8,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { DEFAULT_WORKING_HOURS } from "@/lib/shared/slots";
 import { DomainError, notFoundError } from "@/lib/errors";
 import { publish } from "@/lib/live/hub";
-import { endAllSessions } from "@/lib/auth/sessions";
+import { endAllSessions, sessionsChanged } from "@/lib/auth/sessions";
 import { ADMIN_PAGE_SIZE, countUpTo, likeOf, pageOf, type Page } from "@/lib/paging";
 import type { Role } from "@/lib/shared/model";
 
@@ -184,8 +184,10 @@ export async function setUserActive(input: { adminId: string; userId: string; ac
     );
     return true;
   });
+  if (!changed) return;
+  sessionsChanged(input.userId);
   // Its open pages stop receiving live updates at once.
-  if (changed) await publish([input.userId], { type: "session-ended" });
+  await publish([input.userId], { type: "session-ended" });
 }
 
 /** A user's sessions valid now, for the admin's users list (a patient or doctor; admins' are not shown). */
@@ -221,6 +223,7 @@ export async function endUserSessions(input: { adminId: string; userId: string }
       tx,
     );
   });
+  sessionsChanged(input.userId);
   await publish([input.userId], { type: "session-ended" });
 }
 
