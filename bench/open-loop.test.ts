@@ -74,5 +74,23 @@ describe("the open-loop load generator", () => {
     expect(r.attempted).toBe(10);
     expect(r.ok).toBe(9);
     expect(r.errors).toBe(1);
+    expect(r.statusCodes).toEqual({ "200": 9, "no answer": 1 });
+  });
+
+  it("counts a dropped connection as an error, by its kind", async () => {
+    const origin = await serve((req, res) => {
+      if (req.url === "/drop") req.socket.destroy();
+      else res.end("ok");
+    });
+    const r = await openLoop({
+      origin,
+      rate: 20,
+      seconds: 0.5,
+      request: (i) => ({ path: i === 5 ? "/drop" : "/", headers: {} }),
+    });
+    expect(r.attempted).toBe(10);
+    expect(r.ok).toBe(9);
+    expect(r.errors).toBe(1);
+    expect(Object.keys(r.statusCodes).sort()).toEqual(["200", expect.stringMatching(/^ECONNRESET/)]);
   });
 });
