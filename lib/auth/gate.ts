@@ -5,8 +5,7 @@ import type { Role } from "@/lib/shared/model";
 import type { PublicUser } from "@/lib/users/accounts";
 import { sessionFromCookie, sessionFromRequest } from "./auth-js";
 import type { SessionClaims } from "./session-cookie";
-import { sessionCache } from "./session-changes";
-import { findSessionUser } from "./sessions";
+import { lookupSession } from "./sessions";
 
 /**
  * The one gate: who is signed in, whether their role may use this door, and whether a temporary
@@ -54,7 +53,7 @@ async function sessionUser(
   const sessionId = session.sessionId;
   // A cookie without a session id predates revocation and cannot be revoked: it is not accepted.
   if (!sessionId) return { hadSession: true, user: null, sessionId: null };
-  const { user, revoked } = await sessionCache().lookup(id, sessionId, () => findSessionUser(id, sessionId));
+  const { user, revoked } = await lookupSession(id, sessionId);
   return { hadSession: true, user: user && user.active && !revoked ? user : null, sessionId };
 }
 

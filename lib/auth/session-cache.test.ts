@@ -7,7 +7,7 @@ import type { PublicUser } from "@/lib/users/accounts";
 import { admitRequest } from "./gate";
 import { createSessionCache, type SessionCache, type SessionLookup } from "./session-cache";
 import { listenForSessionChanges, sessionCache } from "./session-changes";
-import { findSessionUser, revokeSession } from "./sessions";
+import { findSessionUser, revokeSession, sessionMayContinue } from "./sessions";
 
 vi.mock("@/lib/auth/auth-js", () => cookieAuthModule());
 
@@ -321,6 +321,19 @@ describe("the gate with kept sessions", () => {
       // No wait for the database's announcement: this instance forgot at once.
       expect(await admitRequest(headersOf(account.cookie))).toEqual({ ok: false, refusal: "session-ended" });
     }
+  });
+
+  it("renews a page's cookie from the kept answer, and stops renewing at once after a sign-out here", async () => {
+    const cache = sessionCache();
+    await until(() => cache.live, "listening");
+    const account = await signedInAccount(t.handle.db, SECRET, "doctor");
+    expect(await sessionMayContinue(account.userId, account.sessionId)).toBe(true);
+    expect(cache.size()).toBe(1);
+    // The page's own gate then finds it kept.
+    expect((await admitRequest(headersOf(account.cookie))).ok).toBe(true);
+    expect(cache.size()).toBe(1);
+    await revokeSession(account);
+    expect(await sessionMayContinue(account.userId, account.sessionId)).toBe(false);
   });
 
   it("stays a plain read on every request with SESSION_CACHE_SECONDS=0", async () => {

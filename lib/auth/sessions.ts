@@ -6,7 +6,7 @@ import { userSessions, users } from "@/db/schema";
 import { publicColumns } from "@/lib/users/accounts";
 import { SESSION_MAX_AGE_SECONDS } from "./config";
 import type { SessionLookup } from "./session-cache";
-import { forgetKeptSessions } from "./session-changes";
+import { forgetKeptSessions, sessionCache } from "./session-changes";
 
 /**
  * Sessions: a JWT cookie names one row of user_sessions, which alone makes it valid. Signing out
@@ -110,8 +110,16 @@ export async function findSessionUser(userId: string, sessionId: string): Promis
   return { user, revoked: endsAt === null, endsAt };
 }
 
+/**
+ * The session as every door asks for it: kept from an earlier request while the database has
+ * announced no change to it (lib/auth/session-cache.ts), else read.
+ */
+export function lookupSession(userId: string, sessionId: string): Promise<SessionLookup> {
+  return sessionCache().lookup(userId, sessionId, () => findSessionUser(userId, sessionId));
+}
+
 /** Whether a cookie may be renewed: its session is valid and its account active (the proxy asks on each page). */
 export async function sessionMayContinue(userId: string, sessionId: string): Promise<boolean> {
-  const { user, revoked } = await findSessionUser(userId, sessionId);
+  const { user, revoked } = await lookupSession(userId, sessionId);
   return Boolean(user?.active) && !revoked;
 }
