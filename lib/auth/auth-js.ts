@@ -27,8 +27,12 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
   // A refused sign-in is an answer, not an error: Auth.js would print its stack for each one.
   logger: {
     error(error) {
-      if (error.name === "CredentialsSignin") return;
-      console.error(`[auth] ${error.name}`);
+      // Auth.js's own kind ("CredentialsSignin"), not the class name: a production build minifies
+      // it (every refused sign-in was printed as "[auth] j").
+      const kind = (error as { type?: string }).type ?? error.name;
+      if (kind === "CredentialsSignin") return;
+      const cause = (error.cause as { err?: unknown } | undefined)?.err;
+      console.error(`[auth] ${kind}${cause instanceof Error ? `: ${cause.message}` : ""}`);
     },
   },
   providers: [

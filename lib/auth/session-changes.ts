@@ -53,15 +53,23 @@ export function listenForSessionChanges(handle: DatabaseHandle, cache: SessionCa
     },
   };
   const connection = postgres(handle.url, options);
+  // Said once per outage, not at every retry: sessions are read on every request meanwhile.
+  let complained = false;
   const listen = async () => {
     retry = null;
     if (stopped) return;
     try {
       await connection.unsafe(`listen ${SESSION_CHANNEL}`);
       if (!stopped) cache.setLive(true);
+      complained = false;
     } catch (error) {
       cache.setLive(false);
-      if (!stopped) console.error("Listening for session changes failed; retrying:", describeError(error));
+      if (!stopped && !complained)
+        console.error(
+          "Listening for session changes failed; reading sessions on every request until it works:",
+          describeError(error),
+        );
+      complained = true;
       schedule(1000);
     }
   };
