@@ -17,7 +17,7 @@ vi.mock("@/lib/auth/auth-js", () => {
 });
 vi.mock("@/lib/auth/sessions", async (importOriginal) => ({
   ...(await importOriginal<object>()),
-  findSessionUser: async () => ({ user: session.user, revoked: false }),
+  lookupSession: async () => ({ user: session.user, revoked: false, endsAt: null }),
 }));
 
 const t = setupTestDatabase();
