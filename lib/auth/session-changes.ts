@@ -17,14 +17,22 @@ export const SESSION_CHANNEL = "carebridge_sessions";
 export function listenForSessionChanges(handle: DatabaseHandle, cache: SessionCache): () => Promise<void> {
   const forget = (payload: string) => cache.forget(payload);
   if (handle.pglite) {
-    const pending = handle.pglite.listen(SESSION_CHANNEL, forget).then((unlisten) => {
-      cache.setLive(true);
-      return unlisten;
-    });
+    let stopped = false;
+    const pending = handle.pglite.listen(SESSION_CHANNEL, forget).then(
+      (unlisten) => {
+        if (!stopped) cache.setLive(true);
+        return unlisten;
+      },
+      (error: unknown) => {
+        console.error("Listening for session changes failed; reading sessions on every request:", describeError(error));
+        return null;
+      },
+    );
     return async () => {
+      stopped = true;
       cache.setLive(false);
       await (
-        await pending.catch(() => null)
+        await pending
       )?.();
     };
   }
