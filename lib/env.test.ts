@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { appUrl, authSecret, dataDir, EnvError, readEnv as readEnvFrom } from "./env";
 
 /** Variables as a shell would give them; NODE_ENV may well be missing. */
@@ -146,6 +146,24 @@ describe("readEnv", () => {
   it("resolves the data folder from the working directory", () => {
     expect(dataDir(readEnv({ CAREBRIDGE_DATA_DIR: "var/db" }))).toBe(path.resolve(process.cwd(), "var/db"));
     expect(dataDir(readEnv({ CAREBRIDGE_DATA_DIR: "/srv/cb" }))).toBe("/srv/cb");
+  });
+});
+
+describe("readEnv from process.env", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("answers again from the same values, and reads a changed variable at once", () => {
+    vi.stubEnv("SESSION_IDLE_MINUTES", "45");
+    const first = readEnvFrom();
+    expect(first.SESSION_IDLE_MINUTES).toBe(45);
+    expect(readEnvFrom()).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    vi.stubEnv("SESSION_IDLE_MINUTES", "50");
+    expect(readEnvFrom().SESSION_IDLE_MINUTES).toBe(50);
+    vi.stubEnv("SESSION_IDLE_MINUTES", "1");
+    expect(() => readEnvFrom()).toThrow(EnvError);
+    vi.stubEnv("SESSION_IDLE_MINUTES", "45");
+    expect(readEnvFrom().SESSION_IDLE_MINUTES).toBe(45);
   });
 });
 
