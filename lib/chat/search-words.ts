@@ -37,6 +37,18 @@ export function splitByShare(
   return { indexed: [rarest.query], checked: words.filter((w) => w !== rarest).map((w) => w.query) };
 }
 
+const commonOf = new WeakMap<ReadonlyMap<string, number>, string[]>();
+
+/** The lexemes at least COMMON_WORD_SHARE of messages hold (splitByShare checks them rather than scanning). */
+export function commonLexemes(shares: ReadonlyMap<string, number>): string[] {
+  let common = commonOf.get(shares);
+  if (!common) {
+    common = [...shares].filter(([, share]) => share >= COMMON_WORD_SHARE).map(([lexeme]) => lexeme);
+    commonOf.set(shares, common);
+  }
+  return common;
+}
+
 /**
  * How common a prefix is, as far as the statistics tell: the shares of the most common words it
  * begins, added up (at most 1). The prefix comes as tsquery text, "'ro':*".

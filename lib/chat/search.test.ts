@@ -184,14 +184,28 @@ describe("message search, the index of members and words", () => {
     expect(shares.get("routine")).toBeGreaterThan(0.5);
     expect(shares.get("rash") ?? 0).toBeLessThan(0.1);
 
-    // A common word with a rare one: only the patient's own rash messages (10 and 30), newest first.
-    const rash = await searchMessages({ userId: patient, text: "routine check rash" });
+    // Common words with a rare one: only the patient's own rash messages (10 and 30), newest first,
+    // in one statement that parses the words, scans the rare one and checks the others.
+    const capture = capturingHandle(t.handle);
+    const previous = globalThis.__carebridgeDb;
+    globalThis.__carebridgeDb = capture.handle;
+    let rash;
+    try {
+      rash = await searchMessages({ userId: patient, text: "routine rash chec" });
+    } finally {
+      globalThis.__carebridgeDb = previous;
+    }
+    const statements = capture.take();
+    expect(statements).toHaveLength(1);
+    const common = JSON.parse(String(statements[0]!.params.find((p) => String(p).startsWith("["))));
+    expect(common).toEqual(expect.arrayContaining(["routine", "check"]));
+    expect(common).not.toContain("rash");
     expect(rash.map((h) => h.seq)).toEqual([130, 110]);
     expect(rash[0]!.excerpt).toContain(`${MARK_START}Routine${MARK_END}`);
     expect(rash[0]!.excerpt).toContain(`${MARK_START}rash${MARK_END}`);
     // Every word common: the newest twenty of the patient's own, each holding both words.
-    const common = await searchMessages({ userId: patient, text: "check routi" });
-    expect(common.map((h) => h.seq)).toEqual(Array.from({ length: 20 }, (_, i) => 498 - 2 * i));
+    const everyWordCommon = await searchMessages({ userId: patient, text: "check routi" });
+    expect(everyWordCommon.map((h) => h.seq)).toEqual(Array.from({ length: 20 }, (_, i) => 498 - 2 * i));
     // A common word with one in no message of the patient's finds nothing, however common the first.
     expect(await searchMessages({ userId: patient, text: "routine fading 31" })).toEqual([]);
     expect((await searchMessages({ userId: other, text: "routine fading 31" })).map((h) => h.seq)).toEqual([131]);
@@ -239,9 +253,11 @@ describe("message search, the index of members and words", () => {
         where to_tsvector('simple', m.body) @@ ${query}::tsquery order by m.created_at desc limit ${SEARCH_LIMIT}`);
       return (Array.isArray(found) ? found : (found as { rows: { seq: number }[] }).rows).map((r) => Number(r.seq));
     };
-    // Which reads a search ran: a window of the newest (its size) or the index.
+    // Which reads a search ran: a window of the newest (its size) or the index. The first
+    // statement parses the words and, with every word common, scans nothing.
     const path = (statements: string[]): (number | string)[] =>
       statements.flatMap((q): (number | string)[] => {
+        if (q.includes("with typed as")) return [];
         if (q.includes("window_read")) return [q.includes(`limit ${second}`) ? second : first];
         return q.includes("candidates") ? ["index"] : [];
       });
@@ -285,10 +301,14 @@ describe("message search, the index of members and words", () => {
       expect(few).toHaveLength(1);
       // Only the person's own: the admin finds nothing.
       expect(await searchMessages({ userId: admin, text: "routine visi" })).toEqual([]);
-      // A rare whole word goes to the index alone.
+      // A rare whole word: the statement that parses the words searches the index too.
       capture.take();
-      await searchMessages({ userId: patient, text: "7 routine" });
-      expect(path(capture.take().map((q) => q.sql))).toEqual(["index"]);
+      const eight = await searchMessages({ userId: patient, text: "8 routine" });
+      const statements = capture.take().map((q) => q.sql);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toContain("with typed as");
+      expect(eight.map((h) => h.seq)).toEqual(await fullScan(patient, "8 & routine:*"));
+      expect(eight).toHaveLength(1);
     } finally {
       globalThis.__carebridgeDb = previous;
       forgetWordShares();

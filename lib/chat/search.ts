@@ -5,7 +5,7 @@ import { executePrepared } from "@/db/prepared-statements";
 import { rowsOf } from "@/db/rows";
 import { readEnv } from "@/lib/env";
 import { displayName } from "@/lib/shared/display-name";
-import { planSearch, wordShares } from "./search-words";
+import { commonLexemes, planSearch, wordShares, type QueryWord } from "./search-words";
 
 /**
  * Message search: PostgreSQL full-text search over the caller's own rooms only (messages whose
@@ -71,7 +71,8 @@ export function toPrefixQuery(text: string): string | null {
  * first collects every row of the whole table with it), unless nothing rarer is left. When every
  * whole word is that common, the index would hand over a large share of the person's messages to be
  * sorted by time, so their newest ones are read first (migration 0017's indexes), where a page of
- * matches is likely found within a few dozen.
+ * matches is likely found within a few dozen. The usual search, with a whole word that is not
+ * common, is one statement: the words are parsed where they are searched (rareWordHits).
  */
 export async function searchMessages(input: { userId: string; text: string }): Promise<SearchHit[]> {
   const terms = searchTerms(input.text);
@@ -79,30 +80,24 @@ export async function searchMessages(input: { userId: string; text: string }): P
   const language = readEnv().SEARCH_LANGUAGE;
   const config = sql.raw(`'${language}'::regconfig`);
   const db = getDb();
-  // Each word as the configuration reads it (a stop word is left empty) with its lexeme, in order.
-  // Every statement of the search is prepared: planning its joins cost about 1.7 ms on every call.
-  const [parsed] = rowsOf<{ words: string[]; lexemes: string[]; prefix: string }>(
-    await executePrepared(
-      db,
-      "search_words",
-      sql`
-      with w as (select word, i from unnest(string_to_array(${terms.wordList.join(" ")}, ' ')) with ordinality t(word, i))
-      select array(select to_tsquery(${config}, word)::text from w order by i) as words,
-             array(select coalesce((tsvector_to_array(to_tsvector(${config}, word)))[1], '') from w order by i) as lexemes,
-             to_tsquery(${config}, ${terms.prefix})::text as prefix`,
-    ),
+  const shares = await wordShares(language);
+
+  // A whole word that is not common is scanned, so the parse and the search can be one statement.
+  const oneTrip = await rareWordHits(
+    { db, userId: input.userId, config },
+    terms,
+    JSON.stringify(commonLexemes(shares)),
   );
-  const prefix = parsed?.prefix || null;
-  const typedWords = (parsed?.words ?? [])
-    .map((query, i) => ({ query, lexeme: parsed!.lexemes[i] ?? "" }))
-    .filter((w) => w.query);
-  const plan = planSearch(typedWords, prefix, await wordShares(language));
+  if (oneTrip.hits) return oneTrip.hits;
+
+  const { words: typedWords, prefix } = oneTrip.parsed;
+  const plan = planSearch(typedWords, prefix, shares);
   if (plan.indexed.length === 0) return [];
   const indexed = plan.indexed.join(" & ");
   const checkedAfter = plan.checked.length > 0 ? plan.checked.join(" & ") : null;
   // One parameter whatever the number of words, so each shape of the search is one statement.
   const everything = [indexed, ...plan.checked].map((q) => `(${q})`).join(" & ");
-  const search: SearchInput = { db, userId: input.userId, config, everything };
+  const search: SearchInput = { db, userId: input.userId, config, everything: sql`${everything}::tsquery` };
 
   // Every word common: the person's newest messages first. A window that yields a page, or holds
   // all their messages, is the answer (no match can be newer); one that found a few matches is
@@ -121,8 +116,8 @@ interface SearchInput {
   db: Database;
   userId: string;
   config: SQL;
-  /** Every word, as one tsquery text. */
-  everything: string;
+  /** Every word, as one tsquery. */
+  everything: SQL;
 }
 
 type HitRow = {
@@ -133,6 +128,86 @@ type HitRow = {
   other_role: "patient" | "doctor" | "admin";
   excerpt: string;
 };
+
+type ParsedRow = { unplanned: boolean; words: string[] | null; lexemes: string[] | null; prefix: string | null };
+
+/**
+ * The words parsed and, when one of the whole words is not common, searched in the same statement:
+ * the words not common are scanned and the rest (with the prefix) checked, as planSearch would split
+ * them (the common lexemes go in as a parameter). Otherwise (every whole word common, or only a
+ * prefix typed) nothing is scanned, and the parse comes back for planSearch to choose.
+ */
+async function rareWordHits(
+  search: Omit<SearchInput, "everything">,
+  terms: NonNullable<ReturnType<typeof searchTerms>>,
+  /** The common lexemes, as a JSON array. */
+  common: string,
+): Promise<
+  { hits: SearchHit[]; parsed?: never } | { hits?: never; parsed: { words: QueryWord[]; prefix: string | null } }
+> {
+  const { db, userId, config } = search;
+  const query = (part: "indexed" | "checked" | "everything") => sql`(select q.${sql.raw(part)} from query q)`;
+  const rows = rowsOf<Partial<HitRow> & ParsedRow>(
+    await executePrepared(
+      db,
+      "search_one_trip",
+      sql`
+      with typed as (
+        select t.i, to_tsquery(${config}, t.word) as q,
+               coalesce((tsvector_to_array(to_tsvector(${config}, t.word)))[1], '') as lexeme
+          from unnest(string_to_array(${terms.wordList.join(" ")}, ' ')) with ordinality t(word, i)
+      ),
+      -- A stop word parses to nothing and is left out.
+      words as (select i, q::text as q, lexeme, lexeme in (select jsonb_array_elements_text(${common}::jsonb)) as common from typed where numnode(q) > 0),
+      parts as (
+        select (select string_agg('(' || q || ')', ' & ' order by i) from words where not common) as rare,
+               (select string_agg('(' || q || ')', ' & ' order by i) from words where common) as common,
+               nullif(to_tsquery(${config}, ${terms.prefix})::text, '') as prefix,
+               (select array_agg(q order by i) from words) as words,
+               (select array_agg(lexeme order by i) from words) as lexemes
+      ),
+      query as (
+        select rare::tsquery as indexed,
+               nullif(concat_ws(' & ', common, '(' || prefix || ')'), '')::tsquery as checked,
+               concat_ws(' & ', '(' || rare || ')', common, '(' || prefix || ')')::tsquery as everything
+          from parts
+      ),
+      candidates as (
+        select m.room_id, m.seq, m.created_at, m.body
+        from messages m
+        where m.member_ids @> array[${userId}::uuid]
+          -- No rare word: null, and the index scan ends at once.
+          and to_tsvector(${config}, m.body) @@ ${query("indexed")}
+        order by m.created_at desc
+        offset 0
+      ),
+      hits as (
+        select c.room_id, c.seq, c.created_at, c.body
+        from candidates c
+        where ${query("checked")} is null or to_tsvector(${config}, c.body) @@ ${query("checked")}
+        order by c.created_at desc
+        limit ${LIMIT}
+      )
+      select p.rare is null as unplanned,
+             case when p.rare is null then p.words end as words,
+             case when p.rare is null then p.lexemes end as lexemes,
+             case when p.rare is null then p.prefix end as prefix,
+             found.*
+      from parts p
+      left join (${presented({ userId, config, everything: query("everything") })}) found on true
+      order by found.created_at desc`,
+    ),
+  );
+  const first = rows[0];
+  if (!first?.unplanned) return { hits: rows.filter((r) => r.room_id != null).map((r) => toHit(r as HitRow)) };
+  const lexemes = first.lexemes ?? [];
+  return {
+    parsed: {
+      words: (first.words ?? []).map((query, i) => ({ query, lexeme: lexemes[i] ?? "" })),
+      prefix: first.prefix,
+    },
+  };
+}
 
 /**
  * The newest `window` of the person's messages (two index ranges, one per place in member_ids,
@@ -166,7 +241,7 @@ async function newestHits(search: SearchInput, window: number): Promise<{ hits: 
       with hits as (
         select r.room_id, r.seq, r.created_at, r.body
         from ${newest} r
-        where to_tsvector(${config}, r.body) @@ ${search.everything}::tsquery
+        where to_tsvector(${config}, r.body) @@ ${search.everything}
         order by r.created_at desc
         limit ${LIMIT}
       ),
@@ -221,10 +296,10 @@ async function indexHits(search: SearchInput, indexed: string, checkedAfter: str
 }
 
 /** The rows of `hits` as the list shows them: the other member's name and the marked excerpt. */
-function presented({ userId, config, everything }: SearchInput): SQL {
+function presented({ userId, config, everything }: Pick<SearchInput, "userId" | "config" | "everything">): SQL {
   return sql`
       select h.room_id, h.seq, h.created_at, u.name as other_name, u.role as other_role,
-        ts_headline(${config}, h.body, ${everything}::tsquery,
+        ts_headline(${config}, h.body, ${everything},
           ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`}) as excerpt
       from hits h
       -- Per hit, by the members' primary key: the caller must be a member (an admin, who is none,
