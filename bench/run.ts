@@ -19,7 +19,8 @@ import { chatPageFirstLoadJs, timeQuickStart, type FirstLoadJs, type QuickStart 
 import { machineLoad, machineSnapshot } from "./machine";
 import { msOf, percentile, table } from "./stats";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+/** Rounds a size: a p95 of 200 samples is its 10th-worst, and on a slow day that alone moved a sub-millisecond query 1.5x. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 1000);
 const STAGES = new Set((process.env.BENCH_ONLY ?? "queries,http,start,js").split(","));
 /** The machine's load during each query stage, printed again beside the verdict. */
 const queryLoads: string[] = [];
