@@ -143,6 +143,36 @@ describe("message search, the index of members and words", () => {
     for (const row of rows) expect([...row.memberIds!].sort()).toEqual([patient, doctor].sort());
   });
 
+  it("a message whose stored members name someone outside the room is still not shown to them (the members' table decides)", async () => {
+    const [patient, doctor, stranger] = await Promise.all([
+      makeUser("patient", "P"),
+      makeUser("doctor", "D"),
+      makeUser("patient", "S"),
+    ]);
+    const { roomId } = await makeRoom(db(), patient, doctor);
+    // A row the trigger did not fill (member_ids given), naming the stranger: the index lets them
+    // find it, and only the check against room_members keeps it from them.
+    await db()
+      .insert(messages)
+      .values({
+        roomId,
+        seq: 1000,
+        senderId: doctor,
+        clientId: crypto.randomUUID(),
+        body: "Zolpidem routine dosage",
+        memberIds: [patient, stranger],
+      });
+    // A whole word, a prefix alone, a word and a prefix.
+    for (const text of ["zolpidem", "zolp", "routine dosa"]) {
+      expect(await searchMessages({ userId: stranger, text }), text).toEqual([]);
+      const found = await searchMessages({ userId: patient, text });
+      expect(
+        found.map((h) => [h.seq, h.otherName]),
+        text,
+      ).toEqual([[1000, "Dr D"]]);
+    }
+  });
+
   it("with English stemming, a stop word typed first or last leaves the other words to find", async () => {
     vi.stubEnv("SEARCH_LANGUAGE", "english");
     try {

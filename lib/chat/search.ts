@@ -302,13 +302,13 @@ function presented({ userId, config, everything }: Pick<SearchInput, "userId" | 
         ts_headline(${config}, h.body, ${everything},
           ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`}) as excerpt
       from hits h
-      -- Per hit, by the members' primary key: the caller must be a member (an admin, who is none,
-      -- finds nothing), and the hit is named by the other one.
+      -- Per hit, the room's members in one range of their primary key: the caller must be one of
+      -- them (an admin, who is none, finds nothing), and the hit is named by the other one.
       cross join lateral (
-        select o.user_id from room_members o
-        where o.room_id = h.room_id and o.user_id <> ${userId}::uuid
-          and exists (select 1 from room_members me where me.room_id = h.room_id and me.user_id = ${userId}::uuid)
-        limit 1
+        select (array_agg(o.user_id) filter (where o.user_id <> ${userId}::uuid))[1] as user_id
+        from room_members o
+        where o.room_id = h.room_id
+        having bool_or(o.user_id = ${userId}::uuid)
       ) other
       join users u on u.id = other.user_id
       order by h.created_at desc`;
