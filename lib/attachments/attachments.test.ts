@@ -415,6 +415,38 @@ describe("files live with the message", () => {
     expect(page.conversations.find((c) => c.roomId === roomId)?.last?.body).toBe("Document: lab.pdf");
   });
 
+  it("a list names only the room's own file: another room's file at the same place in its thread never shows", async () => {
+    // Two rooms whose messages of files alone have the same sequence number; the other room's file
+    // was stored first, so a lookup that ignored the room would find it.
+    const theirs = await world();
+    const ours = await world();
+    const secret = await upload({ roomId: theirs.roomId, userId: theirs.patient }, "hiv-result.pdf", PDF);
+    const mine = await upload({ roomId: ours.roomId, userId: ours.patient }, "ankle.jpg", await phonePhoto());
+    const sentTheirs = await sendMessage({
+      roomId: theirs.roomId,
+      senderId: theirs.patient,
+      clientId: crypto.randomUUID(),
+      body: "",
+      attachmentIds: [secret.id],
+    });
+    const sentOurs = await sendMessage({
+      roomId: ours.roomId,
+      senderId: ours.patient,
+      clientId: crypto.randomUUID(),
+      body: "",
+      attachmentIds: [mine.id],
+    });
+    expect(sentOurs.message.seq).toBe(sentTheirs.message.seq);
+    for (const [who, roomId, expected] of [
+      [ours.doctor, ours.roomId, "Photo"],
+      [theirs.doctor, theirs.roomId, "Document: hiv-result.pdf"],
+    ] as const) {
+      const page = await listConversations({ userId: who });
+      expect(page.conversations.find((c) => c.roomId === roomId)?.last?.body).toBe(expected);
+      expect((await recentMessages(who)).find((m) => m.roomId === roomId)?.body).toBe(expected);
+    }
+  });
+
   it("deletes files nobody sent after the hour, with their bytes", async () => {
     const { patient, roomId } = await world();
     const kept = await upload({ roomId, userId: patient }, "kept.pdf", PDF);

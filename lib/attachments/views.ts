@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { preparedQuery } from "@/db/prepared-statements";
-import { attachments } from "@/db/schema";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { attachments, type messages } from "@/db/schema";
 import { INLINE_IMAGE_TYPES } from "@/lib/shared/attachments";
 
 /** An attachment as the thread and the composer know it (never its bytes or storage keys). */
@@ -103,8 +104,12 @@ export async function withAttachments<M extends { seq: number; hasFiles?: boolea
 
 /**
  * A message's text for lists: its body, or for a message of files alone "Photo" or
- * "Document: name.pdf" (its first file), as SQL over the message's room, sequence and body.
+ * "Document: name.pdf" (its first file), as SQL over a row of `messages`. Each column is written
+ * with its table: as a field of a select from one table, Drizzle writes a bare column name, and
+ * inside this subquery a bare "room_id" is the file's own, which matched another room's file at
+ * the same sequence number.
  */
-export function summaryOf(roomId: SQL | unknown, seq: SQL | unknown, body: SQL | unknown): SQL<string> {
-  return sql<string>`coalesce(nullif(${body}, ''), (select case when a.kind = 'image' then 'Photo' else 'Document: ' || a.name end from ${attachments} a where a.room_id = ${roomId} and a.message_seq = ${seq} order by a.position limit 1), '')`;
+export function summaryOf(message: typeof messages): SQL<string> {
+  const column = (c: PgColumn) => sql`${message}.${sql.identifier(c.name)}`;
+  return sql<string>`coalesce(nullif(${column(message.body)}, ''), (select case when a.kind = 'image' then 'Photo' else 'Document: ' || a.name end from ${attachments} a where a.room_id = ${column(message.roomId)} and a.message_seq = ${column(message.seq)} order by a.position limit 1), '')`;
 }

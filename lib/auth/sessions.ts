@@ -89,6 +89,8 @@ const sessionUserQuery = preparedQuery((db) =>
   db
     .select({
       ...publicColumns,
+      // Nested in a template of its own: Drizzle writes the columns of a field's own template bare
+      // in a select from one table, and a bare "user_id" in the subquery would be the session's own.
       endsAt: sql<Date | null>`${validSessionEnd(sql`${sql.placeholder("sessionId")}::uuid`)}`.mapWith(
         userSessions.expiresAt,
       ),

@@ -127,7 +127,7 @@ function conversationPageQuery(db: Database, paged: boolean) {
     .as("other");
   const last = db
     .select({
-      body: summaryOf(messages.roomId, messages.seq, messages.body).as("body"),
+      body: summaryOf(messages).as("body"),
       createdAt: messages.createdAt,
       senderId: messages.senderId,
     })
@@ -219,7 +219,7 @@ const recentMessagesQuery = preparedQuery((db) => {
   const perRoom = db
     .select({
       seq: messages.seq,
-      body: summaryOf(messages.roomId, messages.seq, messages.body).as("body"),
+      body: summaryOf(messages).as("body"),
       createdAt: messages.createdAt,
       senderId: messages.senderId,
     })
