@@ -97,6 +97,10 @@ export const doctorProfiles = pgTable(
   },
   (t) => [
     index("doctor_profiles_specialty_idx").on(t.specialty),
+    // A room's doctor read once per row of a list (the reply window, the specialty): the whole
+    // table is a few pages, so by the primary key PostgreSQL preferred reading all of it for each
+    // room (a third of a doctor's conversation list); read from this index alone, it takes the index.
+    index("doctor_profiles_user_care_idx").on(t.userId, t.replyWindowDays, t.specialty),
     check("doctor_profiles_reply_days", sql`${t.replyDays} between 1 and ${sql.raw(String(LIMITS.replyDaysMax))}`),
     check(
       "doctor_profiles_reply_window_days",
