@@ -34,6 +34,8 @@ export interface LoadResult {
   offeredRate?: number;
   /** Open loop: how late the generator started requests, p99 (its own share of the latency). */
   generatorLagP99Ms?: number;
+  /** Open loop: the p99 of its warm-up, which p50/p99 leave out (OPEN_LOOP_WARMUP_SECONDS). */
+  warmupP99Ms?: number | null;
   /** The machine's idle share during the run, and the warning when others used > 15 % of it. */
   machine: string;
   othersShare: number;
@@ -43,6 +45,8 @@ export interface LoadResult {
 
 /** The open-loop run offers this share of the constant route's saturated rate. */
 export const OPEN_LOOP_SHARE = 0.7;
+/** Seconds an open-loop run offers its rate before it measures, as the saturated runs warm up. */
+const OPEN_LOOP_WARMUP_SECONDS = 3;
 const CONNECTIONS = 50;
 
 const ENDPOINTS: { key: string; name: string; path: (s: Session) => string; constant?: boolean }[] = [
@@ -158,7 +162,7 @@ async function load(
 
 type Measured = Pick<
   LoadResult,
-  "requestsPerSecond" | "p50Ms" | "p99Ms" | "non2xx" | "errors" | "statusCodes" | "generatorLagP99Ms"
+  "requestsPerSecond" | "p50Ms" | "p99Ms" | "non2xx" | "errors" | "statusCodes" | "generatorLagP99Ms" | "warmupP99Ms"
 > & {
   total: number;
 };
@@ -217,6 +221,7 @@ async function openLoopRun(
     origin,
     rate,
     seconds,
+    warmupSeconds: OPEN_LOOP_WARMUP_SECONDS,
     request: (i) => {
       const session = all[i % all.length]!;
       return { path: pathFor(session), headers: { cookie: session.cookie } };
@@ -231,6 +236,7 @@ async function openLoopRun(
     errors: r.errors,
     statusCodes: r.statusCodes,
     generatorLagP99Ms: r.startLagP99Ms,
+    warmupP99Ms: r.warmupP99Ms,
   };
 }
 
@@ -303,7 +309,7 @@ async function loadOneServer(input: {
       for (const e of endpoints) {
         const r = await load({ ...server, processes }, e.name, e.path, all, SECONDS, e.constant, rate);
         console.log(
-          `    ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s answered, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (generator lag p99 ${r.generatorLagP99Ms?.toFixed(1)} ms), statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
+          `    ${r.name}: ${r.requestsPerSecond.toFixed(0)} req/s answered, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (warm-up before it: ${OPEN_LOOP_WARMUP_SECONDS} s, p99 ${r.warmupP99Ms?.toFixed(1)} ms; generator lag p99 ${r.generatorLagP99Ms?.toFixed(1)} ms), statuses ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
         );
         console.log(`      ${r.machine}`);
         results.push(r);

@@ -60,6 +60,34 @@ describe("the open-loop load generator", () => {
     expect(r.p99Ms).toBeGreaterThan(300);
   });
 
+  it("a warm-up runs at the rate on the same connections: its requests and errors count, its latencies are apart", async () => {
+    let stallUntil = 0;
+    const origin = await serve((req, res) => {
+      if (req.url === "/never") return;
+      setTimeout(() => res.end("ok"), Math.max(0, stallUntil - Date.now()));
+    });
+    // The server stalls through the first 300 ms, all of it inside the 0.5 s warm-up.
+    stallUntil = Date.now() + 300;
+    const started = performance.now();
+    const r = await openLoop({
+      origin,
+      rate: 100,
+      seconds: 0.5,
+      warmupSeconds: 0.5,
+      request: (i) => ({ path: i === 2 ? "/never" : "/", headers: {} }),
+      graceMs: 300,
+    });
+    expect(performance.now() - started).toBeGreaterThan(950);
+    expect(r.attempted).toBe(100);
+    expect(r.ok).toBe(99);
+    expect(r.errors).toBe(1);
+    expect(r.warmupP99Ms).toBeGreaterThan(200);
+    expect(r.p99Ms).toBeLessThan(100);
+    // The 50 measured answers only, over their half second and the grace the lost one was waited for.
+    expect(r.answeredPerSecond).toBeGreaterThan(50);
+    expect(r.answeredPerSecond).toBeLessThan(100);
+  });
+
   it("a request never answered is an error, not a latency", async () => {
     const origin = await serve((req, res) => {
       if (req.url !== "/never") res.end("ok");

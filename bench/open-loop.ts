@@ -13,17 +13,20 @@ import http from "node:http";
 import { percentile } from "./stats";
 
 export interface OpenLoopResult {
-  /** Every request scheduled in the run (each one counts, answered or not). */
+  /** Every request scheduled in the run, warm-up included (each one counts, answered or not). */
   attempted: number;
   /** Answered with a 2xx. */
   ok: number;
   /** Answers by status code, and errors by kind (a network error's code, "no answer"). */
   statusCodes: Record<string, number>;
-  /** Network errors and requests still unanswered when the run's grace period ended. */
+  /** Network errors and requests still unanswered when the run's grace period ended, warm-up included. */
   errors: number;
+  /** Of the requests scheduled after the warm-up. */
   answeredPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** The warm-up's own p99 (its requests are not in p50/p99), or null without one. */
+  warmupP99Ms: number | null;
   /** How late the generator itself started requests, p99: its own share of the latency. */
   startLagP99Ms: number;
 }
@@ -32,6 +35,12 @@ export async function openLoop(input: {
   origin: string;
   rate: number;
   seconds: number;
+  /**
+   * Seconds at the same rate before the measured ones, on the same connections: the generator
+   * opens its sockets and the server settles what the previous run left it (a run that starts
+   * cold spent its first second at p99 161 ms, against 13-27 ms for each one after).
+   */
+  warmupSeconds?: number;
   /** The path and headers of the i-th request. */
   request: (i: number) => { path: string; headers: Record<string, string> };
   /** Sockets the generator may open (a slow answer never holds the next request back). */
@@ -44,9 +53,11 @@ export async function openLoop(input: {
   // request sent on it as the server closes it fails with ECONNRESET (browsers send it again; this
   // generator counts it as an error, and saw 14 in one run of 18 559).
   const agent = new http.Agent({ keepAlive: true, maxSockets: input.maxSockets ?? 256, timeout: 4_000 });
-  const total = Math.max(1, Math.round(input.rate * input.seconds));
+  const warmup = Math.round(input.rate * (input.warmupSeconds ?? 0));
+  const total = warmup + Math.max(1, Math.round(input.rate * input.seconds));
   const intervalMs = 1000 / input.rate;
   const latencies: number[] = [];
+  const warmupLatencies: number[] = [];
   const lags: number[] = [];
   const statusCodes: Record<string, number> = {};
   let ok = 0;
@@ -66,7 +77,7 @@ export async function openLoop(input: {
     const req = http.request({ host: url.hostname, port: url.port, path, method: "GET", headers, agent }, (res) => {
       res.resume();
       res.on("end", () => {
-        latencies.push(performance.now() - scheduledAt);
+        (i < warmup ? warmupLatencies : latencies).push(performance.now() - scheduledAt);
         const code = String(res.statusCode);
         statusCodes[code] = (statusCodes[code] ?? 0) + 1;
         if (res.statusCode! >= 200 && res.statusCode! < 300) ok++;
@@ -104,9 +115,10 @@ export async function openLoop(input: {
   await Promise.race([done, grace]);
   errors += pending;
   if (pending) statusCodes["no answer"] = pending;
-  const elapsedS = (performance.now() - start) / 1000;
+  const elapsedS = (performance.now() - start) / 1000 - (input.warmupSeconds ?? 0);
   agent.destroy();
   latencies.sort((a, b) => a - b);
+  warmupLatencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
   return {
     attempted: total,
@@ -116,6 +128,7 @@ export async function openLoop(input: {
     answeredPerSecond: latencies.length / Math.max(input.seconds, elapsedS),
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    warmupP99Ms: warmup > 0 ? percentile(warmupLatencies, 99) : null,
     startLagP99Ms: percentile(lags, 99),
   };
 }
