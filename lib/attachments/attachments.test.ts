@@ -422,20 +422,16 @@ describe("files live with the message", () => {
     const ours = await world();
     const secret = await upload({ roomId: theirs.roomId, userId: theirs.patient }, "hiv-result.pdf", PDF);
     const mine = await upload({ roomId: ours.roomId, userId: ours.patient }, "ankle.jpg", await phonePhoto());
-    const sentTheirs = await sendMessage({
-      roomId: theirs.roomId,
-      senderId: theirs.patient,
-      clientId: crypto.randomUUID(),
-      body: "",
-      attachmentIds: [secret.id],
-    });
-    const sentOurs = await sendMessage({
-      roomId: ours.roomId,
-      senderId: ours.patient,
-      clientId: crypto.randomUUID(),
-      body: "",
-      attachmentIds: [mine.id],
-    });
+    const sendFile = (w: typeof ours, fileId: string) =>
+      sendMessage({
+        roomId: w.roomId,
+        senderId: w.patient,
+        clientId: crypto.randomUUID(),
+        body: "",
+        attachmentIds: [fileId],
+      });
+    const sentTheirs = await sendFile(theirs, secret.id);
+    const sentOurs = await sendFile(ours, mine.id);
     expect(sentOurs.message.seq).toBe(sentTheirs.message.seq);
     for (const [who, roomId, expected] of [
       [ours.doctor, ours.roomId, "Photo"],
